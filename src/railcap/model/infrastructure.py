@@ -1,0 +1,240 @@
+"""The mesoscopic infrastructure model: operational points joined by sections.
+
+Units inside are SI: metres, seconds, metres per second. Positions along a
+section run from 0 at ``from_op`` to ``length_m`` at ``to_op``; a train running
+``to_op -> from_op`` uses the same positions reversed.
+
+A section has one or more parallel tracks. Each track is split into blocks
+(signal to signal) at ``block_boundaries_m``; on a double-track section each
+direction has its own track, on a single-track section both directions share
+track 0.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from functools import cached_property
+from typing import Iterable, Iterator
+
+import numpy as np
+
+
+class OpKind(StrEnum):
+    """What an operational point is, for the planner."""
+
+    STATION = "station"
+    JUNCTION = "junction"
+    YARD = "yard"
+    TERMINAL = "terminal"
+    BORDER = "border"
+    FOREIGN = "foreign"  # first station across the border, end of the registry
+    LOADING_SITE = "loading_site"
+    PORT = "port"
+    DEPOT = "depot"
+
+
+class Electrification(StrEnum):
+    NONE = "none"
+    DC_1500 = "1.5kV_DC"
+    AC_25000 = "25kV_AC"
+
+
+class TrainProtection(StrEnum):
+    ATB = "ATB"
+    ETCS_L1 = "ETCS_L1"
+    ETCS_L2 = "ETCS_L2"
+    PZB = "PZB"  # German system on the first metres across some borders
+
+
+class LoadingGauge(StrEnum):
+    """Loading gauges in increasing size; a larger gauge admits every smaller one."""
+
+    G1 = "G1"
+    GB = "GB"
+    GC = "GC"
+
+    @property
+    def rank(self) -> int:
+        return list(LoadingGauge).index(self)
+
+
+class AxleLoadClass(StrEnum):
+    """EN 15528 line categories (maximum axle load): C2 20 t, D2/D4 22.5 t, E4 25 t."""
+
+    C2 = "C2"
+    D2 = "D2"
+    D4 = "D4"
+    E4 = "E4"
+
+    @property
+    def max_axle_load_t(self) -> float:
+        return {"C2": 20.0, "D2": 22.5, "D4": 22.5, "E4": 25.0}[self.value]
+
+
+@dataclass(frozen=True, slots=True)
+class StationTrack:
+    """A track at an operational point where a train may stand."""
+
+    id: str
+    usable_length_m: float
+
+
+@dataclass(frozen=True, slots=True)
+class SpeedBand:
+    """A speed limit between two positions of a section (both directions)."""
+
+    start_m: float
+    end_m: float
+    speed_ms: float
+
+
+@dataclass(frozen=True, slots=True)
+class Structure:
+    """A tunnel, bridge or level crossing at a position of a section."""
+
+    kind: str  # "tunnel" | "bridge" | "level_crossing"
+    start_m: float
+    end_m: float
+
+
+@dataclass(frozen=True)
+class OperationalPoint:
+    id: str
+    name: str
+    kind: OpKind
+    lat: float
+    lon: float
+    country: str = "NL"
+    code: str | None = None  # NS / ProRail code where one exists
+    tracks: tuple[StationTrack, ...] = ()
+    neighbour_station: str | None = None  # for border points: the first foreign station
+    military_loading: bool = False
+    passenger_station: bool = False
+    notes: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+
+    @property
+    def longest_track_m(self) -> float:
+        return max((t.usable_length_m for t in self.tracks), default=0.0)
+
+    def can_hold(self, train_length_m: float) -> bool:
+        """True when a train of this length can stand here clear of the line."""
+        return any(t.usable_length_m >= train_length_m for t in self.tracks)
+
+
+@dataclass(frozen=True)
+class Section:
+    """The line between two operational points."""
+
+    id: str
+    from_op: str
+    to_op: str
+    length_m: float
+    track_count: int
+    track_length_m: float  # all registry track in this section, sidings included
+    speed_bands: tuple[SpeedBand, ...]
+    block_boundaries_m: tuple[float, ...]  # starts with 0.0, ends with length_m
+    electrification: Electrification
+    protection: TrainProtection
+    loading_gauge: LoadingGauge
+    axle_load: AxleLoadClass
+    max_train_length_m: float
+    dangerous_goods: bool = True
+    wide_load_blocks_adjacent: bool = True
+    freight_only: bool = False
+    gradient_permille: float = 0.0  # steepest sustained gradient, either direction
+    structures: tuple[Structure, ...] = ()
+    line_name: str = ""
+    geometry: tuple[tuple[float, float], ...] = ()  # (lon, lat) from from_op to to_op
+    sources: tuple[str, ...] = ()
+
+    @property
+    def max_speed_ms(self) -> float:
+        return max(b.speed_ms for b in self.speed_bands)
+
+    @property
+    def blocks(self) -> int:
+        return len(self.block_boundaries_m) - 1
+
+    def other_end(self, op_id: str) -> str:
+        if op_id == self.from_op:
+            return self.to_op
+        if op_id == self.to_op:
+            return self.from_op
+        raise KeyError(f"{op_id} is not an end of section {self.id}")
+
+    def speed_arrays(self, reverse: bool = False) -> tuple[np.ndarray, np.ndarray]:
+        """Piecewise-constant speed limit as (band_start_m, speed_ms) in running direction."""
+        starts = np.array([b.start_m for b in self.speed_bands])
+        ends = np.array([b.end_m for b in self.speed_bands])
+        speeds = np.array([b.speed_ms for b in self.speed_bands])
+        if not reverse:
+            return starts, speeds
+        return (self.length_m - ends)[::-1].copy(), speeds[::-1].copy()
+
+
+@dataclass(frozen=True)
+class Network:
+    """The whole network; immutable after construction. Build with ``Network.of``."""
+
+    ops: dict[str, OperationalPoint]
+    sections: dict[str, Section]
+    meta: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, ops: Iterable[OperationalPoint], sections: Iterable[Section],
+           meta: dict[str, str] | None = None) -> "Network":
+        return cls({o.id: o for o in ops}, {s.id: s for s in sections}, dict(meta or {}))
+
+    @cached_property
+    def _incident(self) -> dict[str, list[Section]]:
+        inc: dict[str, list[Section]] = {o: [] for o in self.ops}
+        for s in self.sections.values():
+            inc.setdefault(s.from_op, []).append(s)
+            inc.setdefault(s.to_op, []).append(s)
+        return inc
+
+    def sections_at(self, op_id: str) -> list[Section]:
+        return self._incident.get(op_id, [])
+
+    def neighbours(self, op_id: str) -> Iterator[tuple[str, Section]]:
+        for s in self.sections_at(op_id):
+            yield s.other_end(op_id), s
+
+    def graph(self):
+        """An undirected networkx MultiGraph: nodes are op ids, edges carry ``section``."""
+        import networkx as nx
+
+        g = nx.MultiGraph()
+        for o in self.ops.values():
+            g.add_node(o.id, kind=o.kind.value)
+        for s in self.sections.values():
+            g.add_edge(s.from_op, s.to_op, key=s.id, section=s, length_m=s.length_m)
+        return g
+
+    @property
+    def track_length_m(self) -> float:
+        line = sum(s.track_length_m for s in self.sections.values())
+        station = sum(t.usable_length_m for o in self.ops.values() for t in o.tracks)
+        return line + station
+
+    def find_op(self, query: str) -> OperationalPoint:
+        """Look an operational point up by id, code or name (case-insensitive).
+
+        >>> net.find_op("Kijfhoek").id
+        'kijfhoek'
+        """
+        from railcap.model.errors import NotFoundError
+
+        q = query.strip().lower()
+        if q in self.ops:
+            return self.ops[q]
+        for o in self.ops.values():
+            if (o.code and o.code.lower() == q) or o.name.lower() == q:
+                return o
+        starts = [o for o in self.ops.values() if o.name.lower().startswith(q)]
+        if len(starts) == 1:
+            return starts[0]
+        hint = ", ".join(sorted(o.name for o in starts)[:5]) if starts else "none similar"
+        raise NotFoundError("operational point", query, hint)
