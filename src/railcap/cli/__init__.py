@@ -4,10 +4,18 @@ from __future__ import annotations
 
 import typer
 
+from railcap.cli import network as _network
+
 app = typer.Typer(no_args_is_help=True, add_completion=False,
                   help="railcap: short-notice paths, resilience and measures on the Dutch rail network.")
 
 # Each face module defines a typer app; register it here (one line each).
-from railcap.cli import network as _network  # noqa: E402
-
 app.add_typer(_network.app, name="network")
+
+
+@app.command()
+def demo() -> None:
+    """The main job on the embedded Dutch data: a tour of what railcap knows and computes."""
+    from railcap.cli import demo as _demo
+
+    _demo.run()

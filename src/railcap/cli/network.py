@@ -2,6 +2,180 @@
 
 from __future__ import annotations
 
+import json
+from collections import Counter
+from pathlib import Path
+from typing import Any, Optional
+
 import typer
+from rich.table import Table
+
+from railcap.cli._common import console, print_json, user_errors
+from railcap.data.native import section_to_dict
+from railcap.model.infrastructure import Network, OperationalPoint
 
 app = typer.Typer(no_args_is_help=True, help="The network model: summary, one point, export, rebuild.")
+
+DEFAULT_REGISTRY = Path("../shared/reference/prorail-infra-2021")
+DEFAULT_STATIONS = Path("../shared/reference/nl-timetable-2026/stations-2023-09.csv")
+
+
+def _load(path: Optional[Path]) -> Network:
+    from railcap.data.embedded import load_network
+    from railcap.data.native import read_network
+
+    return read_network(path) if path else load_network()
+
+
+NetworkOption = typer.Option(None, "--network", help="A railcap network file instead of the embedded Dutch one.")
+
+
+def summary(net: Network) -> dict[str, Any]:
+    """The figures ``network info`` shows, as plain data."""
+    by_el: Counter = Counter()
+    for s in net.sections.values():
+        by_el[s.electrification.value] += s.track_length_m / 1000.0
+    borders = [{"id": o.id, "name": o.name, "neighbour_station": o.neighbour_station,
+                "sections": [s.other_end(o.id) for s in net.sections_at(o.id)]}
+               for o in sorted(net.ops.values(), key=lambda o: o.id) if o.kind.value == "border"]
+    registry_km = float(net.meta.get("registry_track_m", 0)) / 1000.0
+    return {
+        "name": net.meta.get("name", ""),
+        "operational_points": len(net.ops),
+        "operational_points_by_kind": dict(sorted(Counter(o.kind.value for o in net.ops.values()).items())),
+        "sections": len(net.sections),
+        "route_km": round(sum(s.length_m for s in net.sections.values()) / 1000.0, 1),
+        "track_km": round(net.track_length_m / 1000.0, 1),
+        "registry_track_km": round(registry_km, 1),
+        "line_track_km_by_electrification": {k: round(v, 1) for k, v in sorted(by_el.items())},
+        "border_crossings": borders,
+        "military_loading_points": sorted(o.id for o in net.ops.values() if o.military_loading),
+    }
+
+
+@app.command()
+@user_errors
+def info(as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
+         network: Optional[Path] = NetworkOption) -> None:
+    """Counts of points by kind, sections, track-km by electrification, border crossings."""
+    s = summary(_load(network))
+    if as_json:
+        print_json(s)
+        return
+    console.print(f"[bold]{s['name']}[/]: {s['operational_points']} operational points, "
+                  f"{s['sections']} sections, {s['route_km']} route-km, {s['track_km']} track-km"
+                  + (f" (registry {s['registry_track_km']})" if s["registry_track_km"] else ""))
+    t = Table("kind", "points", title="Operational points")
+    for k, n in s["operational_points_by_kind"].items():
+        t.add_row(k, str(n))
+    e = Table("electrification", "line track-km", title="Line track by power supply")
+    for k, v in s["line_track_km_by_electrification"].items():
+        e.add_row(k, f"{v:,.1f}")
+    b = Table("border point", "neighbour station", "connects to", title="Border crossings")
+    for x in s["border_crossings"]:
+        b.add_row(x["name"], x["neighbour_station"] or "", ", ".join(x["sections"]))
+    console.print(t, e, b)
+
+
+def point_detail(net: Network, op: OperationalPoint) -> dict[str, Any]:
+    secs = []
+    for s in sorted(net.sections_at(op.id), key=lambda s: s.id):
+        secs.append({"id": s.id, "to": s.other_end(op.id), "length_km": round(s.length_m / 1000, 2),
+                     "tracks": s.track_count, "max_speed_kmh": round(s.max_speed_ms * 3.6),
+                     "electrification": s.electrification.value, "protection": s.protection.value,
+                     "loading_gauge": s.loading_gauge.value, "axle_load": s.axle_load.value,
+                     "max_train_length_m": s.max_train_length_m, "dangerous_goods": s.dangerous_goods,
+                     "blocks": s.blocks, "line": s.line_name})
+    tracks = sorted(op.tracks, key=lambda t: -t.usable_length_m)
+    return {"id": op.id, "name": op.name, "kind": op.kind.value, "code": op.code, "country": op.country,
+            "lat": op.lat, "lon": op.lon, "neighbour_station": op.neighbour_station,
+            "military_loading": op.military_loading, "passenger_station": op.passenger_station,
+            "tracks": len(tracks), "longest_track_m": op.longest_track_m,
+            "tracks_for_740m": sum(t.usable_length_m >= 740 for t in tracks),
+            "track_lengths_m": [t.usable_length_m for t in tracks], "sections": secs,
+            "notes": list(op.notes), "sources": list(op.sources)}
+
+
+@app.command()
+@user_errors
+def show(op: str = typer.Argument(..., help="Id, code or name, e.g. Kijfhoek, ZV, zevenaar-grens."),
+         as_json: bool = typer.Option(False, "--json"), network: Optional[Path] = NetworkOption) -> None:
+    """One operational point: its tracks, sections and attributes."""
+    net = _load(network)
+    d = point_detail(net, net.find_op(op))
+    if as_json:
+        print_json(d)
+        return
+    console.print(f"[bold]{d['name']}[/] ({d['id']}{', ' + d['code'] if d['code'] else ''}) — {d['kind']}, "
+                  f"{d['country']}, {d['lat']:.4f} N {d['lon']:.4f} E")
+    if d["neighbour_station"]:
+        console.print(f"border crossing toward [bold]{d['neighbour_station']}[/]")
+    if d["military_loading"]:
+        console.print("[yellow]military loading site / port[/]")
+    console.print(f"{d['tracks']} tracks, longest {d['longest_track_m']:.0f} m, "
+                  f"{d['tracks_for_740m']} can hold a 740 m train")
+    t = Table("section", "to", "km", "tracks", "max km/h", "power", "ATP", "gauge", "axle", "max len m", "DG",
+              title="Sections")
+    for s in d["sections"]:
+        t.add_row(s["id"], s["to"], f"{s['length_km']:.2f}", str(s["tracks"]), str(s["max_speed_kmh"]),
+                  s["electrification"], s["protection"], s["loading_gauge"], s["axle_load"],
+                  f"{s['max_train_length_m']:.0f}", "yes" if s["dangerous_goods"] else "no")
+    console.print(t)
+    for n in d["notes"]:
+        console.print(f"note: {n}")
+    for src in d["sources"]:
+        console.print(f"[dim]source: {src}[/]")
+
+
+def to_geojson(net: Network) -> dict[str, Any]:
+    feats = []
+    for s in sorted(net.sections.values(), key=lambda s: s.id):
+        a, b = net.ops[s.from_op], net.ops[s.to_op]
+        coords = [list(p) for p in s.geometry] or [[a.lon, a.lat], [b.lon, b.lat]]
+        props = {k: v for k, v in section_to_dict(s).items()
+                 if k not in ("geometry", "speed_bands", "block_boundaries_m", "structures")}
+        props["max_speed_kmh"] = round(s.max_speed_ms * 3.6)
+        props["feature"] = "section"
+        feats.append({"type": "Feature", "geometry": {"type": "LineString", "coordinates": coords},
+                      "properties": props})
+    for o in sorted(net.ops.values(), key=lambda o: o.id):
+        feats.append({"type": "Feature", "geometry": {"type": "Point", "coordinates": [o.lon, o.lat]},
+                      "properties": {"feature": "operational_point", "id": o.id, "name": o.name,
+                                     "kind": o.kind.value, "code": o.code, "tracks": len(o.tracks),
+                                     "longest_track_m": o.longest_track_m,
+                                     "neighbour_station": o.neighbour_station,
+                                     "military_loading": o.military_loading}})
+    return {"type": "FeatureCollection", "features": feats}
+
+
+@app.command()
+@user_errors
+def export(geojson: Path = typer.Option(..., "--geojson", help="Write sections and points as GeoJSON."),
+           network: Optional[Path] = NetworkOption) -> None:
+    """Sections and points with their attributes, for a map."""
+    doc = to_geojson(_load(network))
+    geojson.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    console.print(f"wrote {len(doc['features'])} features to {geojson}")
+
+
+@app.command()
+@user_errors
+def rebuild(registry: Path = typer.Option(DEFAULT_REGISTRY, help="Folder with ProRail's registry export."),
+            stations: Path = typer.Option(DEFAULT_STATIONS, help="The station list CSV."),
+            out: Optional[Path] = typer.Option(None, help="Where to write (default: the embedded file)."),
+            check: bool = typer.Option(False, help="Only compare with the shipped file; exit 1 if different.")) -> None:
+    """Derive the network from the registry exports (byte-for-byte the shipped file)."""
+    import tempfile
+
+    from railcap.data.embedded import embedded_path, rebuild as do_rebuild
+
+    target = Path(tempfile.mkdtemp()) / "network.json.gz" if check else out
+    with console.status("deriving the network from the registry…"):
+        path, notes = do_rebuild(registry, stations, target)
+    for n in notes:
+        console.print(f"[dim]note: {n}[/]")
+    if check:
+        same = path.read_bytes() == embedded_path().read_bytes()
+        console.print("identical to the shipped file" if same else "[red]differs from the shipped file[/]")
+        raise typer.Exit(0 if same else 1)
+    console.print(f"wrote {path} ({path.stat().st_size:,} bytes)")

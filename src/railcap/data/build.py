@@ -1,0 +1,175 @@
+"""Build the Dutch network: registry + station list + curated overlay -> ``Network``."""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+from collections import Counter
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from pyproj import Transformer
+from shapely.geometry import LineString
+
+from railcap.data.derive import PointSeed, RawPoint, RawSection, derive, slug, to_speed_bands, to_structures
+from railcap.data.registry import read_registry
+from railcap.model.errors import InputFileError, Problem
+from railcap.model.infrastructure import (
+    AxleLoadClass, Electrification, LoadingGauge, Network, OperationalPoint, OpKind, Section,
+    SpeedBand, TrainProtection,
+)
+
+RD_TO_WGS84 = Transformer.from_crs("EPSG:28992", "EPSG:4326", always_xy=True)
+WGS84_TO_RD = Transformer.from_crs("EPSG:4326", "EPSG:28992", always_xy=True)
+GEOMETRY_TOLERANCE_M = 15.0  # simplification of section geometry for the embedded file
+
+
+def load_overlay(path: Path | None = None) -> dict[str, Any]:
+    if path is None:
+        return json.loads(resources.files("railcap.data").joinpath("overlay_nl.json").read_text("utf-8"))
+    return json.loads(Path(path).read_text("utf-8"))
+
+
+def read_stations(path: Path) -> list[PointSeed]:
+    """The Rijden de Treinen station list (CC0): Dutch stations become seeds."""
+    seeds = []
+    with Path(path).open(encoding="utf-8", newline="") as fh:
+        for n, r in enumerate(csv.DictReader(fh), start=2):
+            if r.get("country") != "NL":
+                continue
+            try:
+                x, y = WGS84_TO_RD.transform(float(r["geo_lng"]), float(r["geo_lat"]))
+            except (KeyError, ValueError):
+                raise InputFileError(Problem(f"{Path(path).name} line {n}", "geo_lat/geo_lng",
+                                             "missing or not a number")) from None
+            seeds.append(PointSeed(r["name_long"], x, y, code=r["code"], passenger=True))
+    return seeds
+
+
+def overlay_seeds(overlay: dict[str, Any]) -> list[PointSeed]:
+    seeds = []
+    for p in overlay.get("points", []):
+        x, y = WGS84_TO_RD.transform(p["lon"], p["lat"])
+        attrs = {k: p[k] for k in ("neighbour_station", "military_loading", "note", "source") if k in p}
+        attrs["force"] = True
+        seeds.append(PointSeed(p["name"], x, y, kind=OpKind(p["kind"]), attrs=attrs))
+    return seeds
+
+
+def build_network(registry_dir: Path, stations_csv: Path, overlay: dict[str, Any] | None = None,
+                  name: str = "Netherlands") -> tuple[Network, list[str]]:
+    """The whole network from a registry export; returns it with notes on what was left out."""
+    overlay = overlay or load_overlay()
+    reg = read_registry(Path(registry_dir))
+    seeds = read_stations(stations_csv) + overlay_seeds(overlay)
+    freight_lines = frozenset(line for rule in overlay.get("section_rules", [])
+                              if rule["set"].get("freight_only") for line in rule["lines"])
+    raw_points, raw_sections, notes = derive(reg, seeds, freight_lines)
+    for p in raw_points.values():
+        if p.kind == OpKind.BORDER and p.name in overlay.get("neighbours", {}):
+            p.attrs.setdefault("neighbour_station", overlay["neighbours"][p.name])
+    ops = {k: _op(p) for k, p in raw_points.items()}
+    sections = _sections(raw_sections, overlay)
+    _add_extras(overlay, ops, sections)
+    total_registry = sum(b.length_m for b in reg.branches)
+    meta = {"name": name, "source": reg.source, "registry_track_m": f"{total_registry:.0f}",
+            "stations": Path(stations_csv).name}
+    return Network.of(ops.values(), sections, meta), notes
+
+
+def _op(p: RawPoint) -> OperationalPoint:
+    lon, lat = RD_TO_WGS84.transform(p.x, p.y)
+    src = ["ProRail registry geocode area" if p.tracks else "railcap derivation from the registry"]
+    if p.passenger:
+        src.append("Rijden de Treinen station list (CC0)")
+    if p.attrs.get("source"):
+        src.append(f"overlay: {p.attrs['source']}")
+    notes = tuple(x for x in [p.attrs.get("note")] if x)
+    aliases = tuple(a for a in p.attrs.get("aliases", []) if a != p.name)
+    if aliases:
+        notes += (f"also known as: {', '.join(sorted(set(aliases)))}",)
+    country = "DE" if "(D)" in p.name else "BE" if "(B)" in p.name else "NL"
+    return OperationalPoint(
+        id=p.key, name=p.name.replace(" (D)", "").replace(" (B)", ""), kind=p.kind,
+        lat=float(lat), lon=float(lon), country=country if p.kind == OpKind.FOREIGN else "NL",
+        code=p.code, tracks=tuple(p.tracks), neighbour_station=p.attrs.get("neighbour_station"),
+        military_loading=bool(p.attrs.get("military_loading")), passenger_station=p.passenger,
+        notes=notes, sources=tuple(src))
+
+
+def _attributes(line: str, overlay: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    attrs = dict(overlay["defaults"])
+    sources = list(attrs.pop("sources"))
+    for rule in overlay.get("section_rules", []):
+        if line in rule["lines"]:
+            attrs.update(rule["set"])
+            sources.append(rule["source"])
+    return attrs, sources
+
+
+def _blocks(length_m: float, block_length_m: float) -> tuple[float, ...]:
+    n = max(1, math.ceil(length_m / block_length_m - 0.25))
+    return tuple(round(length_m * i / n, 1) for i in range(n + 1))
+
+
+def _geometry(coords: np.ndarray) -> tuple[tuple[float, float], ...]:
+    if len(coords) < 2:
+        return ()
+    simple = LineString(coords).simplify(GEOMETRY_TOLERANCE_M)
+    xs, ys = np.asarray(simple.coords).T
+    lon, lat = RD_TO_WGS84.transform(xs, ys)
+    return tuple((round(float(a), 5), round(float(b), 5)) for a, b in zip(lon, lat))
+
+
+def _sections(raw: list[RawSection], overlay: dict[str, Any]) -> list[Section]:
+    out, seen = [], Counter()
+    for r in sorted(raw, key=lambda s: (s.a, s.b, s.line, s.length_m)):
+        attrs, sources = _attributes(r.line, overlay)
+        known = [v for _, _, v in r.bands]
+        default = float(np.median(known)) if known else 80.0
+        sid = f"{r.a}--{r.b}"
+        seen[sid] += 1
+        if seen[sid] > 1:
+            sid = f"{sid}-{seen[sid]}"
+        tracks = max(1, round(r.track_length_m / r.length_m)) if r.length_m > 0 else 1
+        out.append(Section(
+            id=sid, from_op=r.a, to_op=r.b, length_m=round(r.length_m, 1), track_count=tracks,
+            track_length_m=round(r.track_length_m, 1), speed_bands=to_speed_bands(r, default),
+            block_boundaries_m=_blocks(round(r.length_m, 1), attrs["block_length_m"]),
+            electrification=Electrification(attrs["electrification"]),
+            protection=TrainProtection(attrs["protection"]), loading_gauge=LoadingGauge(attrs["loading_gauge"]),
+            axle_load=AxleLoadClass(attrs["axle_load"]), max_train_length_m=float(attrs["max_train_length_m"]),
+            dangerous_goods=bool(attrs["dangerous_goods"]),
+            wide_load_blocks_adjacent=bool(attrs["wide_load_blocks_adjacent"]),
+            freight_only=bool(attrs.get("freight_only", False)), structures=to_structures(r),
+            line_name=r.line, geometry=_geometry(r.coords),
+            sources=tuple(["ProRail registry: track branches, topology, local speeds, structures"] + sources)))
+    return out
+
+
+def _add_extras(overlay: dict[str, Any], ops: dict[str, OperationalPoint], sections: list[Section]) -> None:
+    """Points and sections beyond the registry's edge (two border crossings end outside it)."""
+    for p in overlay.get("extra_points", []):
+        ops[p["id"]] = OperationalPoint(
+            id=p["id"], name=p["name"], kind=OpKind(p["kind"]), lat=p["lat"], lon=p["lon"],
+            country=p.get("country", "NL"), neighbour_station=p.get("neighbour_station"),
+            sources=(f"overlay: {p['source']}",))
+    defaults = overlay["defaults"]
+    for e in overlay.get("extra_sections", []):
+        a, b = ops[e["from"]], ops[e["to"]]
+        (x1, x2), (y1, y2) = WGS84_TO_RD.transform([a.lon, b.lon], [a.lat, b.lat])
+        length = round(math.hypot(x2 - x1, y2 - y1) * 1.1, 1)
+        attrs = {**defaults, **e}
+        sections.append(Section(
+            id=f"{a.id}--{b.id}", from_op=a.id, to_op=b.id, length_m=length, track_count=e["tracks"],
+            track_length_m=0.0,  # outside the registry: not counted as registry track
+            speed_bands=(SpeedBand(0.0, length, e["speed_kmh"] / 3.6),),
+            block_boundaries_m=_blocks(length, defaults["block_length_m"]),
+            electrification=Electrification(attrs["electrification"]),
+            protection=TrainProtection(attrs["protection"]), loading_gauge=LoadingGauge(attrs["loading_gauge"]),
+            axle_load=AxleLoadClass(attrs["axle_load"]), max_train_length_m=float(attrs["max_train_length_m"]),
+            line_name=f"{a.name} - {b.name}", geometry=((a.lon, a.lat), (b.lon, b.lat)),
+            sources=(f"overlay: {e['source']}",)))
