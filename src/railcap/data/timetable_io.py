@@ -1,0 +1,81 @@
+"""railcap's timetable format: JSON (optionally gzipped), deterministic like the network file."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+from typing import Any
+
+from railcap.model.errors import InputFileError, Problem, ValidationError
+from railcap.model.infrastructure import Network
+from railcap.model.timetable import Leg, PassingPoint, Timetable, TrainClass, TrainRun
+
+FORMAT = "railcap-timetable/1"
+
+
+def run_to_dict(r: TrainRun) -> dict[str, Any]:
+    return {"id": r.id, "class": r.train_class.value, "consist": r.consist, "product": r.product,
+            "series": r.series, "owner": r.owner, "notes": list(r.notes),
+            "legs": [[g.section_id, int(g.reverse)] for g in r.legs],
+            "points": [[p.op_id, round(p.arrival_s, 1), round(p.departure_s, 1), int(p.stops)] for p in r.points]}
+
+
+def run_from_dict(d: dict[str, Any]) -> TrainRun:
+    el = f"train run '{d.get('id', '?')}'"
+    try:
+        cls = TrainClass(d["class"])
+    except (KeyError, ValueError):
+        raise ValidationError(Problem(el, "class", f"'{d.get('class')}' is not one of "
+                                      + ", ".join(c.value for c in TrainClass))) from None
+    legs = tuple(Leg(s, bool(rev)) for s, rev in d["legs"])
+    points = tuple(PassingPoint(op, float(a), float(b), bool(st)) for op, a, b, st in d["points"])
+    if len(points) != len(legs) + 1:
+        raise ValidationError(Problem(el, "points", f"{len(points)} points for {len(legs)} legs; need one more"))
+    return TrainRun(d["id"], cls, d.get("consist", ""), legs, points, d.get("product", ""),
+                    d.get("series", ""), d.get("owner", ""), tuple(d.get("notes", ())))
+
+
+def timetable_problems(tt: Timetable, net: Network) -> list[Problem]:
+    """References to the network and the order of times, one problem per broken rule."""
+    out = []
+    for r in tt.runs:
+        el = f"train run '{r.id}'"
+        for g in r.legs:
+            if g.section_id not in net.sections:
+                out.append(Problem(el, "legs", f"unknown section '{g.section_id}'"))
+        for p in r.points:
+            if p.op_id not in net.ops:
+                out.append(Problem(el, "points", f"unknown operational point '{p.op_id}'"))
+            if p.departure_s < p.arrival_s:
+                out.append(Problem(el, "points", f"departs {p.op_id} before it arrives"))
+        for a, b in zip(r.points, r.points[1:]):
+            if b.arrival_s < a.departure_s:
+                out.append(Problem(el, "points", f"arrives at {b.op_id} before it leaves {a.op_id}"))
+    return out
+
+
+def dumps(tt: Timetable) -> bytes:
+    doc = {"format": FORMAT, "meta": dict(sorted(tt.meta.items())),
+           "runs": [run_to_dict(r) for r in sorted(tt.runs, key=lambda r: r.id)]}
+    return json.dumps(doc, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def write_timetable(tt: Timetable, path: Path) -> None:
+    data = dumps(tt)
+    if Path(path).suffix == ".gz":
+        data = gzip.compress(data, compresslevel=9, mtime=0)
+    Path(path).write_bytes(data)
+
+
+def read_timetable(path: Path) -> Timetable:
+    path = Path(path)
+    if not path.exists():
+        raise InputFileError(Problem(str(path), "(file)", "not found"))
+    raw = path.read_bytes()
+    try:
+        doc = json.loads(gzip.decompress(raw) if raw[:2] == b"\x1f\x8b" else raw)
+        runs = tuple(run_from_dict(d) for d in doc["runs"])
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise InputFileError(Problem(path.name, "(json)", f"not a railcap timetable file: {exc}")) from None
+    return Timetable(runs, doc.get("meta", {}))

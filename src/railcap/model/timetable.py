@@ -1,0 +1,81 @@
+"""Train runs and timetables. Times are absolute seconds from 00:00 of the reference day.
+
+A run passes a sequence of operational points (``points``) along a route of
+section legs (``legs``); it stops where ``stops`` is true. The times at a point
+are those of the head of the train.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class TrainClass(StrEnum):
+    """Priority classes, lowest number first in priority (the allocation decree's order)."""
+
+    MILITARY = "military"
+    PASSENGER = "passenger"
+    FREIGHT = "freight"
+    RESERVE = "reserve"  # a path held for ad-hoc requests; no real train
+
+
+@dataclass(frozen=True, slots=True)
+class Leg:
+    """One section of a route, run from ``to_op`` to ``from_op`` when ``reverse``."""
+
+    section_id: str
+    reverse: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class PassingPoint:
+    op_id: str
+    arrival_s: float
+    departure_s: float
+    stops: bool = False
+
+    @property
+    def dwell_s(self) -> float:
+        return self.departure_s - self.arrival_s
+
+
+@dataclass(frozen=True)
+class TrainRun:
+    id: str
+    train_class: TrainClass
+    consist: str  # id in the rolling-stock catalogue
+    legs: tuple[Leg, ...]
+    points: tuple[PassingPoint, ...]  # len(points) == len(legs) + 1
+    product: str = ""
+    series: str = ""
+    owner: str = ""
+    notes: tuple[str, ...] = ()
+
+    @property
+    def departure_s(self) -> float:
+        return self.points[0].departure_s
+
+    @property
+    def arrival_s(self) -> float:
+        return self.points[-1].arrival_s
+
+    @property
+    def origin(self) -> str:
+        return self.points[0].op_id
+
+    @property
+    def destination(self) -> str:
+        return self.points[-1].op_id
+
+
+@dataclass(frozen=True)
+class Timetable:
+    runs: tuple[TrainRun, ...]
+    meta: dict[str, str] = field(default_factory=dict)
+
+    def by_id(self) -> dict[str, TrainRun]:
+        return {r.id: r for r in self.runs}
+
+    def of_class(self, cls: TrainClass) -> list[TrainRun]:
+        return [r for r in self.runs if r.train_class == cls]
