@@ -152,3 +152,32 @@ def test_wide_load_conflicts_with_a_train_on_the_other_track():
             ("down", constant_speed(6000, 20.0, 60.0), [(sec, True)])]
     assert find_conflicts(timetable_blocking(runs, wide_loads=frozenset({"mil"})))
     assert not find_conflicts(timetable_blocking(runs))
+
+
+def test_a_whole_timetable_in_one_pass_equals_train_by_train():
+    sec_a, sec_b = line(), line(TrainProtection.ETCS_L2, tracks=1)
+    runs = [
+        ("f1", constant_speed(6000, 20.0, 100.0), [(sec_a, False)]),
+        ("f2", with_stop(12000, 25.0, 50.0, 4500, 60), [(sec_a, True), (sec_b, False)]),
+        ("f3", accelerate_cruise_brake(6000, 30.0, 0.3, 0.4, 7.0), [(sec_b, True)]),
+        ("f4", constant_speed(6000, 35.0, 9e4, brake_ms2=0.3), [(sec_a, False)]),
+    ]
+    together = timetable_blocking(runs, wide_loads=frozenset({"f2"}))
+    one_by_one = [o for tid, mv, route in runs
+                  for o in blocking_times(tid, mv, route, adjacent=tid == "f2")]
+    assert together.to_list() == one_by_one
+
+
+def test_dwell_at_the_origin_delays_the_first_approaches():
+    mv = Movement(np.array([0.0, 0.0, 8000.0]), np.array([0.0, 300.0, 700.0]),
+                  np.array([0.0, 0.0, 20.0]))
+    occ = blocking_times("f1", mv, [(line(), False)]).to_list()
+    assert occ[0].start_s == pytest.approx(300.0 - SETUP)
+    assert occ[1].start_s == pytest.approx(300.0 - SETUP)
+
+
+def test_errors_name_the_train():
+    with pytest.raises(ValidationError, match="train 'late'"):
+        timetable_blocking([("ok", constant_speed(6000, 20.0, 0.0), [(line(), False)]),
+                            ("late", constant_speed(10, 20.0, 0.0, beyond_m=0),
+                             [(line(), False)])])
