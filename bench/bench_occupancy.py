@@ -169,7 +169,10 @@ def main(argv: list[str] | None = None) -> None:
     rng = np.random.default_rng(args.seed)
     rids = big.resource_id[rng.integers(0, len(big), 10_000)].tolist()
     times = rng.uniform(0, 86_400, 10_000).tolist()
-    t_query, _ = timed(lambda: [index.earliest_free(r, x, 120.0) for r, x in zip(rids, times)])
+    def queries() -> list:
+        return [index.earliest_free(r, x, 120.0) for r, x in zip(rids, times)]
+    t_query_cold, _ = timed(queries)  # the first query of a resource builds its union
+    t_query, _ = timed(queries)
 
     mem_block = peak_mb(lambda: timetable_blocking(runs))
     mem_conf = peak_mb(lambda: find_conflicts(table))
@@ -187,7 +190,8 @@ def main(argv: list[str] | None = None) -> None:
     print(f"{f'(c) detector, {len(big):,} occupations':<42}{t_big:>10.2f}{'-':>12}{'-':>10}"
           f"{mem_big:>9.0f}   ({len(big_conflicts):,} pairs)")
     print(f"{'(c) free-interval index build':<42}{t_index:>10.2f}{'-':>12}{'-':>10}")
-    print(f"{'(c) 10,000 earliest_free queries':<42}{t_query:>10.2f}{'-':>12}{'-':>10}")
+    print(f"{'(c) 10,000 earliest_free, first touch':<42}{t_query_cold:>10.2f}{'-':>12}{'-':>10}")
+    print(f"{'(c) 10,000 earliest_free, warm':<42}{t_query:>10.2f}{'-':>12}{'-':>10}")
 
 
 if __name__ == "__main__":

@@ -98,13 +98,12 @@ class FreeIntervalIndex:
         """The earliest ``x >= t_s`` with ``[x, x + duration_s]`` free, starting no later
         than ``latest_s``; None when there is none."""
         starts, ends = self._merged(resource_id)
-        lo = int(np.searchsorted(ends, t_s, side="right"))
-        gap_start = np.maximum(np.r_[t_s, ends[lo:]], t_s)
-        gap_end = np.r_[starts[lo:], math.inf]
-        fits = np.flatnonzero(gap_end - gap_start >= duration_s)
-        if not fits.size:
-            return None
-        x = float(gap_start[fits[0]])
+        i = int(np.searchsorted(ends, t_s, side="right"))  # first busy ending after t_s
+        x = float(t_s)
+        # walk the gaps from t_s on; only as far as the first one that fits
+        while i < len(starts) and x <= latest_s and starts[i] - x < duration_s:
+            x = float(ends[i])
+            i += 1
         return x if x <= latest_s else None
 
     # ----- changes -----------------------------------------------------------

@@ -106,10 +106,10 @@ def factorize(values: np.ndarray) -> tuple[np.ndarray, list[str]]:
     >>> codes.tolist(), names
     ([0, 1, 0], ['b', 'a'])
     """
-    lookup: dict[str, int] = {}
-    codes = np.fromiter((lookup.setdefault(v, len(lookup)) for v in values.tolist()),
-                        dtype=np.int64, count=len(values))
-    return codes, list(lookup)
+    items = values.tolist()
+    names = list(dict.fromkeys(items))  # first appearance order, at C speed
+    code_of = {name: i for i, name in enumerate(names)}
+    return np.fromiter(map(code_of.__getitem__, items), dtype=np.int64, count=len(items)), names
 
 
 def _object_column(values: Sequence[str] | np.ndarray) -> np.ndarray:
