@@ -1,0 +1,181 @@
+"""A route: the sections a train runs through, in running order, with route coordinates.
+
+Route positions run from 0 at the origin to ``length_m`` at the destination.
+A leg runs a section forwards (``from_op -> to_op``) or reversed; positions
+inside a reversed section are mirrored (``length_m - x``).
+
+>>> from railcap.model.samples import corridor
+>>> r = shortest_route(corridor(), "p", "x")
+>>> r.ops, r.length_m
+(('p', 'y', 'j', 'x'), 60000.0)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Sequence
+
+import numpy as np
+
+from railcap.model.errors import NotFoundError, Problem, RailcapError, ValidationError
+from railcap.model.infrastructure import Electrification, Network, Section
+
+
+class NoRouteError(RailcapError):
+    """No connection between two operational points."""
+
+
+@dataclass(frozen=True)
+class RouteLeg:
+    """One section run in one direction."""
+
+    section: Section
+    reverse: bool = False
+
+    @property
+    def start_op(self) -> str:
+        return self.section.to_op if self.reverse else self.section.from_op
+
+    @property
+    def end_op(self) -> str:
+        return self.section.from_op if self.reverse else self.section.to_op
+
+    @property
+    def length_m(self) -> float:
+        return self.section.length_m
+
+    @property
+    def electrification(self) -> Electrification:
+        return self.section.electrification
+
+    @property
+    def gradient_permille(self) -> float:
+        """The section's steepest sustained gradient, taken as rising in the running direction.
+
+        The registry gives the gradient without a direction, so the running-time
+        engine treats it as an up-gradient both ways: conservative for running
+        time and for the check that a heavy train can start.
+        """
+        return float(self.section.gradient_permille or 0.0)
+
+    def speed_bands_m(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(start_m, end_m, speed_ms) of the speed bands in running direction, leg-local."""
+        starts, speeds = self.section.speed_arrays(self.reverse)
+        ends = np.append(starts[1:], self.section.length_m)
+        return starts, ends, speeds
+
+    def block_boundaries_m(self) -> np.ndarray:
+        """Block boundaries in running direction, leg-local, from 0 to length_m."""
+        b = np.asarray(self.section.block_boundaries_m, dtype=float)
+        return np.sort(self.section.length_m - b) if self.reverse else b
+
+
+@dataclass(frozen=True)
+class Route:
+    """Legs in running order; each leg starts where the previous one ended."""
+
+    legs: tuple[RouteLeg, ...]
+
+    def __post_init__(self) -> None:
+        if not self.legs:
+            raise ValidationError(Problem("route", "legs", "a route needs at least one section"))
+        for a, b in zip(self.legs, self.legs[1:]):
+            if a.end_op != b.start_op:
+                raise ValidationError(Problem(
+                    "route", "legs", f"section '{b.section.id}' starts at {b.start_op}, "
+                                     f"but '{a.section.id}' ends at {a.end_op}"))
+
+    @classmethod
+    def through(cls, network: Network, op_ids: Sequence[str]) -> "Route":
+        """The route through consecutive neighbouring ops (the shortest parallel section)."""
+        legs = []
+        for a, b in zip(op_ids, op_ids[1:]):
+            options = [s for s in network.sections_at(a) if b in (s.from_op, s.to_op)
+                       and s.other_end(a) == b]
+            if not options:
+                raise NoRouteError(Problem(f"route {a} → {b}", "ops",
+                                           f"no section joins {a} and {b}"))
+            s = min(options, key=lambda s: s.length_m)
+            legs.append(RouteLeg(s, reverse=(s.from_op != a)))
+        return cls(tuple(legs))
+
+    @property
+    def origin(self) -> str:
+        return self.legs[0].start_op
+
+    @property
+    def destination(self) -> str:
+        return self.legs[-1].end_op
+
+    @cached_property
+    def ops(self) -> tuple[str, ...]:
+        return (self.origin,) + tuple(leg.end_op for leg in self.legs)
+
+    @cached_property
+    def leg_starts_m(self) -> np.ndarray:
+        """Route position of every op: the start of each leg, then the destination."""
+        return np.concatenate([[0.0], np.cumsum([leg.length_m for leg in self.legs])])
+
+    @property
+    def op_positions_m(self) -> np.ndarray:
+        return self.leg_starts_m
+
+    @property
+    def length_m(self) -> float:
+        return float(self.leg_starts_m[-1])
+
+    @cached_property
+    def speed_bands_m(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(start_m, end_m, speed_ms) of every speed band, in route coordinates."""
+        starts, ends, speeds = [], [], []
+        for leg, x0 in zip(self.legs, self.leg_starts_m):
+            s, e, v = leg.speed_bands_m()
+            starts.append(s + x0)
+            ends.append(e + x0)
+            speeds.append(v)
+        return np.concatenate(starts), np.concatenate(ends), np.concatenate(speeds)
+
+    @cached_property
+    def block_boundaries_m(self) -> np.ndarray:
+        """Every block boundary of every leg, in route coordinates (joints counted once)."""
+        b = np.concatenate([leg.block_boundaries_m() + x0
+                            for leg, x0 in zip(self.legs, self.leg_starts_m)])
+        return np.unique(np.round(b, 3))
+
+    def op_index(self, op_id: str, after: int = 0) -> int:
+        """Index in ``ops`` of the first occurrence of ``op_id`` at or after ``after``."""
+        for i in range(after, len(self.ops)):
+            if self.ops[i] == op_id:
+                return i
+        raise NotFoundError("operational point on the route", op_id, " → ".join(self.ops))
+
+
+def shortest_route(network: Network, from_op: str, to_op: str,
+                   vias: Sequence[str] = ()) -> Route:
+    """The shortest route by length from ``from_op`` through ``vias`` (in order) to ``to_op``.
+
+    Ops are looked up by id, code or name (``Network.find_op``).
+
+    >>> from railcap.model.samples import corridor
+    >>> shortest_route(corridor(), "p", "t", vias=["j"]).ops
+    ('p', 'y', 'j', 't')
+    """
+    import networkx as nx
+
+    stops = [network.find_op(q).id for q in (from_op, *vias, to_op)]
+    graph = network.graph()
+    path: list[str] = [stops[0]]
+    for a, b in zip(stops, stops[1:]):
+        if a == b:
+            continue
+        try:
+            piece = nx.shortest_path(graph, a, b, weight="length_m")
+        except nx.NetworkXNoPath:
+            raise NoRouteError(Problem(f"route {a} → {b}", "to_op",
+                                       f"no connection from {a} to {b} in the network")) from None
+        path.extend(piece[1:])
+    if len(path) < 2:
+        raise NoRouteError(Problem(f"route {from_op} → {to_op}", "to_op",
+                                   "origin and destination are the same point"))
+    return Route.through(network, path)
