@@ -1,0 +1,404 @@
+"""Build the reference timetable of a full weekday (00:00–24:00) on the network.
+
+Passenger trains come from the 2026 service patterns, freight trains from the
+corridor volumes of the facts file. Every trip is routed on the network, its
+running time comes from the physics engine (stretched to the planned minutes
+where those are longer), and its blocking times from the occupancy engine.
+
+Trips are inserted one series at a time, most important first. Trips of one
+series share a template (the same route and times, shifted), so the search
+for a series' phase and for each trip's slot only shifts the template's
+blocking times against the board of what is already granted. A trip that
+finds no free slot within its allowed shift is left out and reported: the
+result is conflict-free by construction, and the independent conflict
+detector checks it again.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Sequence
+
+import networkx as nx
+import numpy as np
+
+from railcap.data.rolling_stock import Catalogue
+from railcap.model.errors import Problem
+from railcap.model.infrastructure import Electrification, Network
+from railcap.model.rolling_stock import Consist
+from railcap.model.timetable import Leg, PassingPoint, Timetable, TrainClass, TrainRun
+from railcap.occupancy import blocking_times
+from railcap.physics.route import Route, RouteLeg
+from railcap.physics.running_time import Stop, run_time
+from railcap.timetable.patterns import ServicePattern
+from railcap.timetable.slots import BusyBoard
+
+DAY_S = 86_400.0
+DAY_WINDOW = (6 * 3600.0, 20 * 3600.0)  # page 1, Monday–Thursday before 20:00
+EVENING_WINDOWS = ((20 * 3600.0, 24 * 3600.0), (5 * 3600.0, 6 * 3600.0))  # page 4, also used 05:00–06:00
+PASSENGER_SHIFT_S = (0, 60, -60, 120, -120, 180, -180, 240, -240, 300, -300)
+FREIGHT_SHIFT_STEP_S = 120.0
+FREIGHT_MAX_SHIFT_S = 3 * 3600.0
+FREIGHT_SPEED_CAP_MS = 100 / 3.6  # freight on the mixed network runs at most 100 km/h (facts file ≈)
+MIN_DWELL_S = 30.0
+
+PRODUCT_CONSIST = {  # rolling stock by product (public deployment, simplified; see docs/data.md)
+    "Intercity direct": "icng-8", "Intercity": "virm-6", "Sneltrein": "flirt-4", "Sprinter": "slt-6",
+    "Stoptrein": "flirt-3", "Eurocity": "ic-berlin", "ICE": "ice-3m", "Eurostar": "ice-3m",
+    "Intercity Berlijn": "ic-berlin", "Nightjet": "ic-berlin", "European Sleeper": "ic-berlin",
+}
+
+
+@dataclass
+class Template:
+    """One route and timing of a series or freight flow, departing at t = 0."""
+
+    key: str
+    train_class: TrainClass
+    product: str
+    series: str
+    consist: Consist
+    legs: tuple[RouteLeg, ...]
+    points: list[tuple[str, float, float, bool]]  # op, arrival, departure (s from departure), stops
+    resources: list[str] = field(default_factory=list)
+    starts: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    ends: np.ndarray = field(default_factory=lambda: np.zeros(0))
+
+
+@dataclass
+class Movement:
+    """What the blocking-time engine needs to know of a run (MovementLike)."""
+
+    position_m: np.ndarray
+    time_s: np.ndarray
+    speed_ms: np.ndarray
+    length_m: float
+    brake_ms2: float
+
+
+@dataclass
+class BuildReport:
+    placed: dict[str, int] = field(default_factory=dict)
+    wanted: dict[str, int] = field(default_factory=dict)
+    dropped: list[str] = field(default_factory=list)
+    shifted: int = 0
+    unmapped_stops: dict[str, list[str]] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+
+# ------------------------------------------------------------------ routing
+
+
+class Router:
+    """Fastest routes between points for a class of train, cached."""
+
+    def __init__(self, network: Network):
+        self.net = network
+        self._graphs: dict[tuple, nx.Graph] = {}
+        self._cache: dict[tuple, list[RouteLeg] | None] = {}
+
+    def _graph(self, passenger: bool, electric: bool, length_m: float) -> nx.Graph:
+        key = (passenger, electric, round(length_m))
+        if key not in self._graphs:
+            g = nx.Graph()
+            for s in self.net.sections.values():
+                if passenger and s.freight_only:
+                    continue
+                if electric and s.electrification == Electrification.NONE:
+                    continue
+                if length_m > s.max_train_length_m + 1e-6 and not passenger:
+                    continue
+                v = s.max_speed_ms if passenger else min(s.max_speed_ms, FREIGHT_SPEED_CAP_MS)
+                w = s.length_m / v
+                if not g.has_edge(s.from_op, s.to_op) or g[s.from_op][s.to_op]["w"] > w:
+                    g.add_edge(s.from_op, s.to_op, w=w, section=s)
+            self._graphs[key] = g
+        return self._graphs[key]
+
+    def legs(self, a: str, b: str, passenger: bool, consist: Consist) -> list[RouteLeg] | None:
+        electric = not consist_runs_without_wire(consist)
+        key = (a, b, passenger, electric, round(consist.length_m))
+        if key not in self._cache:
+            g = self._graph(passenger, electric, consist.length_m)
+            try:
+                ops = nx.shortest_path(g, a, b, weight="w")
+            except (nx.NetworkXNoPath, nx.NodeNotFound):
+                self._cache[key] = None
+            else:
+                self._cache[key] = [RouteLeg(g[u][v]["section"], g[u][v]["section"].from_op != u)
+                                    for u, v in zip(ops, ops[1:])]
+        return self._cache[key]
+
+
+def consist_runs_without_wire(consist: Consist) -> bool:
+    return consist.can_run_on(Electrification.NONE)
+
+
+# ------------------------------------------------------------------ templates
+
+
+def movement_of(profile, consist: Consist, planned: Sequence[tuple[float, float]] | None) -> Movement:
+    """The physics profile, stretched so each stop-to-stop run takes at least its planned time.
+
+    ``planned`` holds (arrival, departure) in seconds from departure for every
+    stop of the profile, in order; a run shorter in the plan than in physics
+    keeps its physics time (the train cannot run faster than it can).
+    """
+    x, t, v = profile.position_m, profile.time_s, profile.speed_ms
+    if planned is None:
+        return Movement(x, t, v, consist.length_m, consist.braking_ms2)
+    stop_times = [(o.arrival_s, o.departure_s) for o in profile.op_times if o.stops]
+    src, dst = [0.0], [0.0]
+    lag = 0.0
+    for (pa, pd), (sa, sd) in zip(planned[1:], stop_times[1:]):
+        prev_src, prev_dst = src[-1], dst[-1]
+        run_phys = sa - prev_src
+        run_plan = max(pa - prev_dst, run_phys)
+        src.append(sa)
+        dst.append(prev_dst + run_plan)
+        dwell = max(pd - pa, sd - sa)
+        src.append(sd)
+        dst.append(dst[-1] + dwell)
+        lag = dst[-1] - pd
+    src_a, dst_a = np.array(src), np.array(dst)
+    keep = np.concatenate([[True], np.diff(src_a) > 1e-9])
+    t2 = np.interp(t, src_a[keep], dst_a[keep])
+    # speeds scale with the stretch of each run; positions are unchanged
+    dt_phys = np.diff(t, prepend=t[0])
+    dt_plan = np.diff(t2, prepend=t2[0])
+    factor = np.where(dt_phys > 1e-9, dt_phys / np.maximum(dt_plan, 1e-9), 1.0)
+    del lag
+    return Movement(x, t2, v * np.clip(factor, 0.0, 1.0), consist.length_m, consist.braking_ms2)
+
+
+def build_template(key: str, cls: TrainClass, product: str, series: str, consist: Consist,
+                   legs: list[RouteLeg], stop_plan: list[tuple[str, float, float]] | None) -> Template:
+    """Physics and blocking times of one route; ``stop_plan`` = [(op, arr_s, dep_s)] or None (non-stop)."""
+    route = Route(tuple(legs))
+    if stop_plan:
+        stops = [Stop(op, max(MIN_DWELL_S if 0 < i < len(stop_plan) - 1 else 0.0, d - a))
+                 for i, (op, a, d) in enumerate(stop_plan)]
+    else:
+        stops = [Stop(route.origin), Stop(route.destination)]
+    profile = run_time(route, consist, stops)
+    planned = [(a, d) for _, a, d in stop_plan] if stop_plan else None
+    mv = movement_of(profile, consist, planned)
+    occ = blocking_times(key, mv, [(leg.section, leg.reverse) for leg in legs])
+    op_x = profile.route.op_positions_m
+    arr = np.interp(op_x, mv.position_m, mv.time_s)
+    stop_ops = {s.op_id for s in stops}
+    points = []
+    for i, op in enumerate(route.ops):
+        a = float(arr[i])
+        d = a
+        if op in stop_ops and 0 < i < len(route.ops) - 1:
+            later = mv.time_s[np.abs(mv.position_m - op_x[i]) < 1e-6]
+            d = float(later.max()) if later.size else a
+        points.append((op, a, d, op in stop_ops))
+    rows = occ.to_list()
+    return Template(key, cls, product, series, consist, tuple(legs), points,
+                    [o.resource_id for o in rows], np.array([o.start_s for o in rows]),
+                    np.array([o.end_s for o in rows]))
+
+
+def to_run(t: Template, run_id: str, departure_s: float, notes: tuple[str, ...] = ()) -> TrainRun:
+    return TrainRun(
+        id=run_id, train_class=t.train_class, consist=t.consist.id,
+        legs=tuple(Leg(leg.section.id, leg.reverse) for leg in t.legs),
+        points=tuple(PassingPoint(op, round(departure_s + a, 1), round(departure_s + d, 1), st)
+                     for op, a, d, st in t.points),
+        product=t.product, series=t.series, notes=notes)
+
+
+# ------------------------------------------------------------------ insertion
+
+
+def best_phase(board: BusyBoard, t: Template, departures: np.ndarray, headway_s: float) -> float:
+    """The offset (whole minutes within one headway) whose trips hit the fewest busy intervals."""
+    if headway_s <= 60 or len(departures) == 0:
+        return 0.0
+    sample = departures[:: max(1, len(departures) // 6)]
+    best, best_hits = 0.0, math.inf
+    for phase in np.arange(0.0, headway_s, 60.0):
+        hits = sum(board.overlaps(t.resources, t.starts, t.ends, float(d + phase)) for d in sample)
+        if hits < best_hits:
+            best, best_hits = float(phase), hits
+            if hits == 0:
+                break
+    return best
+
+
+def insert(board: BusyBoard, t: Template, departure_s: float, shifts: Sequence[float]) -> float | None:
+    """The first shift at which the trip is free on all its blocks; it is then granted."""
+    for dt in shifts:
+        dep = departure_s + dt
+        if dep < 0 or dep >= DAY_S:
+            continue
+        if board.is_free(t.resources, t.starts, t.ends, dep):
+            board.add(t.resources, t.starts, t.ends, dep)
+            return dep
+    return None
+
+
+def freight_shifts() -> list[float]:
+    steps = np.arange(FREIGHT_SHIFT_STEP_S, FREIGHT_MAX_SHIFT_S + 1, FREIGHT_SHIFT_STEP_S)
+    return [0.0] + [float(s) for pair in zip(steps, -steps) for s in pair]
+
+
+# ------------------------------------------------------------------ passenger patterns
+
+
+def departures_in(window: tuple[float, float], headway_s: float | None, trips_one_way: int | None) -> np.ndarray:
+    start, end = window
+    if headway_s:
+        return np.arange(start, end, headway_s)
+    n = max(1, trips_one_way or 1)
+    return start + (np.arange(n) + 0.5) * (end - start) / n
+
+
+def consist_for(product: str, catalogue: Catalogue) -> Consist:
+    for prefix, cid in PRODUCT_CONSIST.items():
+        if product.startswith(prefix):
+            return catalogue.consist(cid)
+    return catalogue.consist("slt-6")
+
+
+@dataclass(frozen=True)
+class FreightFlow:
+    origin: str
+    destination: str
+    trains_per_day: float  # both directions together
+    consist: str
+    source: str
+
+
+def build_reference_day(network: Network, catalogue: Catalogue,
+                        day_patterns: list[ServicePattern], evening_patterns: list[ServicePattern],
+                        stop_of: Callable[[str], str | None], flows: list[FreightFlow],
+                        progress: Callable[[str], None] = lambda _: None) -> tuple[Timetable, BuildReport]:
+    """The whole weekday; see the module docstring for the method."""
+    router, board, report = Router(network), BusyBoard(), BuildReport()
+    runs: list[TrainRun] = []
+    cache: dict[str, Template | None] = {}
+    jobs = _passenger_jobs(catalogue, router, day_patterns, DAY_WINDOW, stop_of, report, cache)
+    for w in EVENING_WINDOWS:
+        jobs += _passenger_jobs(catalogue, router, evening_patterns, w, stop_of, report, cache)
+    jobs.sort(key=lambda j: (_rank(j[0].product), j[0].key, j[1][0] if len(j[1]) else 0))
+    for template, departures, headway in jobs:
+        progress(template.key)
+        phase = best_phase(board, template, departures, headway or 0.0)
+        for k, d in enumerate(departures):
+            rid = f"{template.key}/{int(d + phase) // 60:04d}"
+            got = insert(board, template, float(d + phase), PASSENGER_SHIFT_S)
+            report.wanted[template.train_class.value] = report.wanted.get(template.train_class.value, 0) + 1
+            if got is None:
+                report.dropped.append(rid)
+                continue
+            report.shifted += got != d + phase
+            runs.append(to_run(template, rid, got))
+    runs += _freight(network, catalogue, router, board, flows, report, progress)
+    for r in runs:
+        report.placed[r.train_class.value] = report.placed.get(r.train_class.value, 0) + 1
+    return Timetable(tuple(runs), {"day": "reference weekday"}), report
+
+
+def _rank(product: str) -> int:
+    order = ["ICE", "Eurostar", "Intercity direct", "Intercity", "Eurocity", "Sneltrein", "Sprinter", "Stoptrein"]
+    return next((i for i, p in enumerate(order) if product.startswith(p)), len(order))
+
+
+def _passenger_jobs(catalogue, router, patterns, window, stop_of, report, cache):
+    jobs = []
+    for p in patterns:
+        consist = consist_for(p.product, catalogue)
+        headway = p.headway_min * 60.0 if p.headway_min else None
+        one_way = (p.trips_per_day_both or 2) // 2 if headway is None else None
+        for j, route in enumerate(p.routes):
+            for direction in (+1, -1):
+                key = f"P{p.series}-{j}{'a' if direction > 0 else 'b'}-w{p.window}"
+                if key not in cache:
+                    cache[key] = _pattern_template(key, router, p, route, direction, consist, report, stop_of)
+                t = cache[key]
+                if t is None:
+                    continue
+                n = None if one_way is None else max(1, round(one_way / len(p.routes)))
+                deps = departures_in(window, headway * len(p.routes) if headway else None, n)
+                jobs.append((t, deps, headway))
+    return jobs
+
+
+def _pattern_template(key, router, p, route, direction, consist, report, stop_of):
+    stops = list(zip(route.stops, route.arrival_min, route.departure_min))
+    if direction < 0:
+        total = route.arrival_min[-1]
+        stops = [(s, None if d is None else total - d, None if a is None else total - a)
+                 for s, a, d in reversed(stops)]
+    mapped = []
+    for slug, a, d in stops:
+        op = stop_of(slug) if a is not None and d is not None else None
+        if op is None:
+            report.unmapped_stops.setdefault(p.series, []).append(slug)
+            continue
+        if mapped and mapped[-1][0] == op:
+            continue
+        mapped.append((op, a * 60.0, d * 60.0))
+    if len(mapped) < 2:
+        return None
+    t0 = mapped[0][2]
+    mapped = [(op, a - t0, d - t0) for op, a, d in mapped]
+    mapped[0] = (mapped[0][0], 0.0, 0.0)
+    legs: list[RouteLeg] = []
+    for (a, *_), (b, *_) in zip(mapped, mapped[1:]):
+        piece = router.legs(a, b, True, consist)
+        if piece is None:
+            report.problems.append(Problem(f"series {p.series}", "stops", f"no passenger route {a} → {b}"))
+            return None
+        legs += piece
+    try:
+        return build_template(key, TrainClass.PASSENGER, p.product, p.series, consist, legs, mapped)
+    except Exception as exc:  # a route the physics cannot run is reported, not fatal
+        report.problems.append(Problem(f"series {p.series}", "route", str(exc).splitlines()[0]))
+        return None
+
+
+def _freight(network, catalogue, router, board, flows, report, progress) -> list[TrainRun]:
+    runs = []
+    shifts = freight_shifts()
+    for f in flows:
+        consist = catalogue.consist(f.consist)
+        per_dir = f.trains_per_day / 2.0
+        for direction, (a, b) in enumerate(((f.origin, f.destination), (f.destination, f.origin))):
+            n = int(math.floor(per_dir + (0.5 if direction == 0 else 0.0)))
+            if n <= 0:
+                continue
+            legs = router.legs(a, b, False, consist)
+            key = f"F-{a}-{b}"
+            if legs is None:
+                report.problems.append(Problem(f"freight flow {a} → {b}", "route",
+                                               f"no route for {consist.id} ({consist.length_m:.0f} m)"))
+                continue
+            progress(key)
+            t = build_template(key, TrainClass.FREIGHT, "freight", key, consist, legs, None)
+            spacing = DAY_S / n
+            offset = (hash_unit(key) * spacing)
+            for k in range(n):
+                d = offset + k * spacing
+                report.wanted["freight"] = report.wanted.get("freight", 0) + 1
+                got = insert(board, t, d, shifts)
+                rid = f"{key}/{k:03d}"
+                if got is None:
+                    report.dropped.append(rid)
+                    continue
+                report.shifted += got != d
+                runs.append(to_run(t, rid, got))
+    return runs
+
+
+def hash_unit(text: str) -> float:
+    """A stable number in [0, 1) from a text (Python's hash() changes per process)."""
+    h = 0
+    for ch in text.encode("utf-8"):
+        h = (h * 131 + ch) % 1_000_003
+    return h / 1_000_003
