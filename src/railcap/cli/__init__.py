@@ -11,3 +11,9 @@ app = typer.Typer(no_args_is_help=True, add_completion=False,
 from railcap.cli import network as _network  # noqa: E402
 
 app.add_typer(_network.app, name="network")
+
+from railcap.cli import rolling_stock as _rolling_stock  # noqa: E402
+from railcap.cli import runtime as _runtime  # noqa: E402
+
+app.add_typer(_rolling_stock.app, name="rolling-stock")
+app.command("run-time")(_runtime.run_time)
