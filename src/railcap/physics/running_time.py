@@ -1,7 +1,7 @@
 """Running time of a consist over a route: speed profile, times, energy.
 
 The profile is built on a fine position grid in four vectorised steps
-(the envelope method of OSRD and of [BD] §4.4–4.5, see ``formulary``):
+(the envelope method of OSRD and of [BD], see ``formulary``):
 
 1. **speed cap**: the most restrictive static limit under the whole train
    (the tail must clear a lower limit before the head may go faster), the
