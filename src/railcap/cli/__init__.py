@@ -5,12 +5,16 @@ from __future__ import annotations
 import typer
 
 from railcap.cli import network as _network
+from railcap.cli import rolling_stock as _rolling_stock
+from railcap.cli import runtime as _runtime
 
 app = typer.Typer(no_args_is_help=True, add_completion=False,
                   help="railcap: short-notice paths, resilience and measures on the Dutch rail network.")
 
 # Each face module defines a typer app; register it here (one line each).
 app.add_typer(_network.app, name="network")
+app.add_typer(_rolling_stock.app, name="rolling-stock")
+app.command("run-time")(_runtime.run_time)
 
 
 @app.command()

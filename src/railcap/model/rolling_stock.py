@@ -82,8 +82,8 @@ class EffortCurve:
         """The classic traction hyperbola: ``F(v) = min(F0, P / v)`` up to ``max_speed_ms``.
 
         ``P`` is the power at the wheel; adhesion limits the effort below the
-        corner speed ``P / F0`` (Wende, *Fahrdynamik des Schienenverkehrs*, 2003,
-        ch. 3; Brünger & Dahlhaus 2014, eq. 4.2).
+        corner speed ``P / F0`` (Wende, *Fahrdynamik des Schienenverkehrs*, 2003;
+        Brünger & Dahlhaus 2014).
         """
         if starting_effort_n <= 0 or power_w <= 0 or max_speed_ms <= 0:
             raise ValidationError(Problem(
@@ -124,7 +124,7 @@ class Davis:
         """Resistance from specific (per-weight) coefficients.
 
         ``R(v) = m·g·(f0 + f2·(v / 100 km/h)²) + F_air,100·(v / 100 km/h)²``, the
-        form used for wagon trains with roller bearings (Wende 2003, ch. 2;
+        form used for wagon trains with roller bearings (Wende 2003;
         f0 ≈ 1.4 ‰, f2 ≈ 3.9 ‰ for full bulk trains).
         """
         weight = mass_kg * G_MS2

@@ -9,7 +9,7 @@ Sources:
   service braking; UIC 451-1 for running-time supplements (allowances).
 
 The equation of motion along the track, with position ``x`` as the free
-variable ([BD] eq. 4.1, [W] ch. 2)::
+variable ([BD], [W])::
 
     m·ξ · v · dv/dx = F(v) − R(v) − m·g·i
 
@@ -31,12 +31,15 @@ SPEED_TOLERANCE_MS = 0.02  # speeds this close to the balancing speed count as b
 
 
 def gradient_force_n(mass_kg: float, gradient_permille: float) -> float:
-    """Force of an up-gradient: ``m·g·i`` with ``i = gradient / 1000`` ([BD] eq. 4.6, sin α ≈ tan α)."""
+    """Force of an up-gradient: ``m·g·i``, ``i = gradient / 1000`` ([BD], [W]; sin α ≈ tan α)."""
     return mass_kg * G_MS2 * gradient_permille / 1000.0
 
 
 def braking_distance_m(speed_ms, deceleration_ms2: float, target_ms=0.0):
-    """Distance to brake from ``speed_ms`` to ``target_ms`` at constant deceleration: ``(v² − v_t²) / 2b``."""
+    """Distance to brake from ``speed_ms`` to ``target_ms`` at constant deceleration ``b``.
+
+    ``s = (v² − v_t²) / 2b`` ([BD]).
+    """
     return (np.square(speed_ms) - np.square(target_ms)) / (2.0 * deceleration_ms2)
 
 
@@ -56,8 +59,8 @@ class Characteristic:
         ``X(v) = ∫₀ᵛ m·ξ·u / (F(u) − R(u) − m·g·i) du``,
 
     serves every acceleration on that track: a train at ``v0`` at ``x0``
-    reaches ``v`` at ``x0 + X(v) − X(v0)`` (the distance-step method of
-    [BD] §4.4, [W] §5.2, integrated once in speed instead of once per run).
+    reaches ``v`` at ``x0 + X(v) − X(v0)`` (the distance-step method of [BD]
+    and [W], integrated once in speed instead of once per run).
     Above the balancing speed ``v_bal`` (where ``F = R + m·g·i``) the train
     loses speed towards ``v_bal``; the table ``Y(v) = ∫ᵥ^vmax m·ξ·u / (R + m·g·i − F) du``
     plays the same part there.
@@ -153,7 +156,7 @@ def balancing_speed_ms(consist: Consist, supply: Electrification,
 def braking_envelope(x_m: np.ndarray, cap_ms: np.ndarray, deceleration_ms2: float) -> np.ndarray:
     """Fastest speed from which every lower cap ahead can still be met at constant deceleration.
 
-    ``v_b(x)² = min over t ≥ x of (c_t² + 2·b·(t − x))`` ([BD] §4.5, constant
+    ``v_b(x)² = min over t ≥ x of (c_t² + 2·b·(t − x))`` ([BD]; constant
     service deceleration as in [UIC] 544-1 for planning), computed as one
     reversed running minimum of ``c_t² + 2·b·t``.
     """
@@ -172,7 +175,7 @@ def traction_energy_j(consist: Consist, supply: Electrification, gradient_permil
     """Work done by the traction at the wheel over the grid, braking and coasting excluded.
 
     Per interval the force needed is ``m·ξ·a + R(v̄) + m·g·i`` with
-    ``a = (v₂² − v₁²) / 2Δx``; traction supplies it between 0 and ``F(v̄)`` ([BD] §4.6).
+    ``a = (v₂² − v₁²) / 2Δx``; traction supplies it between 0 and ``F(v̄)`` ([BD]).
     """
     dx = np.diff(x_m)
     vm = 0.5 * (speed_ms[1:] + speed_ms[:-1])

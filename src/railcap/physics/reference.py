@@ -1,6 +1,6 @@
 """A plain-Python, step-by-step running-time integrator: the baseline to check and time against.
 
-Classic time stepping ([BD] §4.4, "time step method"): at every step the
+Classic time stepping (the time-step method of [BD], see ``formulary``): at every step the
 train accelerates with full traction, ``a = (F(v) − R(v) − m·g·i) / (m·ξ)``,
 and is then held to the speed limit under the whole train and to the braking
 curve of every lower limit ahead. No numpy in the loop on purpose: this is

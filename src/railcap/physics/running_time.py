@@ -1,7 +1,7 @@
 """Running time of a consist over a route: speed profile, times, energy.
 
 The profile is built on a fine position grid in four vectorised steps
-(the envelope method of OSRD and of [BD] §4.4–4.5, see ``formulary``):
+(the envelope method of OSRD and of [BD], see ``formulary``):
 
 1. **speed cap**: the most restrictive static limit under the whole train
    (the tail must clear a lower limit before the head may go faster), the
@@ -16,6 +16,7 @@ The profile is built on a fine position grid in four vectorised steps
 >>> route = shortest_route(corridor(), "p", "x")
 >>> profile = run_time(route, load_catalogue().consist("intermodal-740"))
 >>> [round(t.arrival_s / 60, 1) for t in profile.op_times]   # minutes at p, y, j, x
+[0.0, 13.6, 31.6, 38.2]
 """
 
 from __future__ import annotations
@@ -226,7 +227,8 @@ def _speed_cap(x: np.ndarray, bp: np.ndarray, value: np.ndarray,
     cap = value[np.searchsorted(bp, x, side="right") - 1]
     # at a breakpoint both neighbouring limits hold: the lower one counts there
     cap = np.minimum(cap, np.concatenate([cap[:1], cap[:-1]]))
-    cap[np.searchsorted(x, stop_x)] = 0.0
+    # a stop at the very end may lie a rounding error beyond the last grid point
+    cap[np.minimum(np.searchsorted(x, stop_x - 1e-6), x.size - 1)] = 0.0
     return cap
 
 

@@ -332,7 +332,7 @@ def _passenger_jobs(catalogue, router, patterns, window, stop_of, report, cache)
 def _pattern_template(key, router, p, route, direction, consist, report, stop_of):
     stops = list(zip(route.stops, route.arrival_min, route.departure_min))
     if direction < 0:
-        total = route.arrival_min[-1]
+        total = max(x for x in (*route.arrival_min, *route.departure_min) if x is not None)
         stops = [(s, None if d is None else total - d, None if a is None else total - a)
                  for s, a, d in reversed(stops)]
     mapped = []

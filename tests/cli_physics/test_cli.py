@@ -1,0 +1,81 @@
+"""The rolling-stock and run-time commands, through typer's CliRunner."""
+
+import json
+import sys
+import types
+
+import pytest
+from typer.testing import CliRunner
+
+from railcap.cli import app
+from railcap.model.samples import corridor
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def sample_network(monkeypatch):
+    """Stand in for the embedded Dutch network with the small sample corridor."""
+    fake = types.ModuleType("railcap.data.embedded")
+    fake.load_network = corridor
+    monkeypatch.setitem(sys.modules, "railcap.data.embedded", fake)
+
+
+def test_rolling_stock_list_json():
+    result = runner.invoke(app, ["rolling-stock", "list", "--json"])
+    assert result.exit_code == 0, result.output
+    rows = {r["id"]: r for r in json.loads(result.stdout)}
+    assert rows["military-ammunition"]["rid_class"] == "1"
+    assert rows["military-heavy"]["loading_gauge"] == "out of gauge"
+    assert rows["intermodal-740"]["length_m"] == 740.0
+
+
+def test_rolling_stock_list_table():
+    result = runner.invoke(app, ["rolling-stock", "list"])
+    assert result.exit_code == 0
+    assert "virm-6" in result.stdout and "Rolling-stock catalogue" in result.stdout
+
+
+def test_rolling_stock_show_unknown_is_exit_2():
+    result = runner.invoke(app, ["rolling-stock", "show", "nope"])
+    assert result.exit_code == 2
+    assert "no consist called 'nope'" in result.output
+
+
+def test_run_time_json(sample_network):
+    result = runner.invoke(app, ["run-time", "intermodal-740", "p", "x", "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert [o["op"] for o in data["ops"]] == ["p", "y", "j", "x"]
+    assert data["length_km"] == 60.0
+    assert 0 < data["top_speed_kmh"] <= 100
+    assert data["energy_kwh"] > 0
+    assert data["ops"][-1]["arrival_s"] == data["running_time_s"]
+
+
+def test_run_time_table_with_via_and_allowance(sample_network):
+    plain = json.loads(runner.invoke(app, ["run-time", "empty-return", "p", "t", "--json"]).stdout)
+    result = runner.invoke(app, ["run-time", "empty-return", "p", "t", "--via", "j",
+                                 "--allowance-percent", "5"])
+    assert result.exit_code == 0, result.output
+    assert "running time" in result.stdout and "kWh" in result.stdout
+    assert plain["running_time_s"] > 0
+
+
+def test_run_time_user_consist_file(sample_network, tmp_path):
+    f = tmp_path / "mine.json"
+    f.write_text(json.dumps({
+        "id": "mine", "name": "Mine", "category": "freight", "units": ["vectron-ms"],
+        "trailing": {"mass_t": 800, "length_m": 400, "resistance": {"f0_permille": 1.4}},
+        "braking_ms2": 0.4, "loading_gauge": "G1"}))
+    result = runner.invoke(app, ["run-time", str(f), "p", "x", "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["consist"] == "mine"
+
+
+def test_run_time_errors_are_exit_2(sample_network):
+    result = runner.invoke(app, ["run-time", "intermodal-740", "p", "t"])
+    assert result.exit_code == 2
+    assert "section 'j-t'" in result.output and "electrification" in result.output
+    result = runner.invoke(app, ["run-time", "intermodal-740", "p", "nowhere"])
+    assert result.exit_code == 2
