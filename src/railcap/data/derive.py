@@ -32,6 +32,8 @@ from railcap.model.infrastructure import OpKind, SpeedBand, StationTrack, Struct
 DEFAULT_LINE_SPEED_KMH = 80.0  # where the registry records no speed on a line branch
 DEFAULT_AREA_SPEED_KMH = 40.0  # ... and in a station area (switch speed)
 MIN_SPEED_KMH, MAX_SPEED_KMH = 5.0, 300.0
+MIN_PART_BRANCHES = 20
+VIRTUAL_EDGE_S = 1e-3  # stepping onto a point's virtual node is (almost) free
 STATION_SNAP_M = 300.0  # a station further from any track than this is not on the network
 SPLIT_CLEARANCE_M = 400.0
 AREA_REACH_M = 3000.0
@@ -99,6 +101,11 @@ def names_match(a: str, b: str) -> bool:
     return bool(na) and bool(nb) and (na == nb or na.startswith(nb + " ") or nb.startswith(na + " "))
 
 
+def same_name(a: str, b: str) -> bool:
+    """Exactly the same place name, once reduced (stations: no prefix matching)."""
+    return bool(norm(a)) and norm(a) == norm(b)
+
+
 def line_tokens(name: str) -> tuple[str, str]:
     a, b = name.split(" - ", 1)
     return a.strip(), b.strip()
@@ -141,9 +148,11 @@ class BranchGraph:
         self.vmax = np.array([max((s for _, _, s in self.speeds.get(i, [])), default=0.0)
                               for i in range(len(self.ids))])
         self.g = self._graph()
-        main = max(nx.connected_components(self.g), key=len)
-        self.main_nodes = main
-        self.main_branches = sorted({n // 2 for n in main})
+        parts = sorted(nx.connected_components(self.g), key=len, reverse=True)
+        self.largest_branches = len({n // 2 for n in parts[0]})
+        # the largest part, and smaller networks of their own (Zeeuws-Vlaanderen joins Belgium only)
+        self.main_nodes = set(parts[0]).union(*(p for p in parts[1:] if len(p) >= 2 * MIN_PART_BRANCHES))
+        self.main_branches = sorted({n // 2 for n in self.main_nodes})
         self.detached_by_geocode: dict[str, list[int]] = defaultdict(list)
         for i in sorted(set(range(len(self.ids))) - set(self.main_branches)):
             self.detached_by_geocode[self.geocode[i]].append(i)
@@ -157,7 +166,7 @@ class BranchGraph:
                 for b in self.reg.branches]
 
     def _geocode_names(self) -> dict[str, str]:
-        names: dict[str, str] = {}
+        names: dict[str, str] = dict(self.reg.geocode_names)
         for b in self.reg.branches:
             names.setdefault(b.geocode_begin, b.name_begin)
             names.setdefault(b.geocode_end, b.name_end)
@@ -353,8 +362,8 @@ def derive(reg: Registry, seeds: list[PointSeed], freight_lines: frozenset[str] 
         notes.append(f"{len(dropped)} areas have no section to another point: {', '.join(dropped)}")
     points = {k: p for k, p in points.items() if k in used or p.tracks}
     lost = len(bg.ids) - len(bg.main_branches)
-    notes.append(f"{len(bg.main_branches)} of {len(bg.ids)} branches in the main connected part; "
-                 f"{lost} in detached pieces left out")
+    notes.append(f"{bg.largest_branches} of {len(bg.ids)} branches in the main connected part; "
+                 f"{lost} in detached pieces of fewer than {MIN_PART_BRANCHES} branches left out")
     return points, sections, notes
 
 
@@ -395,8 +404,27 @@ def _anchor_graph(bg: BranchGraph, line_nodes: set[int], anchors: list[tuple[str
         for m in area_nodes.get(k, set()) | {n}:
             if m in h:
                 d = float(np.hypot(*(bg.node_xy(m) - (cx, cy))))
-                h.add_edge(v, m, w=d / 40.0 + 1e-3, branch=None)
+                h.add_edge(v, m, w=d / 40.0 + VIRTUAL_EDGE_S, branch=None)
     return h, virtual
+
+
+def _unmatched_ends(tokens: list[str], anchor_names: list[str]) -> list[str]:
+    """The line's end names that no point stands for; each point stands for one end at most.
+
+    An exact name is matched first, so "Terneuzen Aansl. - Terneuzen" does not
+    take the junction for both of its ends.
+    """
+    taken: set[int] = set()
+    ordered = sorted(tokens, key=lambda t: not any(same_name(t, a) for a in anchor_names))
+    unmatched = []
+    for token in ordered:
+        cands = [i for i, a in enumerate(anchor_names) if i not in taken and names_match(token, a)]
+        exact = [i for i in cands if same_name(token, anchor_names[i])]
+        if exact or cands:
+            taken.add((exact or cands)[0])
+        else:
+            unmatched.append(token)
+    return [t for t in tokens if t in unmatched]
 
 
 def _free_end(h: nx.Graph, line_nodes: set[int], sources: list[int]) -> int | None:
@@ -414,12 +442,10 @@ def _line_sections(bg: BranchGraph, gc: str, branches: list[int], anchors: list[
     line_nodes = {n for i in branches for n in (2 * i, 2 * i + 1)}
     h, virtual = _anchor_graph(bg, line_nodes, anchors, area_nodes)
     tokens = [t for t in line_tokens(name) if not any(names_match(t, b) for b in border_names)]
-    open_ends = [t for t in tokens if not any(names_match(t, points[k].name) for k in virtual)]
-    if len(open_ends) + len(virtual) < 2:
-        tokens = list(line_tokens(name))  # a border token is then the line's only other end
-    for token in tokens:
-        if any(names_match(token, points[k].name) for k in virtual):
-            continue
+    open_ends = _unmatched_ends(tokens, [points[k].name for k in virtual])
+    if len(open_ends) + len(virtual) < 2:  # a border token is then the line's only other end
+        open_ends = _unmatched_ends(list(line_tokens(name)), [points[k].name for k in virtual])
+    for token in open_ends:
         end = _free_end(h, line_nodes, list(virtual.values())) if virtual else min(line_nodes)
         if end is None:
             continue
@@ -456,6 +482,8 @@ def _line_sections(bg: BranchGraph, gc: str, branches: list[int], anchors: list[
             if sec is not None:
                 out.append(sec)
     out = _dedupe(out)  # paths to different points share their first sections
+    if not out:
+        notes.append(f"line '{name}': no section between its points; left out")
     total = float(bg.length[branches + bg.detached_by_geocode.get(gc, [])].sum())
     run = sum(s.length_m for s in out) or 1.0
     for s in out:
@@ -498,15 +526,16 @@ def place_points(points: dict[str, RawPoint], sections: list[RawSection], seeds:
     unplaced = 0
     for seed in seeds:
         pt = Point(seed.x, seed.y)
-        same = [k for k, p in points.items() if names_match(seed.name, p.name)
+        same = [k for k, p in points.items() if same_name(seed.name, p.name)
                 and area_pts.get(k, Point(p.x, p.y)).distance(pt) < SAME_NAME_REACH_M]
         if same:
-            _merge_seed(points[same[0]], seed)
+            best = min(same, key=lambda k: area_pts.get(k, Point(points[k].x, points[k].y)).distance(pt))
+            _merge_seed(points[best], seed)
             continue
         near_area = min(area_pts.items(), key=lambda kv: kv[1].distance(pt), default=None)
         cands = [int(c) for c in tree.query(pt.buffer(STATION_SNAP_M))
                  if not (seed.passenger and sections[int(c)].line in freight_lines)]
-        j = min(cands, key=lambda c: lines[c].distance(pt)) if cands else int(tree.nearest(pt))
+        j = min(cands, key=lambda c: lines[c].distance(pt)) if cands else -1
         d_line = lines[j].distance(pt) if cands else float("inf")
         if near_area and near_area[1].distance(pt) < max(600.0, min(d_line, AREA_REACH_M)):
             _merge_seed(points[near_area[0]], seed)
@@ -534,12 +563,13 @@ def place_points(points: dict[str, RawPoint], sections: list[RawSection], seeds:
 
 def _merge_seed(p: RawPoint, seed: PointSeed) -> None:
     """Give a point what a seed knows: its station code, its kind, the overlay's attributes."""
-    near = names_match(seed.name, p.name) or math.hypot(seed.x - p.x, seed.y - p.y) < 1000.0
+    exact = same_name(seed.name, p.name)
+    near = exact or math.hypot(seed.x - p.x, seed.y - p.y) < 1000.0
     if seed.passenger:
         p.passenger = True
-        if p.code is None or names_match(seed.name, p.name):
+        if p.code is None or exact:
             p.code = seed.code
-            if names_match(seed.name, p.name) and p.kind == OpKind.STATION:
+            if exact and p.kind == OpKind.STATION:
                 p.name = seed.name
     if seed.kind is not None and near and (p.kind in (OpKind.STATION, OpKind.JUNCTION)
                                            or seed.attrs.get("force")):

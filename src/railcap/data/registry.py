@@ -13,7 +13,7 @@ its start; ``100-0`` on X leaves at X's start, ``100-0`` on Y enters at Y's end.
 from __future__ import annotations
 
 import csv
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -65,6 +65,7 @@ class Registry:
     structures: list[BranchRange]  # value = "tunnel" | "bridge" | "level_crossing"
     geocode_ranges: list[BranchRange]  # value = geocode number ("537")
     geometry_rd: dict[str, np.ndarray]  # branch id -> (n, 2) RD coordinates
+    geocode_names: dict[str, str] = field(default_factory=dict)  # from GEOCODE_17, when present
     source: str = ""
 
 
@@ -210,6 +211,19 @@ def read_branch_geometry(shp_path: Path, branch_ids: list[str]) -> dict[str, np.
     return {bid: np.asarray(s.points, dtype=float) for bid, s in zip(branch_ids, shapes)}
 
 
+def read_geocode_names(dbf_stem: Path) -> dict[str, str]:
+    """Geocode number -> name from the GEOCODE_17 shapefile's attribute table."""
+    import shapefile  # pyshp
+
+    try:
+        reader = shapefile.Reader(dbf=open(dbf_stem.with_suffix(".dbf"), "rb"), encoding=ENCODING)
+        fields = [f[0] for f in reader.fields[1:]]
+        code, name = fields.index("GEOCODE"), fields.index("NAAM")
+        return {str(r[code]).zfill(3): str(r[name]).strip() for r in reader.records()}
+    except (OSError, ValueError, shapefile.ShapefileException) as exc:
+        raise InputFileError(Problem(dbf_stem.name + ".dbf", "GEOCODE/NAAM", f"unreadable: {exc}")) from None
+
+
 def read_registry(folder: Path) -> Registry:
     """Read one registry export folder (the files as ProRail names them)."""
     folder = Path(folder)
@@ -222,5 +236,6 @@ def read_registry(folder: Path) -> Registry:
         structures=read_structures(folder / "SPOORTAK_OBJECTEN_17.csv"),
         geocode_ranges=read_geocode_ranges(grenzen) if grenzen.exists() else [],
         geometry_rd=read_branch_geometry(folder / "SPOORTAK_17.shp", [b.id for b in branches]),
+        geocode_names=read_geocode_names(folder / "GEOCODE_17") if (folder / "GEOCODE_17.dbf").exists() else {},
         source=f"ProRail registry export {folder.name}",
     )

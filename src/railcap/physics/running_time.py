@@ -236,7 +236,7 @@ def _traction(x: np.ndarray, cap: np.ndarray, stretches: list[_Stretch]) -> np.n
     v = np.empty_like(cap)
     entry = cap[0]
     for s in stretches:
-        i0, i1 = np.searchsorted(x, [s.start_m, s.end_m])
+        i0, i1 = np.minimum(np.searchsorted(x, [s.start_m - 1e-6, s.end_m - 1e-6]), x.size - 1)
         seg = cap[i0:i1 + 1].copy()
         seg[0] = min(seg[0], entry)
         v[i0:i1 + 1] = s.table.envelope(x[i0:i1 + 1], seg)
@@ -247,7 +247,7 @@ def _traction(x: np.ndarray, cap: np.ndarray, stretches: list[_Stretch]) -> np.n
 def _energy(x: np.ndarray, v: np.ndarray, stretches: list[_Stretch], consist: Consist) -> float:
     total = 0.0
     for s in stretches:
-        i0, i1 = np.searchsorted(x, [s.start_m, s.end_m])
+        i0, i1 = np.minimum(np.searchsorted(x, [s.start_m - 1e-6, s.end_m - 1e-6]), x.size - 1)
         total += traction_energy_j(consist, s.leg.electrification, s.leg.gradient_permille,
                                    x[i0:i1 + 1], v[i0:i1 + 1])
     return total

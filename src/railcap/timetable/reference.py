@@ -185,6 +185,8 @@ def build_template(key: str, cls: TrainClass, product: str, series: str, consist
     profile = run_time(route, consist, stops)
     planned = [(a, d) for _, a, d in stop_plan] if stop_plan else None
     mv = movement_of(profile, consist, planned)
+    mv.position_m = np.minimum(np.asarray(mv.position_m, dtype=float).copy(), route.length_m)
+    mv.position_m[-1] = route.length_m  # the grid may end a rounding error short
     occ = blocking_times(key, mv, [(leg.section, leg.reverse) for leg in legs])
     op_x = profile.route.op_positions_m
     arr = np.interp(op_x, mv.position_m, mv.time_s)
