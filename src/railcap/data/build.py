@@ -24,7 +24,8 @@ from railcap.model.infrastructure import (
 
 RD_TO_WGS84 = Transformer.from_crs("EPSG:28992", "EPSG:4326", always_xy=True)
 WGS84_TO_RD = Transformer.from_crs("EPSG:4326", "EPSG:28992", always_xy=True)
-GEOMETRY_TOLERANCE_M = 15.0  # simplification of section geometry for the embedded file
+GEOMETRY_TOLERANCE_M = 15.0
+AREA_TO_AREA_TRACKS = 2  # two areas joined directly (no line geocode between): assume double track  # simplification of section geometry for the embedded file
 
 
 def load_overlay(path: Path | None = None) -> dict[str, Any]:
@@ -124,9 +125,30 @@ def _geometry(coords: np.ndarray) -> tuple[tuple[float, float], ...]:
     return tuple((round(float(a), 5), round(float(b), 5)) for a, b in zip(lon, lat))
 
 
+def merge_parallel(raw: list[RawSection]) -> list[RawSection]:
+    """Parallel sections between the same two points (a line's tracks split over two
+    geocodes) become one section with all their tracks; lengths must agree within 25 %."""
+    groups: dict[tuple[str, str], list[RawSection]] = {}
+    for r in raw:
+        groups.setdefault((min(r.a, r.b), max(r.a, r.b)), []).append(r)
+    out = []
+    for group in groups.values():
+        group.sort(key=lambda r: (-r.line_part_m, r.line))
+        main, rest = group[0], group[1:]
+        for r in rest:
+            if r.line_part_m > 0 and main.line_part_m > 0 and abs(r.length_m - main.length_m) <= 0.25 * main.length_m:
+                tracks = main.track_count + r.track_count
+                main.track_length_m += r.track_length_m
+                main.line_part_m = main.track_length_m / tracks
+            else:
+                out.append(r)
+        out.append(main)
+    return out
+
+
 def _sections(raw: list[RawSection], overlay: dict[str, Any]) -> list[Section]:
     out, seen = [], Counter()
-    for r in sorted(raw, key=lambda s: (s.a, s.b, s.line, s.length_m)):
+    for r in sorted(merge_parallel(raw), key=lambda s: (s.a, s.b, s.line, s.length_m)):
         attrs, sources = _attributes(r.line, overlay)
         known = [v for _, _, v in r.bands]
         default = float(np.median(known)) if known else 80.0
@@ -134,7 +156,7 @@ def _sections(raw: list[RawSection], overlay: dict[str, Any]) -> list[Section]:
         seen[sid] += 1
         if seen[sid] > 1:
             sid = f"{sid}-{seen[sid]}"
-        tracks = max(1, round(r.track_length_m / r.length_m)) if r.length_m > 0 else 1
+        tracks = r.track_count if r.line_part_m > 0 else AREA_TO_AREA_TRACKS
         out.append(Section(
             id=sid, from_op=r.a, to_op=r.b, length_m=round(r.length_m, 1), track_count=tracks,
             track_length_m=round(r.track_length_m, 1), speed_bands=to_speed_bands(r, default),

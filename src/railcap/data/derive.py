@@ -76,6 +76,13 @@ class RawSection:
     bands: list[tuple[float, float, float]]  # (start_m, end_m, speed_kmh)
     structures: list[tuple[str, float, float]]
     track_length_m: float = 0.0
+    line_part_m: float = 0.0  # how much of the path runs on the line itself (not in station areas)
+
+    @property
+    def track_count(self) -> int:
+        """Parallel tracks: the line's track over the path's line part (areas are station track)."""
+        base = self.line_part_m if self.line_part_m > 0 else self.length_m
+        return max(1, round(self.track_length_m / base)) if base > 0 else 1
 
 
 # ---------------------------------------------------------------- names
@@ -382,7 +389,8 @@ def _raw_section(bg: BranchGraph, nodes: list[int], a: str, b: str, line: str) -
     if not legs or a == b:
         return None
     xy, bands, structs, length = _path_geometry(bg, legs)
-    return RawSection(a, b, line, xy, length, bands, structs)
+    on_line = sum(bg.length[i] for i, _ in legs if bg.geo_name.get(bg.geocode[i]) == line)
+    return RawSection(a, b, line, xy, length, bands, structs, line_part_m=float(on_line))
 
 
 def _anchor_graph(bg: BranchGraph, line_nodes: set[int], anchors: list[tuple[str, int]],
@@ -485,9 +493,9 @@ def _line_sections(bg: BranchGraph, gc: str, branches: list[int], anchors: list[
     if not out:
         notes.append(f"line '{name}': no section between its points; left out")
     total = float(bg.length[branches + bg.detached_by_geocode.get(gc, [])].sum())
-    run = sum(s.length_m for s in out) or 1.0
+    run = sum(s.line_part_m for s in out) or 1.0
     for s in out:
-        s.track_length_m = total * s.length_m / run
+        s.track_length_m = total * s.line_part_m / run
     return out
 
 
@@ -607,8 +615,9 @@ def _split(s: RawSection, at: list[tuple[float, PointSeed]], points: dict[str, R
         bands = [(max(x0, p0) - p0, min(x1, p1) - p0, v) for x0, x1, v in s.bands if x1 > p0 and x0 < p1]
         structs = [(k, max(x0, p0) - p0, min(x1, p1) - p0) for k, x0, x1 in s.structures
                    if x1 > p0 and x0 < p1]
+        share = (p1 - p0) / s.length_m
         out.append(RawSection(a, b, s.line, np.asarray(geom.coords), p1 - p0, bands, structs,
-                              s.track_length_m * (p1 - p0) / s.length_m))
+                              s.track_length_m * share, s.line_part_m * share))
     return out
 
 

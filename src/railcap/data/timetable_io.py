@@ -17,7 +17,7 @@ FORMAT = "railcap-timetable/1"
 def run_to_dict(r: TrainRun) -> dict[str, Any]:
     return {"id": r.id, "class": r.train_class.value, "consist": r.consist, "product": r.product,
             "series": r.series, "owner": r.owner, "notes": list(r.notes),
-            "legs": [[g.section_id, int(g.reverse)] for g in r.legs],
+            "legs": [[g.section_id, int(g.reverse)] + ([g.lane] if g.lane else []) for g in r.legs],
             "points": [[p.op_id, round(p.arrival_s, 1), round(p.departure_s, 1), int(p.stops)] for p in r.points]}
 
 
@@ -28,7 +28,7 @@ def run_from_dict(d: dict[str, Any]) -> TrainRun:
     except (KeyError, ValueError):
         raise ValidationError(Problem(el, "class", f"'{d.get('class')}' is not one of "
                                       + ", ".join(c.value for c in TrainClass))) from None
-    legs = tuple(Leg(s, bool(rev)) for s, rev in d["legs"])
+    legs = tuple(Leg(g[0], bool(g[1]), int(g[2]) if len(g) > 2 else 0) for g in d["legs"])
     points = tuple(PassingPoint(op, float(a), float(b), bool(st)) for op, a, b, st in d["points"])
     if len(points) != len(legs) + 1:
         raise ValidationError(Problem(el, "points", f"{len(points)} points for {len(legs)} legs; need one more"))

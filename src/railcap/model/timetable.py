@@ -26,6 +26,7 @@ class Leg:
 
     section_id: str
     reverse: bool = False
+    lane: int = 0  # 1 = the second track of this direction on a four-track section
 
 
 @dataclass(frozen=True, slots=True)

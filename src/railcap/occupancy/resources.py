@@ -6,7 +6,10 @@ times, the free-interval index, the conflict detector, path search) agrees:
 * on a section with two or more tracks each direction has its own track:
   ``"{section_id}/+/{k}"`` for a train running ``from_op -> to_op`` and
   ``"{section_id}/-/{k}"`` for one running ``to_op -> from_op``;
-* on a single-track section both directions share ``"{section_id}/0/{k}"``.
+* on a single-track section both directions share ``"{section_id}/0/{k}"``;
+* on a section with four or more tracks each direction has two lanes: lane 0
+  keeps the names above, lane 1 is ``"{section_id}/+1/{k}"`` (``"-1"`` the
+  other way). A leg may name its lane as a third element ``(section, reverse, lane)``.
 
 ``k`` is the block index counted in the section's own orientation (block 0
 starts at ``from_op``), whichever way the train runs.
@@ -26,8 +29,9 @@ import numpy as np
 from railcap.model.errors import Problem, ValidationError
 from railcap.model.infrastructure import Section, TrainProtection
 
-Leg = tuple[Section, bool]
+Leg = tuple[Section, bool] | tuple[Section, bool, int]
 Route = Sequence[Leg]
+LANES_FROM_TRACKS = 4  # sections with this many tracks have two lanes per direction
 
 #: Protection systems with cab signalling: no lineside signal to sight, and the
 #: movement authority can be extended at any point (not only at a signal).
@@ -43,7 +47,12 @@ class BlockOnRoute:
     end_m: float
 
 
-def resource_id(section: Section, block: int, reverse: bool) -> str:
+def lanes(section: Section) -> int:
+    """Independent tracks per direction: 2 on four-track sections, otherwise 1."""
+    return 2 if section.track_count >= LANES_FROM_TRACKS else 1
+
+
+def resource_id(section: Section, block: int, reverse: bool, lane: int = 0) -> str:
     """The id of block ``block`` (own orientation) of ``section`` for a train running that way.
 
     >>> from railcap.model.samples import corridor
@@ -54,7 +63,8 @@ def resource_id(section: Section, block: int, reverse: bool) -> str:
     'j-t/0/3'
     """
     if section.track_count >= 2:
-        return f"{section.id}/{'-' if reverse else '+'}/{block}"
+        lane_tag = str(lane) if lane and lane < lanes(section) else ""
+        return f"{section.id}/{'-' if reverse else '+'}{lane_tag}/{block}"
     return f"{section.id}/0/{block}"
 
 
@@ -110,11 +120,12 @@ def route_blocks(route: Route, adjacent: bool = False) -> list[BlockOnRoute]:
 
 def route_block_arrays(route: Route, adjacent: bool = False) -> RouteBlocks:
     """``route_blocks`` as arrays; cached per route, since many trains share one."""
-    return _route_block_arrays(tuple((s, bool(r)) for s, r in route), adjacent)
+    return _route_block_arrays(tuple((leg[0], bool(leg[1]), int(leg[2]) if len(leg) > 2 else 0)
+                                     for leg in route), adjacent)
 
 
 @lru_cache(maxsize=4096)
-def _route_block_arrays(route: tuple[Leg, ...], adjacent: bool) -> RouteBlocks:
+def _route_block_arrays(route: tuple[tuple[Section, bool, int], ...], adjacent: bool) -> RouteBlocks:
     if not route:
         raise ValidationError(Problem("route", "legs", "a route needs at least one leg"))
     ids: list[str] = []
@@ -123,7 +134,7 @@ def _route_block_arrays(route: tuple[Leg, ...], adjacent: bool) -> RouteBlocks:
     cab: list[bool] = []
     primary: list[bool] = []
     offset = 0.0
-    for section, reverse in route:
+    for section, reverse, lane in route:
         _check_boundaries(section)
         bounds = section.block_boundaries_m
         order = range(section.blocks - 1, -1, -1) if reverse else range(section.blocks)
@@ -133,7 +144,7 @@ def _route_block_arrays(route: tuple[Leg, ...], adjacent: bool) -> RouteBlocks:
                 a, b = section.length_m - bounds[k + 1], section.length_m - bounds[k]
             else:
                 a, b = bounds[k], bounds[k + 1]
-            rows = [(resource_id(section, k, reverse), True)]
+            rows = [(resource_id(section, k, reverse, lane), True)]
             other = adjacent_resource_id(section, k, reverse) if adjacent else None
             if other is not None:
                 rows.append((other, False))

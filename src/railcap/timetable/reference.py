@@ -30,6 +30,7 @@ from railcap.model.infrastructure import Electrification, Network
 from railcap.model.rolling_stock import Consist
 from railcap.model.timetable import Leg, PassingPoint, Timetable, TrainClass, TrainRun
 from railcap.occupancy import blocking_times
+from railcap.occupancy.resources import lanes
 from railcap.physics.route import Route, RouteLeg
 from railcap.physics.running_time import Stop, run_time
 from railcap.timetable.patterns import ServicePattern
@@ -43,6 +44,7 @@ FREIGHT_SHIFT_STEP_S = 120.0
 FREIGHT_MAX_SHIFT_S = 3 * 3600.0
 FREIGHT_SPEED_CAP_MS = 100 / 3.6  # freight on the mixed network runs at most 100 km/h (facts file ≈)
 MIN_DWELL_S = 30.0
+FALLBACK_CONSISTS = ("icng-8", "gtw-28-dmu")  # a dual-voltage unit for 25 kV lines, a diesel one for lines without wire
 
 PRODUCT_CONSIST = {  # rolling stock by product (public deployment, simplified; see docs/data.md)
     "Intercity direct": "icng-8", "Intercity": "virm-6", "Sneltrein": "flirt-4", "Sprinter": "slt-6",
@@ -61,6 +63,7 @@ class Template:
     series: str
     consist: Consist
     legs: tuple[RouteLeg, ...]
+    lane: int  # on four-track sections: 0 fast trains, 1 stopping and freight trains
     points: list[tuple[str, float, float, bool]]  # op, arrival, departure (s from departure), stops
     resources: list[str] = field(default_factory=list)
     starts: np.ndarray = field(default_factory=lambda: np.zeros(0))
@@ -99,14 +102,16 @@ class Router:
         self._graphs: dict[tuple, nx.Graph] = {}
         self._cache: dict[tuple, list[RouteLeg] | None] = {}
 
-    def _graph(self, passenger: bool, electric: bool, length_m: float) -> nx.Graph:
-        key = (passenger, electric, round(length_m))
+    def _graph(self, passenger: bool, consist: Consist) -> nx.Graph:
+        supplies = frozenset(e for e in Electrification if consist.can_run_on(e))
+        length_m = consist.length_m
+        key = (passenger, supplies, round(length_m))
         if key not in self._graphs:
             g = nx.Graph()
             for s in self.net.sections.values():
                 if passenger and s.freight_only:
                     continue
-                if electric and s.electrification == Electrification.NONE:
+                if s.electrification not in supplies:
                     continue
                 if length_m > s.max_train_length_m + 1e-6 and not passenger:
                     continue
@@ -118,10 +123,9 @@ class Router:
         return self._graphs[key]
 
     def legs(self, a: str, b: str, passenger: bool, consist: Consist) -> list[RouteLeg] | None:
-        electric = not consist_runs_without_wire(consist)
-        key = (a, b, passenger, electric, round(consist.length_m))
+        key = (a, b, passenger, consist.id)
         if key not in self._cache:
-            g = self._graph(passenger, electric, consist.length_m)
+            g = self._graph(passenger, consist)
             try:
                 ops = nx.shortest_path(g, a, b, weight="w")
             except (nx.NetworkXNoPath, nx.NodeNotFound):
@@ -130,10 +134,6 @@ class Router:
                 self._cache[key] = [RouteLeg(g[u][v]["section"], g[u][v]["section"].from_op != u)
                                     for u, v in zip(ops, ops[1:])]
         return self._cache[key]
-
-
-def consist_runs_without_wire(consist: Consist) -> bool:
-    return consist.can_run_on(Electrification.NONE)
 
 
 # ------------------------------------------------------------------ templates
@@ -187,7 +187,8 @@ def build_template(key: str, cls: TrainClass, product: str, series: str, consist
     mv = movement_of(profile, consist, planned)
     mv.position_m = np.minimum(np.asarray(mv.position_m, dtype=float).copy(), route.length_m)
     mv.position_m[-1] = route.length_m  # the grid may end a rounding error short
-    occ = blocking_times(key, mv, [(leg.section, leg.reverse) for leg in legs])
+    lane = 0 if cls == TrainClass.PASSENGER and _rank(product) <= _rank("Intercity") else 1
+    occ = blocking_times(key, mv, [(leg.section, leg.reverse, lane) for leg in legs])
     op_x = profile.route.op_positions_m
     arr = np.interp(op_x, mv.position_m, mv.time_s)
     stop_ops = {s.op_id for s in stops}
@@ -200,7 +201,7 @@ def build_template(key: str, cls: TrainClass, product: str, series: str, consist
             d = float(later.max()) if later.size else a
         points.append((op, a, d, op in stop_ops))
     rows = occ.to_list()
-    return Template(key, cls, product, series, consist, tuple(legs), points,
+    return Template(key, cls, product, series, consist, tuple(legs), lane, points,
                     [o.resource_id for o in rows], np.array([o.start_s for o in rows]),
                     np.array([o.end_s for o in rows]))
 
@@ -208,7 +209,7 @@ def build_template(key: str, cls: TrainClass, product: str, series: str, consist
 def to_run(t: Template, run_id: str, departure_s: float, notes: tuple[str, ...] = ()) -> TrainRun:
     return TrainRun(
         id=run_id, train_class=t.train_class, consist=t.consist.id,
-        legs=tuple(Leg(leg.section.id, leg.reverse) for leg in t.legs),
+        legs=tuple(Leg(leg.section.id, leg.reverse, t.lane if lanes(leg.section) > 1 else 0) for leg in t.legs),
         points=tuple(PassingPoint(op, round(departure_s + a, 1), round(departure_s + d, 1), st)
                      for op, a, d, st in t.points),
         product=t.product, series=t.series, notes=notes)
@@ -313,15 +314,16 @@ def _rank(product: str) -> int:
 
 def _passenger_jobs(catalogue, router, patterns, window, stop_of, report, cache):
     jobs = []
+    fallbacks = [catalogue.consist(c) for c in FALLBACK_CONSISTS]
     for p in patterns:
-        consist = consist_for(p.product, catalogue)
+        consists = [consist_for(p.product, catalogue)] + fallbacks
         headway = p.headway_min * 60.0 if p.headway_min else None
         one_way = (p.trips_per_day_both or 2) // 2 if headway is None else None
         for j, route in enumerate(p.routes):
             for direction in (+1, -1):
                 key = f"P{p.series}-{j}{'a' if direction > 0 else 'b'}-w{p.window}"
                 if key not in cache:
-                    cache[key] = _pattern_template(key, router, p, route, direction, consist, report, stop_of)
+                    cache[key] = _pattern_template(key, router, p, route, direction, consists, report, stop_of)
                 t = cache[key]
                 if t is None:
                     continue
@@ -331,7 +333,7 @@ def _passenger_jobs(catalogue, router, patterns, window, stop_of, report, cache)
     return jobs
 
 
-def _pattern_template(key, router, p, route, direction, consist, report, stop_of):
+def _pattern_template(key, router, p, route, direction, consists, report, stop_of):
     stops = list(zip(route.stops, route.arrival_min, route.departure_min))
     if direction < 0:
         total = max(x for x in (*route.arrival_min, *route.departure_min) if x is not None)
@@ -351,18 +353,32 @@ def _pattern_template(key, router, p, route, direction, consist, report, stop_of
     t0 = mapped[0][2]
     mapped = [(op, a - t0, d - t0) for op, a, d in mapped]
     mapped[0] = (mapped[0][0], 0.0, 0.0)
-    legs: list[RouteLeg] = []
-    for (a, *_), (b, *_) in zip(mapped, mapped[1:]):
-        piece = router.legs(a, b, True, consist)
-        if piece is None:
-            report.problems.append(Problem(f"series {p.series}", "stops", f"no passenger route {a} → {b}"))
-            return None
-        legs += piece
+    consist, legs = _first_routable(router, [op for op, *_ in mapped], consists)
+    if legs is None:
+        report.problems.append(Problem(f"series {p.series}", "stops",
+                                       f"no passenger route {mapped[0][0]} → {mapped[-1][0]} for "
+                                       + ", ".join(c.id for c in consists)))
+        return None
     try:
         return build_template(key, TrainClass.PASSENGER, p.product, p.series, consist, legs, mapped)
     except Exception as exc:  # a route the physics cannot run is reported, not fatal
         report.problems.append(Problem(f"series {p.series}", "route", str(exc).splitlines()[0]))
         return None
+
+
+def _first_routable(router: Router, stops: list[str], consists: list[Consist]
+                    ) -> tuple[Consist, list[RouteLeg] | None]:
+    """The first consist (the product's own, then the fallbacks) that can run between all stops."""
+    for consist in consists:
+        legs: list[RouteLeg] = []
+        for a, b in zip(stops, stops[1:]):
+            piece = router.legs(a, b, True, consist)
+            if piece is None:
+                break
+            legs += piece
+        else:
+            return consist, legs
+    return consists[0], None
 
 
 def _freight(network, catalogue, router, board, flows, report, progress) -> list[TrainRun]:
