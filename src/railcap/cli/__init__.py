@@ -11,3 +11,6 @@ app = typer.Typer(no_args_is_help=True, add_completion=False,
 from railcap.cli import network as _network  # noqa: E402
 
 app.add_typer(_network.app, name="network")
+from railcap.cli import resilience  # noqa: E402
+
+app.add_typer(resilience.app, name="resilience")

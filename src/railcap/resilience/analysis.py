@@ -103,8 +103,9 @@ class CaseReport:
             more = f" and {len(self.lost) - 3} more" if len(self.lost) > 3 else ""
             parts.append(f"loses {self.unmet_trains_per_day:.1f} trains/day: {lost}{more}")
         if self.diversions:
-            via = ", ".join(f"{d.section} +{d.extra_trains_per_day:.1f} ({d.load_trains_per_day:.0f}/"
-                            f"{d.capacity_trains_per_day:.0f})" for d in self.diversions[:3])
+            via = ", ".join(f"{d.section} ({d.direction.replace(' -> ', '→')}) +{d.extra_trains_per_day:.1f} "
+                            f"({d.load_trains_per_day:.0f}/{d.capacity_trains_per_day:.0f})"
+                            for d in self.diversions[:3])
             parts.append(f"rerouted via {via}")
         stopped = [m.movement for m in self.military if m.served_trains_per_day is not None
                    and m.demand_trains_per_day and m.served_trains_per_day < m.demand_trains_per_day - EPS]

@@ -253,6 +253,7 @@ def _passenger_load(r: _Reader, recs: list[dict]) -> dict[str, tuple[float, floa
     """Passenger trains/hour per direction on every section along each given route."""
     load: dict[str, tuple[float, float]] = {}
     g = r.network.graph()
+    g.remove_edges_from([(s.from_op, s.to_op, s.id) for s in r.network.sections.values() if s.freight_only])
     for i, rec in enumerate(recs):
         el = f"passenger_load[{i}]"
         pts = [r.op({"p": p}, "p", el) for p in rec.get("route", [])]

@@ -63,7 +63,7 @@ class Failure:
     def label(self) -> str:
         parts = [f"section {s}" for s in sorted(self.sections)] + [f"op {o}" for o in sorted(self.ops)]
         parts += [f"no trains start/end at {o}" for o in sorted(self.terminal_ops)]
-        return ", ".join(parts) or "nothing"
+        return ", ".join(parts) or "no element out"
 
 
 @dataclass(frozen=True)

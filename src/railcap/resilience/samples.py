@@ -133,3 +133,21 @@ def grid_demand_dict(network: Network, n_origins: int = 10, n_destinations: int 
 
 def grid_demand(network: Network, seed: int = 1) -> Demand:
     return demand_from_dict(grid_demand_dict(network, seed=seed), network, "synthetic demand")
+
+
+def demo_scenarios_dict() -> dict:
+    """Named scenarios on :func:`demo_network`, in the scenario file's shape."""
+    return {"scenarios": [
+        {"name": "yard-closed", "description": "the yard closed to starting and ending trains",
+         "elements": [{"op": "yard", "mode": "terminal"}], "duration_days": 10,
+         "recovery": [[0, 0.0], [5, 0.5], [10, 1.0]], "source": "made up"},
+        {"name": "main-line-cut", "description": "the freight main line yard-a cut; traffic takes the mixed route",
+         "elements": [{"section": "yard-a"}], "duration_days": 14,
+         "recovery": [[0, 0.0], [7, 0.0], [14, 1.0]], "source": "made up"},
+        {"name": "junction-b-sabotaged", "description": "junction b out",
+         "elements": [{"op": "b"}], "duration_days": 3, "recovery": [[0, 0.0], [2, 0.0], [3, 1.0]],
+         "source": "made up"},
+        {"name": "port-surge", "description": "50 % more port traffic to the east for a month",
+         "elements": [], "demand_change": [{"origin": "haven", "destination": "grens-oost", "factor": 1.5}],
+         "duration_days": 30, "recovery": [[0, 0.0], [30, 1.0]], "source": "made up"},
+    ]}
