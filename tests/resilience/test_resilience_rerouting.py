@@ -101,3 +101,32 @@ def test_disjoint_routes_counts_edges_and_nodes_separately():
     g = nx.MultiGraph([("a", "m"), ("a", "m"), ("m", "c"), ("m", "c")])
     assert disjoint_routes(g, "a", "c") == (2, 1)
     assert disjoint_routes(g, "a", "zz") == (0, 0)
+
+
+def test_unknown_operational_point_in_demand_is_reported_once_with_its_uses():
+    from railcap.model.errors import ValidationError
+    net = bridge()
+    with pytest.raises(ValidationError) as e:
+        demand(net, [{"origin": "a", "destination": "nowhere", "train_type": "freight", "trains_per_day": 1},
+                     {"origin": "nowhere", "destination": "c", "train_type": "freight", "trains_per_day": 1},
+                     {"origin": "a", "destination": "c", "train_type": "steam", "trains_per_day": -1}])
+    text = str(e.value)
+    assert text.count("no operational point called 'nowhere'") == 1
+    assert "flows[0].destination" in text and "flows[1].origin" in text
+    assert "unknown train type 'steam'" in text and "must be ≥ 0" in text
+
+
+def test_corridors_and_pruning_do_not_change_the_answer():
+    from railcap.resilience.flow import RerouteEngine, build_problem
+    from railcap.resilience.samples import grid_demand, grid_network
+    net = grid_network(4, 5, seed=2, max_stations=2)
+    d = grid_demand(net, seed=2)
+    small, full = (RerouteEngine(build_problem(net, d, contract=c)) for c in (True, False))
+    assert small.problem.n_cols < full.problem.n_cols
+    assert small.base.cost == pytest.approx(full.base.cost, rel=1e-9)
+    for sid in sorted(net.sections)[::3]:
+        f = Failure.of(sections=[sid])
+        assert small.solve(f).cost == pytest.approx(full.solve(f).cost, rel=1e-9), sid
+    for oid in sorted(net.ops)[::4]:
+        f = Failure.of(ops=[oid])
+        assert small.solve(f).cost == pytest.approx(full.solve(f).cost, rel=1e-9), oid

@@ -84,7 +84,7 @@ def test_partial_service_scales_the_failed_capacity():
     m = ResilienceModel(net, demand(net, [{"origin": "a", "destination": "b", "train_type": "freight",
                                             "trains_per_day": 5}]), PLAIN)
     macro = m.problem.macro
-    main_cap = macro.resource_capacity_per_day[macro.arc_resource[macro.arcs_of_section("main")[0]]]
+    main_cap = macro.resource_capacity_per_day[macro.resources_of_section("main")[0]]
     assert main_cap > 30  # a double-track 100 km/h line: ≈ 3600 / 117 s per PLAIN hour
     s = scenario_from_dict({"name": "p", "elements": [{"section": "main"}], "duration_days": 2,
                             "recovery": [[0, 0.05], [2, 1.0]]}, net)

@@ -195,19 +195,21 @@ class ResilienceModel:
 
     def _affected(self, f: Failure) -> float:
         """Base trains/day over the failed sections, plus trains through, to or from the failed points."""
-        m, b = self.problem.macro, self.base
+        m = self.problem.macro
+        sf = m.section_flow(self.base.arc_flow)
         sidx = m.section_index()
-        total = float(sum(b.arc_flow[m.arc_section == sidx[s]].sum() for s in f.sections))
+        total = float(sum(sf[sidx[s]].sum() for s in f.sections))
         nidx = m.node_index()
+        served = [(k, d - u) for k, d, u in zip(self.problem.od_keys, self.problem.od_demand, self.base.od_unmet)]
         for o in f.ops | f.terminal_ops:
             n = nidx[o]
-            inflow, outflow = b.arc_flow[m.arc_head == n].sum(), b.arc_flow[m.arc_tail == n].sum()
-            served = [(k, d - u) for k, d, u in zip(self.problem.od_keys, self.problem.od_demand, b.od_unmet)]
+            inflow = sf[m.section_to == n, 0].sum() + sf[m.section_from == n, 1].sum()
+            outflow = sf[m.section_from == n, 0].sum() + sf[m.section_to == n, 1].sum()
             orig = sum(s for k, s in served if k[0] == o)
             term = sum(s for k, s in served if k[1] == o)
             through = (inflow + outflow - orig - term) / 2.0
             total += through + orig + term if o in f.ops else orig + term
-        return total
+        return float(total)
 
     def _diversions(self, r: FlowResult, top: int = 8) -> tuple[Diversion, ...]:
         m = self.problem.macro
@@ -218,12 +220,12 @@ class ResilienceModel:
         for res in order[:top]:
             if delta[res] <= EPS:
                 break
-            arcs = np.flatnonzero(m.arc_resource == res)
-            sec = m.section_ids[m.arc_section[arcs[0]]]
-            s = self.network.sections[sec]
-            direction = "both" if len(arcs) > 1 else (
-                f"{s.from_op} -> {s.to_op}" if arcs[0] % 2 == 0 else f"{s.to_op} -> {s.from_op}")
-            out.append(Diversion(sec, direction, round(float(delta[res]), 6), round(float(r.resource_load[res]), 6),
+            i = m.resource_section[res]
+            s = self.network.sections[m.section_ids[i]]
+            fwd, bwd = m.section_resources[i]
+            direction = "both" if fwd == bwd else (f"{s.from_op} -> {s.to_op}" if res == fwd else
+                                                   f"{s.to_op} -> {s.from_op}")
+            out.append(Diversion(s.id, direction, round(float(delta[res]), 6), round(float(r.resource_load[res]), 6),
                                  round(float(cap[res]), 6)))
         return tuple(out)
 

@@ -177,6 +177,7 @@ class _Reader:
         self.network = network
         self.label = label
         self.problems: list[Problem] = []
+        self.unknown: dict[str, tuple[str, list[str]]] = {}  # op query -> (reason, where used)
 
     def fail(self, element: str, fld: str, reason: str) -> None:
         self.problems.append(Problem(f"{self.label} {element}", fld, reason))
@@ -189,7 +190,7 @@ class _Reader:
         try:
             return self.network.find_op(value).id
         except NotFoundError as exc:
-            self.fail(element, fld, exc.problems[0].reason)
+            self.unknown.setdefault(value, (exc.problems[0].reason, []))[1].append(f"{element}.{fld}")
             return ""
 
     def number(self, rec: dict, fld: str, element: str, minimum: float = 0.0,
@@ -203,6 +204,10 @@ class _Reader:
         return float(value)
 
     def check(self) -> None:
+        """Raise one problem per unknown operational point (with where it is used) and every other problem."""
+        for value, (reason, where) in self.unknown.items():
+            more = f" and {len(where) - 3} more" if len(where) > 3 else ""
+            self.problems.append(Problem(f"{self.label} {', '.join(where[:3])}{more}", "operational point", reason))
         if self.problems:
             raise ValidationError(self.problems)
 

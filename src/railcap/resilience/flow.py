@@ -99,6 +99,13 @@ def compatible_sections(network: Network, macro: MacroNetwork, tt: TrainType) ->
     return np.array([tt.may_use(network.sections[s]) for s in macro.section_ids], dtype=bool)
 
 
+def compatible_arcs(macro: MacroNetwork, section_ok: np.ndarray) -> np.ndarray:
+    """Boolean mask over arcs: a corridor is usable when every section on it is."""
+    live = macro.section_corridor >= 0
+    bad = np.bincount(macro.section_corridor[live & ~section_ok], minlength=len(macro.corridor_sections))
+    return np.repeat(bad == 0, 2)
+
+
 def _reachable(macro: MacroNetwork, arc_ok: np.ndarray, origin: int) -> np.ndarray:
     """Node indices reachable from ``origin`` over the allowed arcs."""
     n = macro.n_nodes
@@ -108,29 +115,33 @@ def _reachable(macro: MacroNetwork, arc_ok: np.ndarray, origin: int) -> np.ndarr
 
 
 def build_problem(network: Network, demand: Demand, params: CapacityParams = CapacityParams(),
-                  macro: MacroNetwork | None = None) -> FlowProblem:
-    """Compile network and demand into the LP (done once per network and demand)."""
-    macro = macro or build_macro(network, demand.passenger_tph, params)
-    node = macro.node_index()
+                  contract: bool = True) -> FlowProblem:
+    """Compile network and demand into the LP (done once per network and demand).
+
+    Commodities are (origin, usable corridors, wide load or not): train types that may
+    use the same corridors share one commodity; each keeps its own unmet columns and penalty.
+    """
     od: dict[tuple[str, str, str], float] = {}
     for f in demand.flows:
         key = (f.origin, f.destination, f.train_type)
         od[key] = od.get(key, 0.0) + f.trains_per_day
-    commodities: dict[tuple[str, str], list[tuple[str, float]]] = {}
+    keep = {e for k in od for e in k[:2]} if contract else None
+    macro = build_macro(network, demand.passenger_tph, params, keep=keep)
+    node = macro.node_index()
+    arc_ok = {t: compatible_arcs(macro, compatible_sections(network, macro, tt))
+              for t, tt in demand.train_types.items()}
+    commodities: dict[tuple, list[tuple[str, str, float]]] = {}
     for (o, d, t), n in sorted(od.items()):
-        commodities.setdefault((o, t), []).append((d, n))
-    compat = {t: compatible_sections(network, macro, tt) for t, tt in demand.train_types.items()}
+        cls = (o, arc_ok[t].tobytes(), demand.train_types[t].out_of_gauge)
+        commodities.setdefault(cls, []).append((d, t, n))
     b = _Builder(macro)
     od_keys, od_cols, od_dem = [], [], []
-    for (o, t), dests in commodities.items():
-        tt = demand.train_types[t]
-        arc_ok = compat[t][macro.arc_section]
-        reach = _reachable(macro, arc_ok, node[o])
-        wide = np.array([tt.out_of_gauge and network.sections[s].wide_load_blocks_adjacent
-                         for s in macro.section_ids], dtype=bool)
-        cols = b.commodity(node[o], reach, arc_ok, wide, dests_idx=[(node[d], n) for d, n in dests],
-                           penalty=tt.unmet_penalty_km)
-        for (d, n), c in zip(dests, cols):
+    for (o, _, wide), dests in commodities.items():
+        ok = arc_ok[dests[0][1]]
+        reach = _reachable(macro, ok, node[o])
+        cols = b.commodity(node[o], reach, ok, wide,
+                           [(node[d], n, demand.train_types[t].unmet_penalty_km) for d, t, n in dests])
+        for (d, t, n), c in zip(dests, cols):
             od_keys.append((o, d, t))
             od_cols.append(c)
             od_dem.append(n)
@@ -169,9 +180,10 @@ class _Builder:
         self.cols.append(cols)
         self.vals.append(vals)
 
-    def commodity(self, origin: int, reach: np.ndarray, arc_ok: np.ndarray, wide: np.ndarray,
-                  dests_idx: list[tuple[int, float]], penalty: float) -> list[int]:
-        """Add one commodity's balance rows, arc columns and unmet columns; return the unmet columns."""
+    def commodity(self, origin: int, reach: np.ndarray, arc_ok: np.ndarray, wide: bool,
+                  dests: list[tuple[int, float, float]]) -> list[int]:
+        """Add one commodity's balance rows, arc columns and unmet columns ((dest, trains, penalty) each);
+        return the unmet columns."""
         m = self.macro
         first = self.n_rows
         row_of = np.full(m.n_nodes, -1, dtype=np.int64)
@@ -182,17 +194,16 @@ class _Builder:
         c = self._add_cols(len(arcs), arcs, m.arc_length_km[arcs], np.zeros(len(arcs)), np.full(len(arcs), INF))
         self._entries(row_of[m.arc_tail[arcs]], c, np.ones(len(arcs)))
         self._entries(row_of[m.arc_head[arcs]], c, -np.ones(len(arcs)))
-        self.res_entries.append((c, m.arc_resource[arcs], np.ones(len(arcs))))
-        w = wide[m.arc_section[arcs]] & (m.arc_opposite_resource[arcs] != m.arc_resource[arcs])
-        self.res_entries.append((c[w], m.arc_opposite_resource[arcs[w]], np.ones(int(w.sum()))))
+        for mat in (m.arc_resources, m.arc_opposite) if wide else (m.arc_resources,):
+            sub = mat[arcs].tocoo()
+            self.res_entries.append((c[sub.row], sub.col.astype(np.int64), sub.data))
         unmet = []
-        base = row_of[origin]
-        for d, n in dests_idx:
+        for d, n, penalty in dests:
             reachable = row_of[d] >= 0
             u = self._add_cols(1, np.array([-1]), np.array([penalty]),
                                np.array([0.0 if reachable else n]), np.array([n]))
-            self._entries(np.array([base]), u, np.array([1.0]))
-            rhs[base - first] += n
+            self._entries(np.array([row_of[origin]]), u, np.array([1.0]))
+            rhs[row_of[origin] - first] += n
             if reachable:
                 self._entries(np.array([row_of[d]]), u, np.array([-1.0]))
                 rhs[row_of[d] - first] -= n
@@ -274,7 +285,7 @@ class RerouteEngine:
 
     def _sections_with_flow(self, r: FlowResult, tol: float = 1e-9) -> frozenset[str]:
         m = self.problem.macro
-        on = np.bincount(m.arc_section, weights=r.arc_flow, minlength=len(m.section_ids)) > tol
+        on = m.section_flow(r.arc_flow).sum(axis=1) > tol
         return frozenset(np.array(m.section_ids)[on])
 
     def carries_flow(self, failure: Failure) -> bool:
@@ -290,34 +301,28 @@ class RerouteEngine:
             return False
         if any(o in ops or d in ops for (o, d, _), n in zip(p.od_keys, p.od_demand) if n > 0):
             return True
-        idx = p.macro.node_index()
         m = p.macro
-        for o in failure.ops:
-            arcs = np.flatnonzero((m.arc_tail == idx[o]) | (m.arc_head == idx[o]))
-            if self.base.arc_flow[arcs].sum() > 1e-9:
-                return True
-        return False
+        at = m.sections_at(failure.ops)
+        return bool(set(np.array(m.section_ids)[at]) & self.flow_sections)
 
-    def _failed_arcs(self, failure: Failure) -> np.ndarray:
+    def _failed_sections(self, failure: Failure) -> np.ndarray:
+        """Section indices out of service: the failed sections and every section at a failed point."""
         m = self.problem.macro
         sidx = m.section_index()
-        nidx = m.node_index()
-        secs = [sidx[s] for s in failure.sections]
-        nodes = [nidx[o] for o in failure.ops]
-        mask = np.isin(m.arc_section, secs) | np.isin(m.arc_tail, nodes) | np.isin(m.arc_head, nodes)
-        return np.flatnonzero(mask)
+        named = np.array([sidx[s] for s in failure.sections], dtype=np.int64)
+        return np.union1d(named, m.sections_at(failure.ops))
 
     def _changes(self, failure: Failure) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """(columns, lower, upper, resource rows, row upper) that express the failure."""
         p = self.problem
-        arcs = self._failed_arcs(failure)
+        secs = self._failed_sections(failure)
         cols, lo, hi = np.zeros(0, dtype=np.int64), np.zeros(0), np.zeros(0)
         rows, rhi = np.zeros(0, dtype=np.int64), np.zeros(0)
         if failure.service <= 0:
-            cols = self._arc_cols[arcs].indices.astype(np.int64)
+            cols = self._arc_cols[p.macro.arcs_of_sections(secs)].indices.astype(np.int64)
             lo, hi = np.zeros(len(cols)), np.zeros(len(cols))
-        else:
-            res = np.unique(p.macro.arc_resource[arcs])
+        elif len(secs):
+            res = np.unique(p.macro.section_resources[secs])
             rows = p.resource_row0 + res
             rhi = p.row_upper[rows] * failure.service
         term = [i for i, (o, d, _) in enumerate(p.od_keys) if o in failure.terminal_ops or d in failure.terminal_ops]
