@@ -6,6 +6,7 @@ import typer
 
 from railcap.cli import network as _network
 from railcap.cli import rolling_stock as _rolling_stock
+from railcap.cli import resilience as _resilience
 from railcap.cli import runtime as _runtime
 
 app = typer.Typer(no_args_is_help=True, add_completion=False,
@@ -15,6 +16,7 @@ app = typer.Typer(no_args_is_help=True, add_completion=False,
 app.add_typer(_network.app, name="network")
 app.add_typer(_rolling_stock.app, name="rolling-stock")
 app.command("run-time")(_runtime.run_time)
+app.add_typer(_resilience.app, name="resilience")
 
 
 @app.command()

@@ -1,0 +1,182 @@
+"""``railcap resilience …``: critical elements, scenarios, Monte-Carlo sweeps and the importance map."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from railcap.cli._common import console, err_console, print_json, user_errors
+from railcap.model.errors import Problem, RailcapError
+from railcap.resilience.analysis import CaseReport, ResilienceModel, ScenarioReport
+from railcap.resilience.demand import demand_from_dict, load_demand
+from railcap.resilience.embedded import network_and_files
+from railcap.resilience.scenarios import load_scenarios, scenarios_from_dict
+
+app = typer.Typer(no_args_is_help=True, help="Resilience: critical elements (N-1), scenarios, Monte Carlo, map.")
+
+NetworkOpt = typer.Option("nl", "--network", help="'nl' (embedded Dutch network) or 'sample' (small demo)")
+DemandOpt = typer.Option(None, "--demand", help="demand JSON file instead of the embedded one")
+
+
+def _progress() -> Progress:
+    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                    console=err_console, transient=True)
+
+
+def _model(network: str, demand: Optional[Path]) -> tuple[ResilienceModel, dict | None]:
+    net, demand_doc, scen_doc = network_and_files(network)
+    d = load_demand(demand, net) if demand else demand_from_dict(demand_doc, net, "freight_demand.json")
+    return ResilienceModel(net, d), scen_doc
+
+
+def _case_row(table: Table, i: int, c: CaseReport) -> None:
+    table.add_row(str(i), c.label, f"{c.importance_km_per_train:.1f}", f"{c.unmet_trains_per_day:.1f}",
+                  f"{c.extra_train_km_per_day:+.0f}", c.reason)
+
+
+@app.command()
+@user_errors
+def rank(top: int = typer.Option(20, "--top", help="show the N most important elements"),
+         ops: bool = typer.Option(False, "--ops/--no-ops", help="also take every operational point out"),
+         as_json: bool = typer.Option(False, "--json", help="machine output"),
+         network: str = NetworkOpt, demand: Optional[Path] = DemandOpt) -> None:
+    """Full N-1 with capacity-constrained rerouting: every section out on its own, ranked by importance."""
+    t0 = time.perf_counter()
+    model, _ = _model(network, demand)
+    n = len(model.network.sections) + (len(model.network.ops) if ops else 0)
+    with _progress() as bar:
+        task = bar.add_task("N-1 with rerouting", total=n)
+        reports = model.rank(sections=True, ops=ops, progress=lambda k: bar.advance(task, k))
+    secs = time.perf_counter() - t0
+    skipped = sum(r.equals_base for r in reports)
+    mil = model.military()
+    if as_json:
+        print_json({"network": model.network.meta.get("name", network), "seconds": round(secs, 3),
+                    "cases": len(reports), "solved": len(reports) - skipped, "equal_to_base": skipped,
+                    "base": {"trains_per_day": model.problem.total_demand,
+                             "unmet_trains_per_day": model.base.unmet_trains_per_day,
+                             "train_km_per_day": model.base.train_km_per_day},
+                    "military": [m.__dict__ for m in mil],
+                    "ranking": [r.to_dict() for r in reports[:top]]})
+        return
+    table = Table(title=f"N-1 importance ({len(reports)} cases, {len(reports) - skipped} solved, "
+                        f"{skipped} carry no freight and equal the base; {secs:.1f} s)")
+    for col in ("#", "element", "km/train", "unmet/day", "Δ train-km/day", "what is lost, where it goes"):
+        table.add_column(col, overflow="fold")
+    for i, c in enumerate(reports[:top], 1):
+        _case_row(table, i, c)
+    console.print(table)
+    console.print(f"base: {model.problem.total_demand:.1f} trains/day, "
+                  f"{model.base.unmet_trains_per_day:.1f} not served, {model.base.train_km_per_day:.0f} train-km/day")
+    for m in mil:
+        console.print(f"military {m.movement}: {m.origin} → {m.destination}: "
+                      f"{m.edge_disjoint_routes} section-disjoint / {m.node_disjoint_routes} point-disjoint "
+                      f"compatible routes" + ("" if m.reachable else " [red](no compatible route)[/]"))
+
+
+def _pick_scenarios(model: ResilienceModel, name_or_file: str, scen_doc: dict | None) -> list:
+    types = list(model.demand.train_types)
+    path = Path(name_or_file)
+    if path.suffix == ".json" or path.exists():
+        return list(load_scenarios(path, model.network, types).values())
+    if scen_doc is None:
+        raise RailcapError(Problem("scenario", "name", "no scenario file for this network; give a FILE"))
+    known = scenarios_from_dict(scen_doc, model.network, types, "scenarios.json")
+    if name_or_file not in known:
+        raise RailcapError(Problem("scenario", "name", f"no scenario called '{name_or_file}'; known: {sorted(known)}"))
+    return [known[name_or_file]]
+
+
+def _print_scenario(rep: ScenarioReport) -> None:
+    w = rep.worst
+    console.print(f"[bold]{rep.name}[/]: {rep.description}")
+    console.print(f"  fails: {w.label}; duration {rep.duration_days:g} days")
+    console.print(f"  at worst: {w.unmet_trains_per_day:.1f} trains/day not run, {w.extra_train_km_per_day:+.0f} "
+                  f"train-km/day, importance {w.importance_km_per_train:.1f} km/train")
+    console.print(f"  {w.reason}")
+    table = Table(title="recovery")
+    for col in ("day", "Q", "unmet trains/day", "extra cost km/day"):
+        table.add_column(col, justify="right")
+    for p in rep.curve.points:
+        table.add_row(f"{p.day:g}", f"{p.service:.2f}", f"{p.unmet_trains_per_day:.1f}", f"{p.extra_cost_km_per_day:.0f}")
+    console.print(table)
+    console.print(f"  lost service ∫(1−Q)dt = {rep.lost_service_days:.1f} days; resilience loss "
+                  f"{rep.resilience_loss_train_days:.1f} train-days (simple: {rep.loss_simple_train_days:.1f})")
+    for d in w.diversions[:5]:
+        console.print(f"  diversion {d.section} {d.direction}: +{d.extra_trains_per_day:.1f} → "
+                      f"{d.load_trains_per_day:.1f}/{d.capacity_trains_per_day:.1f} trains/day ({d.utilisation:.0%})")
+    for m in rep.military_redundancy:
+        console.print(f"  military {m.movement}: " + (f"{m.edge_disjoint_routes} compatible route(s) left"
+                                                      if m.reachable else "[red]no compatible route[/]"))
+
+
+@app.command()
+@user_errors
+def scenario(name: str = typer.Argument(..., help="a scenario name from the scenario file, or a scenario FILE"),
+             as_json: bool = typer.Option(False, "--json", help="machine output"),
+             network: str = NetworkOpt, demand: Optional[Path] = DemandOpt) -> None:
+    """Run a named scenario (or every scenario in a file): worst case, recovery curve, resilience loss."""
+    model, scen_doc = _model(network, demand)
+    reports = [model.scenario(s) for s in _pick_scenarios(model, name, scen_doc)]
+    if as_json:
+        print_json([r.to_dict() for r in reports])
+        return
+    for r in reports:
+        _print_scenario(r)
+
+
+@app.command()
+@user_errors
+def sweep(samples: int = typer.Option(..., "--samples", min=1, help="number of random samples"),
+          failures: int = typer.Option(..., "--failures", min=1, help="elements out together in each sample"),
+          seed: int = typer.Option(0, "--seed", help="seed; the same seed gives the same results anywhere"),
+          scheduler: Optional[str] = typer.Option(None, "--scheduler",
+                                                  help="address of a Dask scheduler; default a local cluster"),
+          serial: bool = typer.Option(False, "--serial", help="run in this process, without Dask"),
+          as_json: bool = typer.Option(False, "--json", help="machine output"),
+          network: str = NetworkOpt, demand: Optional[Path] = DemandOpt) -> None:
+    """Monte-Carlo sweep over random multiple failures, on Dask (local cluster by default) or serially."""
+    from railcap.resilience.montecarlo import ModelSpec, sweep as run_sweep
+
+    model, _ = _model(network, demand)
+    spec = ModelSpec.of(model.network, model.demand, model.params)
+    where = None if serial else (scheduler or "local")
+    with _progress() as bar:
+        task = bar.add_task(f"Monte Carlo ({'serial' if where is None else 'dask ' + where})", total=samples)
+        rep = run_sweep(spec, samples, failures, seed, where, progress=lambda k: bar.advance(task, k))
+    if as_json:
+        print_json(rep.to_dict())
+        return
+    s = rep.summary()
+    console.print(f"{s['samples']} samples × {failures} failures, seed {seed}, {s['scheduler']}: "
+                  f"{s['seconds']} s ({s['samples_per_second']} samples/s)")
+    console.print(f"unmet trains/day: {s['unmet_trains_per_day']}; samples with unmet demand: "
+                  f"{s['share_with_unmet']:.0%}; military stopped in {s['share_military_stopped']:.0%}")
+    table = Table(title="elements that hurt most when among the failed")
+    for col in ("element", "mean unmet trains/day", "times drawn"):
+        table.add_column(col)
+    for e in s["most_harmful_elements"]:
+        table.add_row(e["element"], f"{e['mean_unmet_trains_per_day']:.1f}", str(e["times_drawn"]))
+    console.print(table)
+
+
+@app.command("map")
+@user_errors
+def map_(output: Path = typer.Option(..., "-o", "--output", help="the HTML file to write"),
+         network: str = NetworkOpt, demand: Optional[Path] = DemandOpt) -> None:
+    """Write a self-contained HTML map of the network coloured by N-1 importance."""
+    from railcap.resilience.mapview import importance_map_html
+
+    model, _ = _model(network, demand)
+    with _progress() as bar:
+        task = bar.add_task("N-1 with rerouting", total=len(model.network.sections))
+        reports = model.rank(progress=lambda k: bar.advance(task, k))
+    title = f"railcap resilience: {model.network.meta.get('name', network)}"
+    output.write_text(importance_map_html(model.network, reports, title), encoding="utf-8")
+    console.print(f"wrote {output} ({output.stat().st_size / 1024:.0f} kB)")
+

@@ -1,0 +1,339 @@
+"""The resilience questions: what a failure costs, what is lost, where the trains go.
+
+:class:`ResilienceModel` ties a network, its demand and the rerouting LP
+together and answers
+
+* :meth:`~ResilienceModel.case` — one failure (N-1 or N-k);
+* :meth:`~ResilienceModel.rank` — every single element (N-1), ranked by importance;
+* :meth:`~ResilienceModel.scenario` — a named scenario with its recovery curve;
+* :meth:`~ResilienceModel.military` — reachability and redundancy of military movements.
+
+Importance follows Jenelius, Petersen & Mattsson (2006, *Importance and exposure in
+road network vulnerability analysis*): the demand-weighted increase in cost when
+an element is out, Σ w·Δc / Σ w, here in train-km per train of daily demand,
+where a train that cannot run costs its type's ``unmet_penalty_km``.
+
+>>> from railcap.resilience.samples import demo_network, demo_demand
+>>> m = ResilienceModel(demo_network(), demo_demand())
+>>> top = m.rank(ops=False)[0]
+>>> top.label, round(top.unmet_trains_per_day)
+('section a-grens-oost', 26)
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Callable
+
+import networkx as nx
+import numpy as np
+
+from railcap.model.infrastructure import Network
+from railcap.resilience.capacity import CapacityParams
+from railcap.resilience.demand import Demand, MilitaryMovement
+from railcap.resilience.flow import Failure, FlowProblem, FlowResult, RerouteEngine, build_problem
+from railcap.resilience.scenarios import RecoveryCurve, RecoveryPoint, Scenario, single_failures
+
+Progress = Callable[[int], None]
+EPS = 1e-6
+
+
+@dataclass(frozen=True)
+class LostFlow:
+    origin: str
+    destination: str
+    train_type: str
+    trains_per_day: float
+
+
+@dataclass(frozen=True)
+class Diversion:
+    """A section direction that carries more trains than in the base case."""
+
+    section: str
+    direction: str  # "from_op -> to_op", or "both" on single track
+    extra_trains_per_day: float
+    load_trains_per_day: float
+    capacity_trains_per_day: float
+
+    @property
+    def utilisation(self) -> float:
+        return self.load_trains_per_day / self.capacity_trains_per_day if self.capacity_trains_per_day > 0 else float("inf")
+
+
+@dataclass(frozen=True)
+class MilitaryStatus:
+    """Can a military movement still run, and over how many independent compatible routes."""
+
+    movement: str
+    origin: str
+    destination: str
+    reachable: bool  # a compatible route exists (with the LP: at least one train runs)
+    edge_disjoint_routes: int | None  # routes sharing no section (None: not computed)
+    node_disjoint_routes: int | None  # routes sharing no intermediate point
+    served_trains_per_day: float | None = None  # from the rerouting LP (capacity respected)
+    demand_trains_per_day: float | None = None
+
+
+@dataclass(frozen=True)
+class CaseReport:
+    """The answer for one failure, compared with the undisturbed base case."""
+
+    label: str
+    sections: tuple[str, ...]
+    ops: tuple[str, ...]
+    equals_base: bool  # the failed elements carry no base flow: nothing changes, not solved
+    importance_km_per_train: float
+    extra_cost_km_per_day: float
+    unmet_trains_per_day: float  # increase over the base case
+    extra_train_km_per_day: float  # negative when more trains are lost than rerouted
+    affected_trains_per_day: float  # base trains that used the failed elements
+    lost: tuple[LostFlow, ...] = ()
+    diversions: tuple[Diversion, ...] = ()
+    military: tuple[MilitaryStatus, ...] = ()
+
+    @property
+    def reason(self) -> str:
+        """One line a planner can read: what is lost, where it goes."""
+        if self.equals_base:
+            return "carries no freight in the base case: result equals the base"
+        parts = []
+        if self.lost:
+            lost = "; ".join(f"{f.trains_per_day:.1f} {f.origin}→{f.destination} ({f.train_type})" for f in self.lost[:3])
+            more = f" and {len(self.lost) - 3} more" if len(self.lost) > 3 else ""
+            parts.append(f"loses {self.unmet_trains_per_day:.1f} trains/day: {lost}{more}")
+        if self.diversions:
+            via = ", ".join(f"{d.section} ({d.direction.replace(' -> ', '→')}) +{d.extra_trains_per_day:.1f} "
+                            f"({d.load_trains_per_day:.0f}/{d.capacity_trains_per_day:.0f})"
+                            for d in self.diversions[:3])
+            parts.append(f"rerouted via {via}")
+        stopped = [m.movement for m in self.military if m.served_trains_per_day is not None
+                   and m.demand_trains_per_day and m.served_trains_per_day < m.demand_trains_per_day - EPS]
+        if stopped:
+            parts.append("military stopped: " + ", ".join(stopped))
+        if not parts:
+            parts.append(f"{self.affected_trains_per_day:.1f} trains/day run another way at no visible extra cost")
+        return "; ".join(parts)
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d["reason"] = self.reason
+        return d
+
+
+@dataclass(frozen=True)
+class ScenarioReport:
+    """A scenario at its worst, along its recovery profile, and the resilience loss."""
+
+    name: str
+    description: str
+    duration_days: float
+    worst: CaseReport
+    curve: RecoveryCurve
+    lost_service_days: float  # ∫ (1 − Q(t)) dt
+    resilience_loss_train_days: float  # ∫ unmet(t) dt, unmet solved at every recovery point
+    loss_simple_train_days: float  # ∫ (1 − Q) dt × unmet at the worst point
+    extra_cost_km_days: float
+    military_redundancy: tuple[MilitaryStatus, ...] = ()
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d["worst"] = self.worst.to_dict()
+        return d
+
+
+class ResilienceModel:
+    """Network + demand + the rerouting LP, built once; every question is answered from it."""
+
+    def __init__(self, network: Network, demand: Demand, params: CapacityParams = CapacityParams()):
+        self.network = network
+        self.demand = demand
+        self.params = params
+        self.problem: FlowProblem = build_problem(network, demand, params)
+        self.engine = RerouteEngine(self.problem)
+        self._variants: dict[tuple, ResilienceModel] = {}
+
+    @property
+    def base(self) -> FlowResult:
+        return self.engine.base
+
+    # ------------------------------------------------------------ one case
+
+    def case(self, failure: Failure, detail: bool = True) -> CaseReport:
+        """Solve one failure and compare it with the base case (skipped when nothing runs there)."""
+        if failure.service >= 1.0 or not self.engine.carries_flow(failure):
+            return self._unchanged(failure)
+        return self.compare(self.engine.solve(failure), self.problem, detail)
+
+    def _unchanged(self, failure: Failure) -> CaseReport:
+        return CaseReport(failure.label, tuple(sorted(failure.sections)), tuple(sorted(failure.ops | failure.terminal_ops)),
+                          True, 0.0, 0.0, 0.0, 0.0, self._affected(failure))
+
+    def compare(self, r: FlowResult, problem: FlowProblem, detail: bool = True) -> CaseReport:
+        """A case report for result ``r`` (of ``problem``, possibly with changed demand) against the base."""
+        base, bp = self.base, self.problem
+        base_unmet = dict(zip(bp.od_keys, base.od_unmet))
+        lost = []
+        for key, u in zip(problem.od_keys, r.od_unmet):
+            du = u - base_unmet.get(key, 0.0)
+            if du > EPS:
+                lost.append(LostFlow(*key, round(float(du), 6)))
+        lost.sort(key=lambda f: -f.trains_per_day)
+        extra = r.cost - base.cost
+        f = r.failure
+        return CaseReport(
+            label=f.label, sections=tuple(sorted(f.sections)), ops=tuple(sorted(f.ops | f.terminal_ops)),
+            equals_base=False,
+            importance_km_per_train=round(extra / bp.total_demand, 6) if bp.total_demand else 0.0,
+            extra_cost_km_per_day=round(extra, 6),
+            unmet_trains_per_day=round(r.unmet_trains_per_day - base.unmet_trains_per_day, 6),
+            extra_train_km_per_day=round(r.train_km_per_day - base.train_km_per_day, 6),
+            affected_trains_per_day=round(self._affected(f), 6),
+            lost=tuple(lost), diversions=self._diversions(r) if detail else (),
+            military=self._military_served(r, problem) if detail else (),
+        )
+
+    def _affected(self, f: Failure) -> float:
+        """Base trains/day over the failed sections, plus trains through, to or from the failed points."""
+        m = self.problem.macro
+        sf = m.section_flow(self.base.arc_flow)
+        sidx = m.section_index()
+        total = float(sum(sf[sidx[s]].sum() for s in f.sections))
+        nidx = m.node_index()
+        served = [(k, d - u) for k, d, u in zip(self.problem.od_keys, self.problem.od_demand, self.base.od_unmet)]
+        for o in f.ops | f.terminal_ops:
+            n = nidx[o]
+            inflow = sf[m.section_to == n, 0].sum() + sf[m.section_from == n, 1].sum()
+            outflow = sf[m.section_from == n, 0].sum() + sf[m.section_to == n, 1].sum()
+            orig = sum(s for k, s in served if k[0] == o)
+            term = sum(s for k, s in served if k[1] == o)
+            through = (inflow + outflow - orig - term) / 2.0
+            total += through + orig + term if o in f.ops else orig + term
+        return float(total)
+
+    def _diversions(self, r: FlowResult, top: int = 8) -> tuple[Diversion, ...]:
+        m = self.problem.macro
+        delta = r.resource_load - self.base.resource_load
+        cap = self.problem.row_upper[self.problem.resource_row0:]
+        order = np.argsort(-delta, kind="stable")
+        out = []
+        for res in order[:top]:
+            if delta[res] <= EPS:
+                break
+            i = m.resource_section[res]
+            s = self.network.sections[m.section_ids[i]]
+            fwd, bwd = m.section_resources[i]
+            direction = "both" if fwd == bwd else (f"{s.from_op} -> {s.to_op}" if res == fwd else
+                                                   f"{s.to_op} -> {s.from_op}")
+            out.append(Diversion(s.id, direction, round(float(delta[res]), 6), round(float(r.resource_load[res]), 6),
+                                 round(float(cap[res]), 6)))
+        return tuple(out)
+
+    def _military_served(self, r: FlowResult, problem: FlowProblem) -> tuple[MilitaryStatus, ...]:
+        unmet = dict(zip(problem.od_keys, r.od_unmet))
+        dem = dict(zip(problem.od_keys, problem.od_demand))
+        out = []
+        for mv in self.demand.military:
+            key = (mv.origin, mv.destination, mv.train_type)
+            served = dem.get(key, 0.0) - unmet.get(key, 0.0)
+            out.append(MilitaryStatus(mv.id, mv.origin, mv.destination, served > EPS, None, None,
+                                      round(float(min(served, mv.trains_per_day)), 6), mv.trains_per_day))
+        return tuple(out)
+
+    # ------------------------------------------------------------ N-1
+
+    def rank(self, sections: bool = True, ops: bool = False, progress: Progress | None = None,
+             detail: bool = True) -> list[CaseReport]:
+        """N-1 over every section (and point): reports sorted by importance, then unmet, then label."""
+        reports = []
+        for f in single_failures(self.network, sections, ops):
+            reports.append(self.case(f, detail))
+            if progress:
+                progress(1)
+        return sorted(reports, key=lambda c: (-c.importance_km_per_train, -c.unmet_trains_per_day, c.label))
+
+    # ------------------------------------------------------------ scenarios
+
+    def _variant(self, changes: tuple) -> "ResilienceModel":
+        """The model with a changed demand (cached per change)."""
+        if not changes or all(c.factor == 1.0 and c.extra_trains_per_day == 0 for c in changes):
+            return self
+        key = tuple((c.origin, c.destination, c.train_type, round(c.factor, 9), round(c.extra_trains_per_day, 9))
+                    for c in changes)
+        if key not in self._variants:
+            self._variants[key] = ResilienceModel(self.network, self.demand.scaled(changes), self.params)
+        return self._variants[key]
+
+    def _at(self, sc: Scenario, q: float) -> CaseReport:
+        failure, changes = sc.at_service(q)
+        var = self._variant(changes)
+        if var is self:
+            return self.case(failure)
+        return self.compare(var.engine.solve(failure), var.problem)
+
+    def scenario(self, sc: Scenario) -> ScenarioReport:
+        """The scenario solved at every point of its recovery profile, and its resilience loss."""
+        by_q = {q: self._at(sc, q) for q in sorted({q for _, q in sc.recovery})}
+        worst = by_q[min(by_q)]
+        pts = tuple(RecoveryPoint(t, q, by_q[q].unmet_trains_per_day, by_q[q].extra_cost_km_per_day)
+                    for t, q in sc.recovery)
+        curve = RecoveryCurve(pts)
+        return ScenarioReport(
+            name=sc.name, description=sc.description, duration_days=sc.duration_days, worst=worst, curve=curve,
+            lost_service_days=round(sc.lost_service_days, 6),
+            resilience_loss_train_days=round(curve.unmet_train_days, 6),
+            loss_simple_train_days=round(sc.lost_service_days * worst.unmet_trains_per_day, 6),
+            extra_cost_km_days=round(curve.extra_cost_km_days, 6),
+            military_redundancy=tuple(self.military(sc.failure)),
+        )
+
+    # ------------------------------------------------------------ military
+
+    def military(self, failure: Failure | None = None) -> list[MilitaryStatus]:
+        """Reachability and independent compatible routes of every military movement (no capacity)."""
+        return [military_redundancy(self.network, mv, self.demand.train_types[mv.train_type].may_use, failure)
+                for mv in self.demand.military]
+
+
+def compatible_graph(network: Network, allowed: Callable, failure: Failure | None = None) -> nx.MultiGraph:
+    """The undirected graph of sections a train may use, without the failed elements."""
+    f = failure or Failure()
+    g = nx.MultiGraph()
+    g.add_nodes_from(o for o in network.ops if o not in f.ops)
+    for s in network.sections.values():
+        if s.id in f.sections or s.from_op in f.ops or s.to_op in f.ops or not allowed(s):
+            continue
+        g.add_edge(s.from_op, s.to_op, key=s.id)
+    return g
+
+
+def disjoint_routes(g: nx.MultiGraph, s: str, t: str) -> tuple[int, int]:
+    """(edge-disjoint, node-disjoint) routes from s to t, by unit-capacity max flow.
+
+    >>> g = nx.MultiGraph([("a", "b"), ("b", "c"), ("a", "c"), ("a", "c")])
+    >>> disjoint_routes(g, "a", "c")
+    (3, 3)
+    """
+    if s not in g or t not in g:
+        return 0, 0
+    d = nx.DiGraph()
+    for u, v in g.edges():
+        for x, y in ((u, v), (v, u)):
+            cap = d.get_edge_data(x, y, {"capacity": 0})["capacity"]
+            d.add_edge(x, y, capacity=cap + 1)
+    edge = int(nx.maximum_flow_value(d, s, t)) if s in d and t in d else 0
+    split = nx.DiGraph()
+    for n in g.nodes:
+        split.add_edge((n, "in"), (n, "out"), capacity=len(g) if n in (s, t) else 1)
+    for x, y, data in d.edges(data=True):
+        split.add_edge((x, "out"), (y, "in"), capacity=data["capacity"] if {x, y} == {s, t} else 1)
+    node = int(nx.maximum_flow_value(split, (s, "out"), (t, "in")))
+    return edge, node
+
+
+def military_redundancy(network: Network, mv: MilitaryMovement, allowed: Callable,
+                        failure: Failure | None = None) -> MilitaryStatus:
+    """Whether a military movement can run and over how many independent compatible routes."""
+    g = compatible_graph(network, allowed, failure)
+    edge, node = disjoint_routes(g, mv.origin, mv.destination)
+    return MilitaryStatus(mv.id, mv.origin, mv.destination, edge > 0, edge, node)

@@ -1,0 +1,185 @@
+"""Path capacity of a section per hour and direction, from the blocking-time idea.
+
+Until the timetable and UIC 406 engines land, the macro network needs a
+capacity per section that is honest about where it comes from. The rule here
+(Pachl, *Railway Operation and Control*, ch. 4: blocking time and minimum
+headway) is:
+
+* **minimum headway** of two following trains = the blocking time of the
+  longest block: ``(approach distance + block length + train length) / speed``
+  plus route setting, sighting and release time; the approach distance is the
+  braking distance ``v² / 2b``;
+* **single track**: both directions share one track and an opposing train may
+  only enter when the previous one has cleared the whole section, so every
+  train costs its running time over the section plus the fixed times;
+* **mixed traffic** on a double track: a slower freight train followed by a
+  faster passenger train costs the difference of their running times on top
+  of the headway (the heterogeneity the UIC 406 compression would show);
+* a share (``utilisation``) of the hour is usable for scheduled paths: the UIC
+  406 norm for mixed lines (facts file: 75 % peak / 60 % day, ≈).
+
+The passenger load (trains per hour per direction) is an input, so "capacity
+left for freight" is computed in one place: :func:`section_capacity`.
+
+All values inside are SI (m, s, m/s); fields carrying other units say so.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from railcap.model.infrastructure import Section
+
+KMH = 1 / 3.6
+
+
+@dataclass(frozen=True, slots=True)
+class ReferenceTrain:
+    """The train a capacity figure is counted in.
+
+    >>> ReferenceTrain(length_m=740.0, max_speed_ms=100 / 3.6, braking_ms2=0.4).braking_distance_m(20.0)
+    500.0
+    """
+
+    length_m: float
+    max_speed_ms: float
+    braking_ms2: float
+
+    def braking_distance_m(self, speed_ms: float) -> float:
+        return speed_ms * speed_ms / (2.0 * self.braking_ms2)
+
+
+#: Freight path: 740 m (TEN-T target, ProRail's planned limit), 100 km/h (facts file:
+#: "freight usually runs at most 100 km/h ≈"), braking 0.4 m/s² (facts: 0.3–0.5).
+FREIGHT_TRAIN = ReferenceTrain(length_m=740.0, max_speed_ms=100 * KMH, braking_ms2=0.4)
+#: Passenger train: ≈ 200 m, line speed, 0.7 m/s² service braking (≈ model assumption).
+PASSENGER_TRAIN = ReferenceTrain(length_m=200.0, max_speed_ms=200 * KMH, braking_ms2=0.7)
+
+
+@dataclass(frozen=True, slots=True)
+class CapacityParams:
+    """The knobs of the capacity rule; defaults from the facts file ("blocking-time components").
+
+    ``hours_per_day`` converts an hourly capacity into a daily one; 20 h leaves ≈4 h
+    a night for maintenance possessions (≈ model assumption).
+    """
+
+    setup_s: float = 5.0  # route setting ≈5 s
+    sighting_s: float = 9.0  # sighting 0.5–9 s: the upper value
+    release_s: float = 3.0  # release ≈3 s
+    utilisation: float = 0.60  # UIC 406 day norm for mixed lines (≈, to be confirmed)
+    hours_per_day: float = 20.0
+    freight: ReferenceTrain = FREIGHT_TRAIN
+    passenger: ReferenceTrain = PASSENGER_TRAIN
+
+    @property
+    def fixed_s(self) -> float:
+        return self.setup_s + self.sighting_s + self.release_s
+
+
+@dataclass(frozen=True, slots=True)
+class SectionCapacity:
+    """Freight paths per hour a section offers, before and after passenger traffic.
+
+    ``shared`` is True on single track: then ``*_forward`` and ``*_backward`` are the
+    same combined figure for both directions together.
+    """
+
+    section_id: str
+    shared: bool
+    headway_s: float  # freight following (double track) or crossing (single track)
+    paths_per_hour_forward: float  # theoretical usable paths, no passenger traffic
+    paths_per_hour_backward: float
+    left_per_hour_forward: float  # left for freight after the passenger load
+    left_per_hour_backward: float
+
+    def left_per_day(self, hours_per_day: float) -> tuple[float, float]:
+        return (self.left_per_hour_forward * hours_per_day,
+                self.left_per_hour_backward * hours_per_day)
+
+
+def _block_speed_ms(section: Section, start_m: float, end_m: float, vmax_ms: float) -> float:
+    """The lowest speed limit inside one block, capped at the train's own maximum."""
+    speeds = [b.speed_ms for b in section.speed_bands if b.start_m < end_m and b.end_m > start_m]
+    return min([vmax_ms, *speeds])
+
+
+def running_time_s(section: Section, train: ReferenceTrain) -> float:
+    """Time to run the whole section at the speed limits (no acceleration).
+
+    >>> from railcap.model.samples import straight_section
+    >>> round(running_time_s(straight_section("a-b", "a", "b", 10_000, 120), FREIGHT_TRAIN))
+    360
+    """
+    total = 0.0
+    for band in section.speed_bands:
+        total += (band.end_m - band.start_m) / min(band.speed_ms, train.max_speed_ms)
+    return total
+
+
+def minimum_headway_s(section: Section, train: ReferenceTrain, params: CapacityParams) -> float:
+    """Minimum headway of two trains following on one track: the worst block decides.
+
+    >>> from railcap.model.samples import straight_section
+    >>> s = straight_section("a-b", "a", "b", 3_000, 100, block_m=1_500)
+    >>> round(minimum_headway_s(s, FREIGHT_TRAIN, CapacityParams()))
+    132
+    """
+    bounds = section.block_boundaries_m
+    worst = 0.0
+    for start, end in zip(bounds[:-1], bounds[1:]):
+        v = _block_speed_ms(section, start, end, train.max_speed_ms)
+        blocked_m = train.braking_distance_m(v) + (end - start) + train.length_m
+        worst = max(worst, blocked_m / v)
+    return worst + params.fixed_s
+
+
+def _left_after_mixing(passenger_tph: float, h_pass: float, h_freight: float, delta_s: float,
+                       budget_s: float) -> float:
+    """Freight paths per hour that still fit when ``passenger_tph`` trains use the track.
+
+    Each passenger train takes its own headway; each freight train followed by a
+    faster train costs the running-time difference ``delta_s`` extra, for at most as
+    many freight trains as there are passenger trains to follow them.
+    """
+    budget = budget_s - passenger_tph * h_pass
+    if budget <= 0:
+        return 0.0
+    mixed = budget / (h_freight + delta_s)
+    if mixed <= passenger_tph:
+        return mixed
+    return (budget - passenger_tph * delta_s) / h_freight
+
+
+def section_capacity(section: Section, passenger_tph: tuple[float, float] = (0.0, 0.0),
+                     params: CapacityParams = CapacityParams()) -> SectionCapacity:
+    """Freight paths per hour and direction, and what the passenger load leaves of them.
+
+    ``passenger_tph`` is (forward, backward) passenger trains per hour, forward being
+    ``from_op -> to_op``. More than two tracks count as parallel double tracks.
+
+    >>> from railcap.model.samples import straight_section
+    >>> c = section_capacity(straight_section("a-b", "a", "b", 3_000, 100, block_m=1_500))
+    >>> round(c.paths_per_hour_forward, 1), c.shared
+    (16.3, False)
+    """
+    budget = params.utilisation * 3600.0
+    if section.track_count <= 1:
+        return _single_track(section, passenger_tph, params, budget)
+    pairs = section.track_count // 2
+    h_f = minimum_headway_s(section, params.freight, params)
+    h_p = minimum_headway_s(section, params.passenger, params)
+    delta = max(0.0, running_time_s(section, params.freight) - running_time_s(section, params.passenger))
+    full = pairs * budget / h_f
+    fwd, bwd = (pairs * _left_after_mixing(p / pairs, h_p, h_f, delta, budget) for p in passenger_tph)
+    return SectionCapacity(section.id, False, h_f, full, full, fwd, bwd)
+
+
+def _single_track(section: Section, passenger_tph: tuple[float, float], params: CapacityParams,
+                  budget: float) -> SectionCapacity:
+    """One track for both directions: each train holds the whole section (worst case: alternating)."""
+    h_f = running_time_s(section, params.freight) + params.fixed_s
+    h_p = running_time_s(section, params.passenger) + params.fixed_s
+    full = budget / h_f
+    left = max(0.0, budget - sum(passenger_tph) * h_p) / h_f
+    return SectionCapacity(section.id, True, h_f, full, full, left, left)

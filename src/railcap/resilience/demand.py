@@ -1,0 +1,327 @@
+"""Demand for the resilience engine: train types, freight flows, military movements.
+
+The demand lives in a JSON file a user can edit (the Dutch one is
+``railcap/data/embedded/freight_demand.json``). Every flow refers to operational
+points by id (or code or name) and is checked against the network when it is
+loaded: an unknown point, an unknown train type or a negative volume is a
+:class:`~railcap.model.errors.ValidationError` naming the record and field.
+
+Volumes are trains per day *in one direction*; a record with ``both_ways`` adds
+the same number in the opposite direction.
+
+>>> from railcap.resilience.samples import demo_network, demo_demand_dict
+>>> d = demand_from_dict(demo_demand_dict(), demo_network())
+>>> sorted(d.train_types)[:2], round(d.total_trains_per_day, 1)
+(['bulk', 'intermodal'], 36.0)
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+import networkx as nx
+
+from railcap.model.errors import InputFileError, NotFoundError, Problem, ValidationError
+from railcap.model.infrastructure import Electrification, LoadingGauge, Network, Section
+
+
+@dataclass(frozen=True, slots=True)
+class TrainType:
+    """What a kind of train needs from the infrastructure.
+
+    ``traction`` lists the power supplies it can run under; ``"none"`` in it means it
+    can run without catenary (diesel), so it may use every section.
+    """
+
+    id: str
+    length_m: float
+    max_speed_kmh: float
+    axle_load_t: float
+    loading_gauge: LoadingGauge
+    traction: frozenset[Electrification]
+    dangerous_goods: bool = False
+    military: bool = False
+    out_of_gauge: bool = False  # a wide load: on lines that forbid it, it also blocks the other track
+    unmet_penalty_km: float = 1000.0  # cost of one train not run, in train-km equivalents
+    source: str = ""
+
+    def may_use(self, section: Section) -> bool:
+        """True when this train may run over the section (power, gauge, length, axle load, RID).
+
+        >>> from railcap.model.samples import corridor
+        >>> t = TrainType("x", 700, 100, 22.5, LoadingGauge.GC, frozenset({Electrification.DC_1500}))
+        >>> [s for s in sorted(corridor().sections) if t.may_use(corridor().sections[s])]
+        ['y-j']
+        """
+        return (
+            section.electrification in self.traction
+            and section.loading_gauge.rank >= self.loading_gauge.rank
+            and section.max_train_length_m >= self.length_m
+            and section.axle_load.max_axle_load_t >= self.axle_load_t
+            and (section.dangerous_goods or not self.dangerous_goods)
+        )
+
+    def why_not(self, section: Section) -> list[str]:
+        """The reasons this train may not use the section (empty when it may)."""
+        reasons = []
+        if section.electrification not in self.traction:
+            reasons.append(f"power {section.electrification.value} not in {sorted(t.value for t in self.traction)}")
+        if section.loading_gauge.rank < self.loading_gauge.rank:
+            reasons.append(f"gauge {section.loading_gauge.value} < {self.loading_gauge.value}")
+        if section.max_train_length_m < self.length_m:
+            reasons.append(f"max length {section.max_train_length_m:.0f} m < {self.length_m:.0f} m")
+        if section.axle_load.max_axle_load_t < self.axle_load_t:
+            reasons.append(f"axle load {section.axle_load.value} < {self.axle_load_t} t")
+        if self.dangerous_goods and not section.dangerous_goods:
+            reasons.append("no dangerous goods")
+        return reasons
+
+
+@dataclass(frozen=True, slots=True)
+class Flow:
+    """Trains per day of one type from an origin to a destination (one direction)."""
+
+    origin: str
+    destination: str
+    train_type: str
+    trains_per_day: float
+    movement: str = ""  # id of the military movement, empty for civil freight
+    source: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class MilitaryMovement:
+    """A military transport from a port or loading site to a border crossing."""
+
+    id: str
+    origin: str
+    destination: str
+    train_type: str
+    trains_per_day: float
+    route: str = ""  # the NATO route it is meant for, for the reader
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class Demand:
+    """All demand on one network: validated, with op ids resolved."""
+
+    train_types: dict[str, TrainType]
+    flows: tuple[Flow, ...]  # civil freight and military, one direction each
+    military: tuple[MilitaryMovement, ...] = ()
+    passenger_tph: dict[str, tuple[float, float]] = field(default_factory=dict)  # section -> (fwd, bwd)
+
+    @property
+    def total_trains_per_day(self) -> float:
+        return sum(f.trains_per_day for f in self.flows)
+
+    def scaled(self, changes: Iterable["DemandChange"]) -> "Demand":
+        """A copy with the given changes applied to the matching flows."""
+        flows = list(self.flows)
+        for ch in changes:
+            flows = [ch.apply(f) for f in flows] + ch.extra_flows()
+        return Demand(self.train_types, tuple(f for f in flows if f.trains_per_day > 0),
+                      self.military, self.passenger_tph)
+
+    def crossing_totals(self, points: Iterable[str]) -> dict[str, float]:
+        """Trains per day over each point as origin or destination, both directions together."""
+        pts = set(points)
+        out = {p: 0.0 for p in pts}
+        for f in self.flows:
+            for end in {f.origin, f.destination} & pts:
+                out[end] += f.trains_per_day
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class DemandChange:
+    """Scale the flows that match, or add trains: e.g. low Rhine water shifting barges to rail."""
+
+    origin: str | None
+    destination: str | None
+    train_type: str | None
+    factor: float = 1.0
+    extra_trains_per_day: float = 0.0  # added origin -> destination (needs all three set)
+    source: str = ""
+
+    def matches(self, f: Flow) -> bool:
+        return ((self.origin is None or f.origin == self.origin)
+                and (self.destination is None or f.destination == self.destination)
+                and (self.train_type is None or f.train_type == self.train_type)
+                and not f.movement)
+
+    def apply(self, f: Flow) -> Flow:
+        if not self.matches(f) or self.factor == 1.0:
+            return f
+        return Flow(f.origin, f.destination, f.train_type, f.trains_per_day * self.factor,
+                    f.movement, f.source)
+
+    def extra_flows(self) -> list[Flow]:
+        if self.extra_trains_per_day <= 0:
+            return []
+        assert self.origin and self.destination and self.train_type
+        return [Flow(self.origin, self.destination, self.train_type, self.extra_trains_per_day,
+                     source=self.source)]
+
+
+# ------------------------------------------------------------------ loading
+
+
+class _Reader:
+    """Collects problems while reading one dict-shaped file, so all are reported at once."""
+
+    def __init__(self, network: Network, label: str):
+        self.network = network
+        self.label = label
+        self.problems: list[Problem] = []
+        self.unknown: dict[str, tuple[str, list[str]]] = {}  # op query -> (reason, where used)
+
+    def fail(self, element: str, fld: str, reason: str) -> None:
+        self.problems.append(Problem(f"{self.label} {element}", fld, reason))
+
+    def op(self, rec: dict, fld: str, element: str) -> str:
+        value = rec.get(fld)
+        if not isinstance(value, str) or not value:
+            self.fail(element, fld, "missing operational point")
+            return ""
+        try:
+            return self.network.find_op(value).id
+        except NotFoundError as exc:
+            self.unknown.setdefault(value, (exc.problems[0].reason, []))[1].append(f"{element}.{fld}")
+            return ""
+
+    def number(self, rec: dict, fld: str, element: str, minimum: float = 0.0,
+               default: float | None = None) -> float:
+        value = rec.get(fld, default)
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            self.fail(element, fld, f"expected a number, got {value!r}")
+            return 0.0
+        if value < minimum:
+            self.fail(element, fld, f"must be ≥ {minimum}, got {value}")
+        return float(value)
+
+    def check(self) -> None:
+        """Raise one problem per unknown operational point (with where it is used) and every other problem."""
+        for value, (reason, where) in self.unknown.items():
+            more = f" and {len(where) - 3} more" if len(where) > 3 else ""
+            self.problems.append(Problem(f"{self.label} {', '.join(where[:3])}{more}", "operational point", reason))
+        if self.problems:
+            raise ValidationError(self.problems)
+
+
+def _train_type(r: _Reader, tid: str, rec: dict) -> TrainType | None:
+    el = f"train type '{tid}'"
+    try:
+        gauge = LoadingGauge(rec.get("loading_gauge", "G1"))
+    except ValueError:
+        r.fail(el, "loading_gauge", f"unknown gauge {rec.get('loading_gauge')!r}; use {[g.value for g in LoadingGauge]}")
+        return None
+    try:
+        traction = frozenset(Electrification(t) for t in rec.get("traction", []))
+    except ValueError:
+        r.fail(el, "traction", f"unknown power supply in {rec.get('traction')!r}; use {[e.value for e in Electrification]}")
+        return None
+    if not traction:
+        r.fail(el, "traction", "list at least one power supply (\"none\" for diesel)")
+    return TrainType(
+        id=tid, length_m=r.number(rec, "length_m", el, 1.0), max_speed_kmh=r.number(rec, "max_speed_kmh", el, 1.0),
+        axle_load_t=r.number(rec, "axle_load_t", el, 0.0), loading_gauge=gauge, traction=traction,
+        dangerous_goods=bool(rec.get("dangerous_goods", False)), military=bool(rec.get("military", False)),
+        out_of_gauge=bool(rec.get("out_of_gauge", False)),
+        unmet_penalty_km=r.number(rec, "unmet_penalty_km", el, 0.0, default=1000.0),
+        source=str(rec.get("source", "")),
+    )
+
+
+def _flows(r: _Reader, recs: list[dict], types: dict[str, TrainType], kind: str) -> list[Flow]:
+    flows: list[Flow] = []
+    for i, rec in enumerate(recs):
+        el = f"{kind}[{i}]" + (f" '{rec['id']}'" if "id" in rec else "")
+        o, d = r.op(rec, "origin", el), r.op(rec, "destination", el)
+        tt = rec.get("train_type")
+        if tt not in types:
+            r.fail(el, "train_type", f"unknown train type {tt!r}; known: {sorted(types)}")
+        n = r.number(rec, "trains_per_day", el, 0.0)
+        if o and o == d:
+            r.fail(el, "destination", "same as the origin")
+        mv = str(rec.get("id", "")) if kind == "military" else ""
+        flows.append(Flow(o, d, str(tt), n, mv, str(rec.get("source", ""))))
+        if rec.get("both_ways", False):
+            flows.append(Flow(d, o, str(tt), n, mv, str(rec.get("source", ""))))
+    return flows
+
+
+def _passenger_load(r: _Reader, recs: list[dict]) -> dict[str, tuple[float, float]]:
+    """Passenger trains/hour per direction on every section along each given route."""
+    load: dict[str, tuple[float, float]] = {}
+    g = r.network.graph()
+    g.remove_edges_from([(s.from_op, s.to_op, s.id) for s in r.network.sections.values() if s.freight_only])
+    for i, rec in enumerate(recs):
+        el = f"passenger_load[{i}]"
+        pts = [r.op({"p": p}, "p", el) for p in rec.get("route", [])]
+        tph = r.number(rec, "trains_per_hour_per_direction", el, 0.0)
+        if len(pts) < 2 or not all(pts):
+            if len(pts) < 2:
+                r.fail(el, "route", "give at least two operational points")
+            continue
+        try:
+            for sid in route_sections(r.network, pts, g):
+                load[sid] = (tph, tph)
+        except nx.NetworkXNoPath:
+            r.fail(el, "route", f"no path through {pts}")
+    return load
+
+
+def route_sections(network: Network, points: list[str], g: nx.MultiGraph | None = None) -> list[str]:
+    """Section ids along the shortest path (by length) through the given points in order.
+
+    >>> from railcap.model.samples import corridor
+    >>> route_sections(corridor(), ["p", "x"])
+    ['p-y', 'y-j', 'j-x']
+    """
+    g = g if g is not None else network.graph()
+    out: list[str] = []
+    for a, b in zip(points[:-1], points[1:]):
+        nodes = nx.shortest_path(g, a, b, weight="length_m")
+        for u, v in zip(nodes[:-1], nodes[1:]):
+            out.append(min(g[u][v].items(), key=lambda kv: kv[1]["length_m"])[0])
+    return out
+
+
+def demand_from_dict(data: dict[str, Any], network: Network, label: str = "demand") -> Demand:
+    """Validate a demand document against the network and resolve its operational points."""
+    r = _Reader(network, label)
+    types = {}
+    for tid, rec in (data.get("train_types") or {}).items():
+        tt = _train_type(r, tid, rec)
+        if tt:
+            types[tid] = tt
+    flows = _flows(r, data.get("flows", []), types, "flows")
+    mil_flows = _flows(r, data.get("military", []), types, "military")
+    movements = []
+    for i, rec in enumerate(data.get("military", [])):
+        if not rec.get("id"):
+            r.fail(f"military[{i}]", "id", "each military movement needs an id")
+        elif rec.get("train_type") in types and not types[rec["train_type"]].military:
+            r.fail(f"military[{i}] '{rec['id']}'", "train_type", "not a military train type")
+    for f in mil_flows:
+        if f.movement and f.movement not in {m.id for m in movements}:
+            movements.append(MilitaryMovement(f.movement, f.origin, f.destination, f.train_type,
+                                              f.trains_per_day, next((m.get("route", "") for m in data["military"]
+                                                                      if m.get("id") == f.movement), ""), f.source))
+    load = _passenger_load(r, data.get("passenger_load", []))
+    r.check()
+    return Demand(types, tuple(flows + mil_flows), tuple(movements), load)
+
+
+def load_demand(path: str | Path, network: Network) -> Demand:
+    """Read and validate a demand JSON file (see the embedded Dutch file for the format)."""
+    path = Path(path)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise InputFileError(Problem(str(path), "-", f"cannot read as JSON: {exc}")) from None
+    return demand_from_dict(data, network, label=path.name)

@@ -1,0 +1,50 @@
+"""Where the resilience engine finds its data: the embedded Dutch files, or the demo network.
+
+>>> demand_file().name, scenarios_file().name
+('freight_demand.json', 'scenarios.json')
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import railcap.data
+from railcap.model.errors import Problem, RailcapError
+from railcap.model.infrastructure import Network
+
+EMBEDDED = Path(railcap.data.__file__).parent / "embedded"
+
+
+def demand_file() -> Path:
+    return EMBEDDED / "freight_demand.json"
+
+
+def scenarios_file() -> Path:
+    return EMBEDDED / "scenarios.json"
+
+
+class NetworkUnavailable(RailcapError):
+    """The embedded Dutch network is not in this installation."""
+
+
+def dutch_network() -> Network:
+    """The embedded Dutch network (``railcap.data.embedded.load_network``), or a clear error."""
+    try:
+        from railcap.data.embedded import load_network  # type: ignore[import-not-found]
+    except ImportError as exc:
+        raise NetworkUnavailable(Problem("network 'nl'", "-", f"the embedded Dutch network is not available "
+                                         f"({exc}); use --network sample")) from None
+    return load_network()
+
+
+def network_and_files(name: str) -> tuple[Network, dict, dict | None]:
+    """(network, demand document, scenarios document or None) for ``--network nl|sample``."""
+    import json
+
+    if name == "sample":
+        from railcap.resilience.samples import demo_demand_dict, demo_network, demo_scenarios_dict
+        return demo_network(), demo_demand_dict(), demo_scenarios_dict()
+    if name == "nl":
+        return (dutch_network(), json.loads(demand_file().read_text(encoding="utf-8")),
+                json.loads(scenarios_file().read_text(encoding="utf-8")))
+    raise RailcapError(Problem("--network", "name", f"unknown network {name!r}; use 'nl' or 'sample'"))
