@@ -88,6 +88,13 @@ def test_stop_mapping_by_code_parent_first_then_by_distance(net, tmp_path):
     assert StopMapper(net, stops, max_distance_m=50).match("ehv") is None
 
 
+def test_a_code_far_from_its_point_is_not_trusted(net):
+    stops = pd.DataFrame({"stop_id": ["s"], "stop_code": ["UT"], "stop_name": ["Elders"],
+                          "stop_lat": [52.05], "stop_lon": [4.3]})  # 5.6 km north of B (UT)
+    m = StopMapper(net, stops, max_distance_m=500)
+    assert m.match("s") is None and "nearest B" in m.why("s")
+
+
 def test_mapping_counts_in_meta(imported):
     meta = imported[0].meta
     assert meta["gtfs_stops_by_code"] == "2" and meta["gtfs_stops_by_distance"] == "2"  # ehv, d

@@ -8,8 +8,9 @@ know the tracks. The import
    and the trips that run on one service date,
 3. maps every stop to an operational point: by the station code (the
    ``stop_code`` of the parent station, then of the stop, equal to
-   ``OperationalPoint.code`` ignoring case), else the nearest point within
-   ``max_stop_distance_m`` (the parent station's coordinates first),
+   ``OperationalPoint.code`` ignoring case; trusted only when the stop lies
+   within twice ``max_stop_distance_m`` of that point), else the nearest point
+   within ``max_stop_distance_m`` (the parent station's coordinates first),
 4. joins consecutive stops by the shortest route over the network (by
    ``length_m``, sections that are ``freight_only`` cost ``FREIGHT_ONLY_PENALTY``
    times their length), and gives the points passed in between times
@@ -235,9 +236,9 @@ class StopMapper:
             return "not in stops.txt"
         chain = [p for p in (self._parent(stop), stop) if p is not None]
         for s in chain:
-            code = _text(s.get("stop_code"))
-            if code and code.lower() in self._by_code:
-                return StopMatch(stop_id, self._by_code[code.lower()].id, "code", 0.0)
+            o = self._by_code.get(_text(s.get("stop_code")).lower())
+            if o is not None and self._plausible(s, o):
+                return StopMatch(stop_id, o.id, "code", 0.0)
         nearest: tuple[float, OperationalPoint] | None = None
         for s in chain:
             lat, lon = s.get("stop_lat"), s.get("stop_lon")
@@ -252,6 +253,18 @@ class StopMapper:
             return f"({name}) has no coordinates and no known station code"
         return (f"({name}): no operational point with its code and none within "
                 f"{self.max_distance_m:.0f} m (nearest {nearest[1].name} at {nearest[0]:.0f} m)")
+
+    def _plausible(self, stop: dict, o: OperationalPoint) -> bool:
+        """A code match is trusted unless the stop lies more than twice the radius away.
+
+        This guards against a wrong code on either side (the stop or the point).
+        """
+        lat, lon = stop.get("stop_lat"), stop.get("stop_lon")
+        if _missing(lat) or _missing(lon):
+            return True
+        d = _haversine_m(math.radians(float(lat)), math.radians(float(lon)),
+                         np.radians([o.lat]), np.radians([o.lon]))[0]
+        return bool(d <= 2 * self.max_distance_m)
 
     def _parent(self, stop: dict) -> dict | None:
         parent = _text(stop.get("parent_station"))
