@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from railcap.cli import diagram as _diagram
 from railcap.cli import network as _network
 
 app = typer.Typer(no_args_is_help=True, add_completion=False,
@@ -11,6 +12,7 @@ app = typer.Typer(no_args_is_help=True, add_completion=False,
 
 # Each face module defines a typer app; register it here (one line each).
 app.add_typer(_network.app, name="network")
+app.command("diagram")(_diagram.diagram)
 
 
 @app.command()
