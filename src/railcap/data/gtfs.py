@@ -27,7 +27,9 @@ each comes back as a ``Problem`` naming the trip, the field and the reason.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
+import itertools
 import math
 import re
 import zipfile
@@ -324,18 +326,21 @@ class Router:
             if old is None or w < old["weight"]:
                 g.add_edge(s.from_op, s.to_op, weight=w, section=s)
         self._g = g
-        self._cache: dict[tuple[str, str], tuple[Leg, ...] | None] = {}
+        self._paths: dict[str, dict[str, list[str]]] = {}  # shortest paths per source
+        self._legs: dict[tuple[str, str], tuple[Leg, ...] | None] = {}
 
     def legs(self, a: str, b: str) -> tuple[Leg, ...] | None:
         """The legs from ``a`` to ``b`` (empty when a == b), or None when they are not connected."""
-        if (a, b) not in self._cache:
-            self._cache[(a, b)] = self._route(a, b)
-        return self._cache[(a, b)]
+        if (a, b) not in self._legs:
+            self._legs[(a, b)] = self._route(a, b)
+        return self._legs[(a, b)]
 
     def _route(self, a: str, b: str) -> tuple[Leg, ...] | None:
-        try:
-            nodes = self._nx.shortest_path(self._g, a, b, weight="weight")
-        except (self._nx.NetworkXNoPath, self._nx.NodeNotFound):
+        if a not in self._paths:
+            self._paths[a] = (self._nx.single_source_dijkstra_path(self._g, a, weight="weight")
+                              if a in self._g else {})
+        nodes = self._paths[a].get(b)
+        if nodes is None:
             return None
         legs = []
         for u, v in zip(nodes, nodes[1:]):
@@ -377,13 +382,13 @@ def consist_of(product: str) -> str:
     return DEFAULT_CONSIST.get(product, "VIRM")
 
 
-def _trip_stops(trip_id: str, rows: "pd.DataFrame", mapper: StopMapper
+def _trip_stops(trip_id: str, rows: Iterable[dict], mapper: StopMapper
                 ) -> tuple[list[_Stop], list[Problem]]:
     """The trip's stops in order, mapped; consecutive stops at one point merged."""
     el = f"GTFS trip '{trip_id}'"
     out: list[_Stop] = []
     problems: list[Problem] = []
-    for r in rows.to_dict("records"):
+    for r in rows:
         stop_id = str(r["stop_id"])
         hit = mapper.match(stop_id)
         if hit is None:
@@ -460,16 +465,16 @@ def build_run(run_id: str, trip_id: str, stops: Sequence[_Stop], network: Networ
 
 def _timed_points(nodes: list[tuple[str, float, _Stop | None]]) -> tuple[PassingPoint, ...]:
     """Times at every node: stops keep theirs, the rest by distance between timed neighbours."""
-    pos = np.array([n[1] for n in nodes])
+    pos = [n[1] for n in nodes]
     known = [i for i, n in enumerate(nodes) if n[2] is not None and n[2].arrival_s is not None]
-    times_dep = np.array([nodes[i][2].departure_s for i in known])
-    times_arr = np.array([nodes[i][2].arrival_s for i in known])
+    times_dep = [nodes[i][2].departure_s for i in known]
+    times_arr = [nodes[i][2].arrival_s for i in known]
     points = []
     for i, (op_id, x, stop) in enumerate(nodes):
         if stop is not None and stop.arrival_s is not None:
             points.append(PassingPoint(op_id, stop.arrival_s, stop.departure_s, stop.stops))
             continue
-        j = int(np.searchsorted(known, i))  # known[j-1] < i < known[j]
+        j = bisect.bisect_left(known, i)  # known[j-1] < i < known[j]
         a, b = known[j - 1], known[j]
         span = pos[b] - pos[a]
         frac = (x - pos[a]) / span if span > 0 else 0.0
@@ -514,7 +519,8 @@ def import_gtfs(path: str | Path, network: Network, service_date: str | dt.date 
 def _build_runs(trips: "pd.DataFrame", stop_times: "pd.DataFrame", network: Network,
                 mapper: StopMapper) -> tuple[list[TrainRun], list[Problem]]:
     router = Router(network)
-    by_trip = {str(k): g for k, g in stop_times.groupby("trip_id", sort=False)}
+    records = stop_times.to_dict("records")  # sorted by trip: one conversion, then plain dicts
+    by_trip = {str(k): list(g) for k, g in itertools.groupby(records, key=lambda r: r["trip_id"])}
     ids = _run_ids(trips)
     runs: list[TrainRun] = []
     problems: list[Problem] = []
