@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import typer
 
+from railcap.cli import diagram as _diagram
 from railcap.cli import network as _network
 from railcap.cli import rolling_stock as _rolling_stock
 from railcap.cli import resilience as _resilience
 from railcap.cli import runtime as _runtime
+from railcap.cli import timetable as _timetable
 
 app = typer.Typer(no_args_is_help=True, add_completion=False,
                   help="railcap: short-notice paths, resilience and measures on the Dutch rail network.")
@@ -17,6 +19,8 @@ app.add_typer(_network.app, name="network")
 app.add_typer(_rolling_stock.app, name="rolling-stock")
 app.command("run-time")(_runtime.run_time)
 app.add_typer(_resilience.app, name="resilience")
+app.add_typer(_timetable.app, name="timetable")
+app.command("diagram")(_diagram.diagram)
 
 
 @app.command()

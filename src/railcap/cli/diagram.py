@@ -1,0 +1,65 @@
+"""``railcap diagram``: the space–time diagram of a corridor as HTML or PNG."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from railcap.cli._common import console, user_errors
+from railcap.model.errors import InputFileError, Problem
+from railcap.model.infrastructure import Network
+from railcap.model.timetable import Timetable
+
+
+def _network(path: Optional[Path]) -> Network:
+    from railcap.data.embedded import load_network
+    from railcap.data.native import read_network
+
+    return read_network(path) if path else load_network()
+
+
+def _timetable(path: Optional[Path]) -> Timetable:
+    from railcap.data.timetable_io import read_timetable
+
+    if path is not None:
+        return read_timetable(path)
+    try:
+        from railcap.data.reference import load_reference_timetable
+    except ImportError:
+        raise InputFileError(Problem("reference timetable", "timetable",
+                                     "not part of this build; pass --timetable FILE")) from None
+    return load_reference_timetable()
+
+
+@user_errors
+def diagram(
+    from_op: str = typer.Argument(..., help="Start of the corridor: id, NS code or name."),
+    to_op: str = typer.Argument(..., help="End of the corridor."),
+    window: str = typer.Argument("06:00-09:00", help="Time window HH:MM-HH:MM (hours up to 47)."),
+    out: Path = typer.Option(..., "--out", "-o", help="Output file: .html (interactive) or .png/.svg/.pdf."),
+    timetable: Optional[Path] = typer.Option(None, "--timetable", "-t",
+                                             help="A railcap timetable file instead of the reference weekday."),
+    blocking: bool = typer.Option(False, "--blocking", help="Draw the blocking-time stairways."),
+    via: list[str] = typer.Option([], "--via", help="Points the corridor must pass (repeat)."),
+    highlight: list[str] = typer.Option([], "--highlight",
+                                        help="Train ids to draw on top, e.g. a new military path."),
+    network: Optional[Path] = typer.Option(None, "--network",
+                                           help="A railcap network file instead of the embedded Dutch one."),
+) -> None:
+    """Space–time diagram (Bildfahrplan): distance across, time downward, every train on the corridor.
+
+    Example: railcap diagram Kijfhoek Zevenaar 06:00-09:00 -o betuweroute.html --blocking
+    """
+    from railcap.viz.diagram import build_diagram, space_time_diagram
+    from railcap.viz.spacetime import timetable_occupations
+
+    net, tt = _network(network), _timetable(timetable)
+    occ = None
+    if blocking:
+        shown = build_diagram(net, tt, [from_op, *via, to_op], window)
+        occ = timetable_occupations(net, tt, [l.train_id for l in shown.lines])
+    d = space_time_diagram(net, tt, from_op, to_op, window, via=via, occupations=occ,
+                           highlight=highlight, out=out)
+    console.print(f"wrote {out}: {d.title}", highlight=False, soft_wrap=True)

@@ -1,0 +1,120 @@
+"""``railcap timetable …``: the reference weekday, its conflicts and its blocking times."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+from typing import Any, Optional
+
+import typer
+from rich.table import Table
+
+from railcap.cli import gtfs as _gtfs
+from railcap.cli._common import console, print_json, user_errors
+
+app = typer.Typer(no_args_is_help=True, help="The reference weekday timetable: summary, conflicts, blocking times.")
+app.registered_commands += _gtfs.app.registered_commands  # import-gtfs
+
+TimetableOption = typer.Option(None, "--timetable", help="A railcap timetable file instead of the reference weekday.")
+DEFAULT_PATTERNS = Path("../shared/reference/nl-timetable-2026")
+
+
+def _load(path: Optional[Path]):
+    from railcap.data.reference import load_reference_timetable
+    from railcap.data.timetable_io import read_timetable
+
+    return read_timetable(path) if path else load_reference_timetable()
+
+
+def timetable_summary(tt, net) -> dict[str, Any]:
+    """Trains and train-km by class, and trains by product."""
+    km: Counter = Counter()
+    for r in tt.runs:
+        km[r.train_class.value] += sum(net.sections[g.section_id].length_m for g in r.legs) / 1000.0
+    return {"trains": len(tt.runs),
+            "trains_by_class": dict(sorted(Counter(r.train_class.value for r in tt.runs).items())),
+            "train_km_by_class": {k: round(v) for k, v in sorted(km.items())},
+            "trains_by_product": dict(Counter(r.product for r in tt.runs).most_common()),
+            "meta": tt.meta}
+
+
+@app.command()
+@user_errors
+def info(as_json: bool = typer.Option(False, "--json"), timetable: Optional[Path] = TimetableOption) -> None:
+    """Trains by class and product, train-km."""
+    from railcap.data.embedded import load_network
+
+    s = timetable_summary(_load(timetable), load_network())
+    if as_json:
+        print_json(s)
+        return
+    t = Table("class", "trains", "train-km", title=f"{s['trains']} trains")
+    for k, n in s["trains_by_class"].items():
+        t.add_row(k, f"{n:,}", f"{s['train_km_by_class'].get(k, 0):,}")
+    p = Table("product", "trains", title="By product")
+    for k, n in s["trains_by_product"].items():
+        p.add_row(k, f"{n:,}")
+    console.print(t, p)
+
+
+def blocking_table(tt, net):
+    """Every run's blocking times, from its movement recomputed by the physics engine."""
+    from railcap.timetable.occupation import timetable_occupations
+
+    return timetable_occupations(tt, net)
+
+
+@app.command()
+@user_errors
+def conflicts(as_json: bool = typer.Option(False, "--json"), timetable: Optional[Path] = TimetableOption,
+              tolerance_s: float = typer.Option(0.0, help="Overlaps up to this many seconds are ignored.")) -> None:
+    """Check the whole timetable with the independent conflict detector."""
+    from railcap.data.embedded import load_network
+    from railcap.occupancy import find_conflicts
+
+    net = load_network()
+    with console.status("computing blocking times…"):
+        table = blocking_table(_load(timetable), net)
+        found = find_conflicts(table, tolerance_s)
+    rows = [{"resource_id": c.resource_id, "train_a": c.train_a, "train_b": c.train_b,
+             "start_s": c.overlap_start_s, "end_s": c.overlap_end_s} for c in found]
+    if as_json:
+        print_json({"occupations": len(table), "conflicts": len(rows), "items": rows})
+        return
+    console.print(f"{len(table):,} occupations checked: [bold]{len(rows)} conflicts[/]")
+    t = Table("resource", "train a", "train b", "from s", "to s")
+    for r in rows[:50]:
+        t.add_row(r["resource_id"], r["train_a"], r["train_b"], f"{r['start_s']:.0f}", f"{r['end_s']:.0f}")
+    if rows:
+        console.print(t)
+
+
+@app.command()
+@user_errors
+def export(blocking: Path = typer.Option(..., "--blocking", help="CSV, or Parquet by the .parquet extension."),
+           timetable: Optional[Path] = TimetableOption) -> None:
+    """One row per occupation: train_id, resource_id, start_s, end_s."""
+    from railcap.data.embedded import load_network
+    from railcap.occupancy import write_blocking
+
+    table = blocking_table(_load(timetable), load_network())
+    write_blocking(blocking, table)
+    console.print(f"wrote {len(table):,} occupations to {blocking}")
+
+
+@app.command()
+@user_errors
+def rebuild(patterns: Path = typer.Option(DEFAULT_PATTERNS, help="Folder with the 2026 service patterns."),
+            out: Optional[Path] = typer.Option(None, help="Where to write (default: the embedded file).")) -> None:
+    """Build the reference weekday from the service patterns and freight flows."""
+    from rich.progress import Progress
+
+    from railcap.data.reference import rebuild as do_rebuild
+
+    with Progress(console=console, transient=True) as bar:
+        task = bar.add_task("inserting trains", total=None)
+        path, report = do_rebuild(patterns, out, lambda key: bar.update(task, advance=1, description=key))
+    console.print(f"wrote {path}: placed {report.placed}, wanted {report.wanted}, "
+                  f"left out {len(report.dropped)}, shifted {report.shifted}")
+    for p in report.problems[:20]:
+        console.print(f"[dim]{p}[/]")

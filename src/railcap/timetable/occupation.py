@@ -1,0 +1,84 @@
+"""Blocking times of a timetable's runs: the one place a run becomes occupations.
+
+A run's movement is recomputed by the physics engine and stretched to the
+run's own times at its stops, then the occupancy engine turns it into one
+occupation per block. Runs that share route, consist and stop pattern share
+the computation; only the departure differs.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import numpy as np
+
+from railcap.data.rolling_stock import load_catalogue
+from railcap.model.infrastructure import Network
+from railcap.model.rolling_stock import Consist
+from railcap.model.timetable import Timetable, TrainRun
+from railcap.occupancy import OccupationTable, blocking_times
+from railcap.physics.route import Route, RouteLeg
+from railcap.physics.running_time import Stop, run_time
+
+MIN_DWELL_S = 30.0
+TIME_GRID_S = 0.1  # times are kept to a tenth of a second
+
+
+def relative_occupations(legs: tuple[tuple[RouteLeg, int], ...], consist: Consist,
+                         stops: tuple[tuple[str, float, float], ...] | None
+                         ) -> tuple[list[str], np.ndarray, np.ndarray, object]:
+    """(resource ids, starts, ends, movement) for a run departing at t = 0.
+
+    ``legs`` pairs each route leg with its lane; ``stops`` lists (op, arrival,
+    departure) from departure for every stop including origin and destination,
+    or None for a run without intermediate stops at its technical speed.
+    """
+    from railcap.timetable.reference import movement_of  # the stretch lives with the builder
+
+    route = Route(tuple(leg for leg, _ in legs))
+    if stops:
+        plan = [Stop(op, max(MIN_DWELL_S if 0 < i < len(stops) - 1 else 0.0, d - a))
+                for i, (op, a, d) in enumerate(stops)]
+    else:
+        plan = [Stop(route.origin), Stop(route.destination)]
+    profile = run_time(route, consist, plan)
+    mv = movement_of(profile, consist, [(a, d) for _, a, d in stops] if stops else None)
+    mv.position_m = np.minimum(np.asarray(mv.position_m, dtype=float).copy(), route.length_m)
+    mv.position_m[-1] = route.length_m  # the grid may end a rounding error short
+    occ = blocking_times("run", mv, [(leg.section, leg.reverse, lane) for leg, lane in legs])
+    rows = occ.to_list()
+    return ([o.resource_id for o in rows], np.array([o.start_s for o in rows]),
+            np.array([o.end_s for o in rows]), mv)
+
+
+def stop_plan_of(run: TrainRun) -> tuple[tuple[str, float, float], ...] | None:
+    """The run's stops relative to its departure (None when it only starts and ends)."""
+    t0 = run.departure_s
+    stops = tuple((p.op_id, round(p.arrival_s - t0, 1), round(p.departure_s - t0, 1))
+                  for i, p in enumerate(run.points) if p.stops or i in (0, len(run.points) - 1))
+    inner = [p for p in run.points[1:-1] if p.stops]
+    return stops if inner or run.train_class.value == "passenger" else None
+
+
+def timetable_occupations(tt: Timetable, net: Network) -> OccupationTable:
+    """Every occupation of every run (train_id, resource_id, start_s, end_s)."""
+    catalogue = load_catalogue()
+
+    @lru_cache(maxsize=None)
+    def template(legs: tuple[tuple[str, bool, int], ...], consist_id: str, stops):
+        route_legs = tuple((RouteLeg(net.sections[s], rev), lane) for s, rev, lane in legs)
+        res, st, en, _ = relative_occupations(route_legs, catalogue.consist(consist_id), stops)
+        return res, st, en
+
+    trains, resources, starts, ends = [], [], [], []
+    for run in tt.runs:
+        key = tuple((g.section_id, g.reverse, g.lane) for g in run.legs)
+        res, st, en = template(key, run.consist, stop_plan_of(run))
+        trains += [run.id] * len(res)
+        resources += res
+        starts.append(st + run.departure_s)
+        ends.append(en + run.departure_s)
+    if not trains:
+        return OccupationTable.of([])
+    return OccupationTable.from_columns(np.array(trains, dtype=object), np.array(resources, dtype=object),
+                                        np.concatenate(starts), np.concatenate(ends))
