@@ -55,6 +55,8 @@ def overlay_seeds(overlay: dict[str, Any]) -> list[PointSeed]:
     for p in overlay.get("points", []):
         x, y = WGS84_TO_RD.transform(p["lon"], p["lat"])
         attrs = {k: p[k] for k in ("neighbour_station", "military_loading", "note", "source") if k in p}
+        if p.get("aliases"):
+            attrs["overlay_aliases"] = list(p["aliases"])
         attrs["force"] = True
         seeds.append(PointSeed(p["name"], x, y, kind=OpKind(p["kind"]), attrs=attrs))
     return seeds
@@ -89,16 +91,15 @@ def _op(p: RawPoint) -> OperationalPoint:
     if p.attrs.get("source"):
         src.append(f"overlay: {p.attrs['source']}")
     notes = tuple(x for x in [p.attrs.get("note")] if x)
-    aliases = tuple(a for a in p.attrs.get("aliases", []) if a != p.name)
-    if aliases:
-        notes += (f"also known as: {', '.join(sorted(set(aliases)))}",)
+    aliases = tuple(sorted({a for a in p.attrs.get("aliases", []) if a != p.name}
+                           | set(p.attrs.get("overlay_aliases", []))))
     country = "DE" if "(D)" in p.name else "BE" if "(B)" in p.name else "NL"
     return OperationalPoint(
         id=p.key, name=p.name.replace(" (D)", "").replace(" (B)", ""), kind=p.kind,
         lat=float(lat), lon=float(lon), country=country if p.kind == OpKind.FOREIGN else "NL",
         code=p.code, tracks=tuple(p.tracks), neighbour_station=p.attrs.get("neighbour_station"),
         military_loading=bool(p.attrs.get("military_loading")), passenger_station=p.passenger,
-        notes=notes, sources=tuple(src))
+        notes=notes, sources=tuple(src), aliases=aliases)
 
 
 def _attributes(line: str, overlay: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:

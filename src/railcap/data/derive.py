@@ -27,7 +27,7 @@ from shapely.ops import substring
 from shapely.strtree import STRtree
 
 from railcap.data.registry import Registry
-from railcap.model.infrastructure import OpKind, SpeedBand, StationTrack, Structure
+from railcap.model.infrastructure import OpKind, SpeedBand, StationTrack, Structure, name_to_id
 
 DEFAULT_LINE_SPEED_KMH = 80.0  # where the registry records no speed on a line branch
 DEFAULT_AREA_SPEED_KMH = 40.0  # ... and in a station area (switch speed)
@@ -35,6 +35,7 @@ MIN_SPEED_KMH, MAX_SPEED_KMH = 5.0, 300.0
 MIN_PART_BRANCHES = 20
 VIRTUAL_EDGE_S = 1e-3  # stepping onto a point's virtual node is (almost) free
 STATION_SNAP_M = 300.0  # a station further from any track than this is not on the network
+OVERLAY_SNAP_M = 1500.0  # overlay points have approximate (≈) coordinates
 SPLIT_CLEARANCE_M = 400.0
 AREA_REACH_M = 3000.0
 SAME_NAME_REACH_M = 5000.0  # a seed named like a point merges with it up to this far (port areas are large)  # a point further than this from an area's centre is not in that area  # do not split a section closer than this to its ends
@@ -96,9 +97,7 @@ def norm(name: str) -> str:
     return re.sub(r"\s+", " ", n).strip()
 
 
-def slug(name: str) -> str:
-    s = name.lower().replace("'", "").replace("(d)", "").replace("(b)", "")
-    return re.sub(r"[^a-z0-9]+", "-", s).strip("-")
+slug = name_to_id
 
 
 def names_match(a: str, b: str) -> bool:
@@ -453,6 +452,7 @@ def _line_sections(bg: BranchGraph, gc: str, branches: list[int], anchors: list[
     open_ends = _unmatched_ends(tokens, [points[k].name for k in virtual])
     if len(open_ends) + len(virtual) < 2:  # a border token is then the line's only other end
         open_ends = _unmatched_ends(list(line_tokens(name)), [points[k].name for k in virtual])
+    created = []
     for token in open_ends:
         end = _free_end(h, line_nodes, list(virtual.values())) if virtual else min(line_nodes)
         if end is None:
@@ -461,7 +461,23 @@ def _line_sections(bg: BranchGraph, gc: str, branches: list[int], anchors: list[
         if key not in points:
             x, y = bg.node_xy(end)
             points[key] = RawPoint(key, token, classify(token), float(x), float(y))
+            created.append(key)
         virtual.setdefault(key, end)
+    out = _line_paths(bg, name, h, virtual, line_nodes, points, notes)
+    if not out:
+        for key in created:  # a line that yields nothing leaves no stray end points
+            del points[key]
+        return []
+    total = float(bg.length[branches + bg.detached_by_geocode.get(gc, [])].sum())
+    run = sum(s.line_part_m for s in out) or 1.0
+    for s in out:
+        s.track_length_m = total * s.line_part_m / run
+    return out
+
+
+def _line_paths(bg: BranchGraph, name: str, h: nx.Graph, virtual: dict[str, int], line_nodes: set[int],
+                points: dict[str, RawPoint], notes: list[str]) -> list[RawSection]:
+    """Sections along the fastest paths from the line's first point to each other one."""
     if len(virtual) < 2:
         notes.append(f"line '{name}' touches fewer than two points; left out")
         return []
@@ -492,10 +508,6 @@ def _line_sections(bg: BranchGraph, gc: str, branches: list[int], anchors: list[
     out = _dedupe(out)  # paths to different points share their first sections
     if not out:
         notes.append(f"line '{name}': no section between its points; left out")
-    total = float(bg.length[branches + bg.detached_by_geocode.get(gc, [])].sum())
-    run = sum(s.line_part_m for s in out) or 1.0
-    for s in out:
-        s.track_length_m = total * s.line_part_m / run
     return out
 
 
@@ -541,14 +553,15 @@ def place_points(points: dict[str, RawPoint], sections: list[RawSection], seeds:
             _merge_seed(points[best], seed)
             continue
         near_area = min(area_pts.items(), key=lambda kv: kv[1].distance(pt), default=None)
-        cands = [int(c) for c in tree.query(pt.buffer(STATION_SNAP_M))
+        snap = STATION_SNAP_M if seed.passenger else OVERLAY_SNAP_M
+        cands = [int(c) for c in tree.query(pt.buffer(snap))
                  if not (seed.passenger and sections[int(c)].line in freight_lines)]
         j = min(cands, key=lambda c: lines[c].distance(pt)) if cands else -1
         d_line = lines[j].distance(pt) if cands else float("inf")
         if near_area and near_area[1].distance(pt) < max(600.0, min(d_line, AREA_REACH_M)):
             _merge_seed(points[near_area[0]], seed)
             continue
-        if d_line > STATION_SNAP_M:
+        if d_line > snap:
             unplaced += 1
             continue
         pos = lines[j].project(pt) / lines[j].length * sections[j].length_m

@@ -34,6 +34,8 @@ def op_to_dict(o: OperationalPoint) -> dict[str, Any]:
         d["passenger_station"] = True
     if o.notes:
         d["notes"] = list(o.notes)
+    if o.aliases:
+        d["aliases"] = list(o.aliases)
     if o.sources:
         d["sources"] = list(o.sources)
     return d
@@ -90,7 +92,7 @@ def _op(o: dict[str, Any]) -> OperationalPoint:
         tracks=tuple(StationTrack(t["id"], float(t["usable_length_m"])) for t in o.get("tracks", [])),
         neighbour_station=o.get("neighbour_station"), military_loading=bool(o.get("military_loading")),
         passenger_station=bool(o.get("passenger_station")), notes=tuple(o.get("notes", ())),
-        sources=tuple(o.get("sources", ())),
+        sources=tuple(o.get("sources", ())), aliases=tuple(o.get("aliases", ())),
     )
 
 

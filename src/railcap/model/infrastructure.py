@@ -12,12 +12,19 @@ track 0.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cached_property
 from typing import Iterable, Iterator
 
 import numpy as np
+
+
+def name_to_id(name: str) -> str:
+    """The id form of a name: lower case, words joined by '-' ("'s-Hertogenbosch" -> "s-hertogenbosch")."""
+    s = name.lower().replace("'", "").replace("(d)", "").replace("(b)", "")
+    return re.sub(r"[^a-z0-9]+", "-", s).strip("-")
 
 
 class OpKind(StrEnum):
@@ -113,6 +120,14 @@ class OperationalPoint:
     passenger_station: bool = False
     notes: tuple[str, ...] = ()
     sources: tuple[str, ...] = ()
+    aliases: tuple[str, ...] = ()  # other names it is known by (a terminal inside a station area)
+
+    def answers_to(self, query: str) -> bool:
+        """True when ``query`` is this point's id, code, name or an alias (as written or as an id)."""
+        q = query.strip().lower()
+        names = (self.name, *self.aliases)
+        return (q == self.id or (self.code or "").lower() == q
+                or any(q in (n.lower(), name_to_id(n)) for n in names))
 
     @property
     def longest_track_m(self) -> float:
@@ -230,8 +245,8 @@ class Network:
         q = query.strip().lower()
         if q in self.ops:
             return self.ops[q]
-        for o in self.ops.values():
-            if (o.code and o.code.lower() == q) or o.name.lower() == q:
+        for o in sorted(self.ops.values(), key=lambda o: o.id):
+            if o.answers_to(q):
                 return o
         starts = [o for o in self.ops.values() if o.name.lower().startswith(q)]
         if len(starts) == 1:
