@@ -29,17 +29,17 @@ from railcap.model.errors import Problem
 from railcap.model.infrastructure import Electrification, Network
 from railcap.model.rolling_stock import Consist
 from railcap.model.timetable import Leg, PassingPoint, Timetable, TrainClass, TrainRun
-from railcap.occupancy import blocking_times
 from railcap.occupancy.resources import lanes
+from railcap.timetable.occupation import relative_occupations
 from railcap.physics.route import Route, RouteLeg
-from railcap.physics.running_time import Stop, run_time
 from railcap.timetable.patterns import ServicePattern
 from railcap.timetable.slots import BusyBoard
 
 DAY_S = 86_400.0
 DAY_WINDOW = (6 * 3600.0, 20 * 3600.0)  # page 1, Monday–Thursday before 20:00
 EVENING_WINDOWS = ((20 * 3600.0, 24 * 3600.0), (5 * 3600.0, 6 * 3600.0))  # page 4, also used 05:00–06:00
-PASSENGER_SHIFT_S = (0, 60, -60, 120, -120, 180, -180, 240, -240, 300, -300)
+PASSENGER_MAX_SHIFT_MIN = 5  # a trip may leave up to this much earlier or later than its pattern says
+PASSENGER_SHIFT_S = tuple([0.0] + [sgn * 60.0 * m for m in range(1, PASSENGER_MAX_SHIFT_MIN + 1) for sgn in (1, -1)])
 FREIGHT_SHIFT_STEP_S = 120.0
 FREIGHT_MAX_SHIFT_S = 3 * 3600.0
 FREIGHT_SPEED_CAP_MS = 100 / 3.6  # freight on the mixed network runs at most 100 km/h (facts file ≈)
@@ -175,35 +175,31 @@ def movement_of(profile, consist: Consist, planned: Sequence[tuple[float, float]
 
 def build_template(key: str, cls: TrainClass, product: str, series: str, consist: Consist,
                    legs: list[RouteLeg], stop_plan: list[tuple[str, float, float]] | None) -> Template:
-    """Physics and blocking times of one route; ``stop_plan`` = [(op, arr_s, dep_s)] or None (non-stop)."""
-    route = Route(tuple(legs))
-    if stop_plan:
-        stops = [Stop(op, max(MIN_DWELL_S if 0 < i < len(stop_plan) - 1 else 0.0, d - a))
-                 for i, (op, a, d) in enumerate(stop_plan)]
-    else:
-        stops = [Stop(route.origin), Stop(route.destination)]
-    profile = run_time(route, consist, stops)
-    planned = [(a, d) for _, a, d in stop_plan] if stop_plan else None
-    mv = movement_of(profile, consist, planned)
-    mv.position_m = np.minimum(np.asarray(mv.position_m, dtype=float).copy(), route.length_m)
-    mv.position_m[-1] = route.length_m  # the grid may end a rounding error short
+    """Times and blocking times of one route; ``stop_plan`` = [(op, arr_s, dep_s)] or None (non-stop).
+
+    The times kept are rounded to a tenth of a second, and the blocking times
+    are computed from exactly those times by ``relative_occupations`` — the
+    same function the conflict check uses on the finished timetable.
+    """
     lane = 0 if cls == TrainClass.PASSENGER and _rank(product) <= _rank("Intercity") else 1
-    occ = blocking_times(key, mv, [(leg.section, leg.reverse, lane) for leg in legs])
-    op_x = profile.route.op_positions_m
-    arr = np.interp(op_x, mv.position_m, mv.time_s)
-    stop_ops = {s.op_id for s in stops}
+    laned = tuple((leg, lane if lanes(leg.section) > 1 else 0) for leg in legs)
+    _, _, _, mv = relative_occupations(laned, consist, tuple(stop_plan) if stop_plan else None)
+    route = Route(tuple(legs))
+    x, t = np.asarray(mv.position_m), np.asarray(mv.time_s)
+    first = np.minimum(np.searchsorted(x, route.op_positions_m - 1e-6, side="left"), x.size - 1)
+    last = np.maximum(np.searchsorted(x, route.op_positions_m + 1e-6, side="right") - 1, 0)
+    arrive = t[first]
+    stop_ops = {op for op, *_ in stop_plan} if stop_plan else {route.origin, route.destination}
     points = []
     for i, op in enumerate(route.ops):
-        a = float(arr[i])
-        d = a
-        if op in stop_ops and 0 < i < len(route.ops) - 1:
-            later = mv.time_s[np.abs(mv.position_m - op_x[i]) < 1e-6]
-            d = float(later.max()) if later.size else a
-        points.append((op, a, d, op in stop_ops))
-    rows = occ.to_list()
-    return Template(key, cls, product, series, consist, tuple(legs), lane, points,
-                    [o.resource_id for o in rows], np.array([o.start_s for o in rows]),
-                    np.array([o.end_s for o in rows]))
+        a = round(float(arrive[i]) if abs(x[first[i]] - route.op_positions_m[i]) < 1e-3
+                  else float(np.interp(route.op_positions_m[i], x, t)), 1)
+        d = round(float(t[last[i]]), 1) if op in stop_ops and 0 < i < len(route.ops) - 1 else a
+        points.append((op, a, max(a, d), op in stop_ops))
+    stops = tuple((op, a, d) for i, (op, a, d, st) in enumerate(points)
+                  if st or i in (0, len(points) - 1)) if stop_plan else None
+    res, starts, ends, _ = relative_occupations(laned, consist, stops)
+    return Template(key, cls, product, series, consist, tuple(legs), lane, points, res, starts, ends)
 
 
 def to_run(t: Template, run_id: str, departure_s: float, notes: tuple[str, ...] = ()) -> TrainRun:
@@ -400,7 +396,7 @@ def _freight(network, catalogue, router, board, flows, report, progress) -> list
             progress(key)
             t = build_template(key, TrainClass.FREIGHT, "freight", key, consist, legs, None)
             spacing = DAY_S / n
-            offset = (hash_unit(key) * spacing)
+            offset = round(hash_unit(key) * spacing)
             for k in range(n):
                 d = offset + k * spacing
                 report.wanted["freight"] = report.wanted.get("freight", 0) + 1
