@@ -26,6 +26,6 @@ app.command("diagram")(_diagram.diagram)
 @app.command()
 def demo() -> None:
     """The main job on the embedded Dutch data: a tour of what railcap knows and computes."""
-    from railcap.cli import demo as _demo
+    from railcap.cli import tour
 
-    _demo.run()
+    tour.run()

@@ -194,5 +194,6 @@ def _add_extras(overlay: dict[str, Any], ops: dict[str, OperationalPoint], secti
             electrification=Electrification(attrs["electrification"]),
             protection=TrainProtection(attrs["protection"]), loading_gauge=LoadingGauge(attrs["loading_gauge"]),
             axle_load=AxleLoadClass(attrs["axle_load"]), max_train_length_m=float(attrs["max_train_length_m"]),
+            freight_only=bool(attrs.get("freight_only", False)),
             line_name=f"{a.name} - {b.name}", geometry=((a.lon, a.lat), (b.lon, b.lat)),
             sources=(f"overlay: {e['source']}",)))
