@@ -5,11 +5,14 @@ from __future__ import annotations
 from railcap.model.timetable import Leg, PassingPoint, Timetable, TrainClass, TrainRun
 
 H = 3600.0
+CONSIST = {TrainClass.PASSENGER: "icng-8", TrainClass.FREIGHT: "intermodal-650",
+           TrainClass.MILITARY: "military-heavy"}
 
 
 def run(rid: str, cls: TrainClass, legs: list[tuple[str, bool]],
         points: list[tuple[str, float, float, bool]]) -> TrainRun:
-    return TrainRun(rid, cls, "test", tuple(Leg(s, r) for s, r in legs),
+    consist = CONSIST[cls] if legs[0][0] != "j-t" else "empty-return"  # J-T has no catenary
+    return TrainRun(rid, cls, consist, tuple(Leg(s, r) for s, r in legs),
                     tuple(PassingPoint(*p) for p in points), product=cls.value[:3].upper())
 
 

@@ -61,8 +61,8 @@ def test_passenger_trains_avoid_a_shorter_freight_only_line(imported):
 
 def test_product_and_consist_from_the_route(imported):
     runs = imported[0].by_id()
-    assert (runs["3001"].product, runs["3001"].consist, runs["3001"].series) == ("IC", "VIRM", "3000")
-    assert (runs["7001"].product, runs["7001"].consist) == ("SPR", "SNG")
+    assert (runs["3001"].product, runs["3001"].consist, runs["3001"].series) == ("IC", "virm-6", "3000")
+    assert (runs["7001"].product, runs["7001"].consist) == ("SPR", "sng-4")
     assert runs["3001"].owner == "NS"
     assert product_of({"route_short_name": "Intercity direct", "route_type": 2}) == "ICD"
 

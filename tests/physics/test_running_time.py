@@ -13,7 +13,7 @@ from railcap.physics import Allowance, Route, RouteLeg, Stop, balancing_speed_ms
 from railcap.physics.reference import step_by_step_time_s
 from railcap.physics.route import shortest_route
 
-from .conftest import AC, DC, NONE, ideal_consist, kmh, one_section_route
+from .conftest import AC, DC, ideal_consist, kmh, one_section_route
 
 
 def speed_at(profile, x):

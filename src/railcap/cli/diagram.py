@@ -53,13 +53,13 @@ def diagram(
     Example: railcap diagram Kijfhoek Zevenaar 06:00-09:00 -o betuweroute.html --blocking
     """
     from railcap.viz.diagram import build_diagram, space_time_diagram
-    from railcap.viz.spacetime import timetable_occupations
+    from railcap.timetable.occupation import timetable_occupations
 
     net, tt = _network(network), _timetable(timetable)
     occ = None
     if blocking:
         shown = build_diagram(net, tt, [from_op, *via, to_op], window)
-        occ = timetable_occupations(net, tt, [l.train_id for l in shown.lines])
+        occ = timetable_occupations(tt, net, [line.train_id for line in shown.lines])
     d = space_time_diagram(net, tt, from_op, to_op, window, via=via, occupations=occ,
                            highlight=highlight, out=out)
     console.print(f"wrote {out}: {d.title}", highlight=False, soft_wrap=True)

@@ -14,7 +14,7 @@ import numpy as np
 from pyproj import Transformer
 from shapely.geometry import LineString
 
-from railcap.data.derive import PointSeed, RawPoint, RawSection, derive, slug, to_speed_bands, to_structures
+from railcap.data.derive import PointSeed, RawPoint, RawSection, derive, to_speed_bands, to_structures
 from railcap.data.registry import read_registry
 from railcap.model.errors import InputFileError, Problem
 from railcap.model.infrastructure import (

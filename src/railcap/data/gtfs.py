@@ -65,8 +65,8 @@ REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
 
 #: Product (from the route's name or type) -> default consist id in the rolling-stock catalogue.
 DEFAULT_CONSIST = {
-    "ICD": "ICNG", "IC": "VIRM", "SPR": "SNG", "ST": "FLIRT", "ICE": "ICE3",
-    "EST": "EUROSTAR", "NJ": "NIGHTJET", "TRAIN": "VIRM",
+    "ICD": "icng-8", "IC": "virm-6", "SPR": "sng-4", "ST": "flirt-3", "ICE": "ice-3m",
+    "EST": "ice-3m", "NJ": "ic-berlin", "TRAIN": "virm-6",
 }
 
 #: Words in route_short_name / route_long_name / route_desc -> product, first match wins.
@@ -378,8 +378,8 @@ def product_of(route: dict) -> str:
 
 
 def consist_of(product: str) -> str:
-    """The default consist for a product: ``consist_of("IC") == "VIRM"``."""
-    return DEFAULT_CONSIST.get(product, "VIRM")
+    """The default consist for a product: ``consist_of("IC") == "virm-6"`` (ids of the rolling-stock catalogue)."""
+    return DEFAULT_CONSIST.get(product, "virm-6")
 
 
 def _trip_stops(trip_id: str, rows: Iterable[dict], mapper: StopMapper

@@ -22,7 +22,7 @@ where a train that cannot run costs its type's ``unmet_penalty_km``.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from typing import Callable
 
 import networkx as nx

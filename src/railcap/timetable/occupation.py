@@ -51,17 +51,19 @@ def relative_occupations(legs: tuple[tuple[RouteLeg, int], ...], consist: Consis
             np.array([o.end_s for o in rows]), mv)
 
 
-def stop_plan_of(run: TrainRun) -> tuple[tuple[str, float, float], ...] | None:
-    """The run's stops relative to its departure (None when it only starts and ends)."""
+def stop_plan_of(run: TrainRun) -> tuple[tuple[str, float, float], ...]:
+    """The run's stops, origin and destination included, relative to its departure."""
     t0 = run.departure_s
-    stops = tuple((p.op_id, round(p.arrival_s - t0, 1), round(p.departure_s - t0, 1))
-                  for i, p in enumerate(run.points) if p.stops or i in (0, len(run.points) - 1))
-    inner = [p for p in run.points[1:-1] if p.stops]
-    return stops if inner or run.train_class.value == "passenger" else None
+    return tuple((p.op_id, round(p.arrival_s - t0, 1), round(p.departure_s - t0, 1))
+                 for i, p in enumerate(run.points) if p.stops or i in (0, len(run.points) - 1))
 
 
-def timetable_occupations(tt: Timetable, net: Network) -> OccupationTable:
-    """Every occupation of every run (train_id, resource_id, start_s, end_s)."""
+def timetable_occupations(tt: Timetable, net: Network, train_ids=None) -> OccupationTable:
+    """Every occupation of every run (or of ``train_ids``): train_id, resource_id, start_s, end_s.
+
+    A run never runs faster than its consist can: where its times are tighter
+    than physics allows, the movement keeps the physics times.
+    """
     catalogue = load_catalogue()
 
     @lru_cache(maxsize=None)
@@ -71,7 +73,10 @@ def timetable_occupations(tt: Timetable, net: Network) -> OccupationTable:
         return res, st, en
 
     trains, resources, starts, ends = [], [], [], []
+    wanted = None if train_ids is None else set(train_ids)
     for run in tt.runs:
+        if wanted is not None and run.id not in wanted:
+            continue
         key = tuple((g.section_id, g.reverse, g.lane) for g in run.legs)
         res, st, en = template(key, run.consist, stop_plan_of(run))
         trains += [run.id] * len(res)

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Callable, Sequence
 
 import networkx as nx
@@ -196,8 +195,7 @@ def build_template(key: str, cls: TrainClass, product: str, series: str, consist
                   else float(np.interp(route.op_positions_m[i], x, t)), 1)
         d = round(float(t[last[i]]), 1) if op in stop_ops and 0 < i < len(route.ops) - 1 else a
         points.append((op, a, max(a, d), op in stop_ops))
-    stops = tuple((op, a, d) for i, (op, a, d, st) in enumerate(points)
-                  if st or i in (0, len(points) - 1)) if stop_plan else None
+    stops = tuple((op, a, d) for i, (op, a, d, st) in enumerate(points) if st or i in (0, len(points) - 1))
     res, starts, ends, _ = relative_occupations(laned, consist, stops)
     return Template(key, cls, product, series, consist, tuple(legs), lane, points, res, starts, ends)
 
