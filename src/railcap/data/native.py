@@ -6,11 +6,11 @@ stamp) so that rebuilding from the same registry gives the same bytes.
 
 from __future__ import annotations
 
-import gzip
 import json
 from pathlib import Path
 from typing import Any
 
+from railcap.data.jsonfile import read_json, write_bytes
 from railcap.model.errors import InputFileError, Problem, ValidationError
 from railcap.model.infrastructure import (
     AxleLoadClass, Electrification, LoadingGauge, Network, OperationalPoint, OpKind, Section,
@@ -125,23 +125,11 @@ def dumps(net: Network) -> bytes:
 
 
 def write_network(net: Network, path: Path) -> None:
-    data = dumps(net)
-    path = Path(path)
-    if path.suffix == ".gz":
-        data = gzip.compress(data, compresslevel=9, mtime=0)
-    path.write_bytes(data)
+    write_bytes(dumps(net), path)
 
 
 def read_network(path: Path) -> Network:
-    path = Path(path)
-    if not path.exists():
-        raise InputFileError(Problem(str(path), "(file)", "not found"))
-    raw = path.read_bytes()
-    try:
-        text = gzip.decompress(raw) if raw[:2] == b"\x1f\x8b" else raw
-        doc = json.loads(text)
-    except (OSError, ValueError) as exc:
-        raise InputFileError(Problem(path.name, "(json)", f"not a railcap network file: {exc}")) from None
+    doc = read_json(path, "network")
     if not isinstance(doc, dict):
-        raise InputFileError(Problem(path.name, "(json)", "expected an object at the top"))
+        raise InputFileError(Problem(Path(path).name, "(json)", "expected an object at the top"))
     return network_from_dict(doc)

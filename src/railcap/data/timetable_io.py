@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import gzip
 import json
 from pathlib import Path
 from typing import Any
 
+from railcap.data.jsonfile import read_json, write_bytes
 from railcap.model.errors import InputFileError, Problem, ValidationError
 from railcap.model.infrastructure import Network
 from railcap.model.timetable import Leg, PassingPoint, Timetable, TrainClass, TrainRun
@@ -62,20 +62,13 @@ def dumps(tt: Timetable) -> bytes:
 
 
 def write_timetable(tt: Timetable, path: Path) -> None:
-    data = dumps(tt)
-    if Path(path).suffix == ".gz":
-        data = gzip.compress(data, compresslevel=9, mtime=0)
-    Path(path).write_bytes(data)
+    write_bytes(dumps(tt), path)
 
 
 def read_timetable(path: Path) -> Timetable:
-    path = Path(path)
-    if not path.exists():
-        raise InputFileError(Problem(str(path), "(file)", "not found"))
-    raw = path.read_bytes()
+    doc = read_json(path, "timetable")
     try:
-        doc = json.loads(gzip.decompress(raw) if raw[:2] == b"\x1f\x8b" else raw)
         runs = tuple(run_from_dict(d) for d in doc["runs"])
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise InputFileError(Problem(path.name, "(json)", f"not a railcap timetable file: {exc}")) from None
+    except (KeyError, TypeError, ValueError) as exc:
+        raise InputFileError(Problem(Path(path).name, "runs", f"not a railcap timetable file: {exc}")) from None
     return Timetable(runs, doc.get("meta", {}))

@@ -18,28 +18,23 @@ class BusyBoard:
         self._starts: dict[str, list[float]] = {}
         self._ends: dict[str, list[float]] = {}
 
+    def _hits(self, resources: list[str], starts: np.ndarray, ends: np.ndarray, shift_s: float):
+        """For each occupation (shifted), whether it hits a busy interval; lazily, in order."""
+        for r, s, e in zip(resources, starts, ends):
+            st = self._starts.get(r)
+            if not st:
+                yield False
+                continue
+            i = bisect_left(st, e + shift_s) - 1
+            yield i >= 0 and self._ends[r][i] > s + shift_s
+
     def overlaps(self, resources: list[str], starts: np.ndarray, ends: np.ndarray,
                  shift_s: float = 0.0) -> int:
         """How many of the occupations (shifted by ``shift_s``) hit a busy interval."""
-        hits = 0
-        for r, s, e in zip(resources, starts, ends):
-            st = self._starts.get(r)
-            if not st:
-                continue
-            i = bisect_left(st, e + shift_s) - 1
-            if i >= 0 and self._ends[r][i] > s + shift_s:
-                hits += 1
-        return hits
+        return sum(self._hits(resources, starts, ends, shift_s))
 
     def is_free(self, resources: list[str], starts: np.ndarray, ends: np.ndarray, shift_s: float = 0.0) -> bool:
-        for r, s, e in zip(resources, starts, ends):
-            st = self._starts.get(r)
-            if not st:
-                continue
-            i = bisect_left(st, e + shift_s) - 1
-            if i >= 0 and self._ends[r][i] > s + shift_s:
-                return False
-        return True
+        return not any(self._hits(resources, starts, ends, shift_s))
 
     def add(self, resources: list[str], starts: np.ndarray, ends: np.ndarray, shift_s: float = 0.0) -> None:
         for r, s, e in zip(resources, starts, ends):
