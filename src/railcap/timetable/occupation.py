@@ -16,16 +16,18 @@ from railcap.data.rolling_stock import load_catalogue
 from railcap.model.infrastructure import Network
 from railcap.model.rolling_stock import Consist
 from railcap.model.timetable import Timetable, TrainRun
-from railcap.occupancy import OccupationTable, blocking_times
+from railcap.occupancy import DEFAULT_PARAMETERS, OccupationTable, blocking_times
 from railcap.physics.route import Route, RouteLeg
 from railcap.physics.running_time import Stop, run_time
 
 MIN_DWELL_S = 30.0
 TIME_GRID_S = 0.1  # times are kept to a tenth of a second
+PLATFORM_TRACKS = 4  # station tracks a point needs for a stopping train to stand off the line
 
 
 def relative_occupations(legs: tuple[tuple[RouteLeg, int], ...], consist: Consist,
-                         stops: tuple[tuple[str, float, float], ...] | None
+                         stops: tuple[tuple[str, float, float], ...] | None,
+                         platforms: frozenset[str] = frozenset(),
                          ) -> tuple[list[str], np.ndarray, np.ndarray, object]:
     """(resource ids, starts, ends, movement) for a run departing at t = 0.
 
@@ -47,8 +49,39 @@ def relative_occupations(legs: tuple[tuple[RouteLeg, int], ...], consist: Consis
     mv.position_m[-1] = route.length_m  # the grid may end a rounding error short
     occ = blocking_times("run", mv, [(leg.section, leg.reverse, lane) for leg, lane in legs])
     rows = occ.to_list()
-    return ([o.resource_id for o in rows], np.array([o.start_s for o in rows]),
-            np.array([o.end_s for o in rows]), mv)
+    ends = np.array([o.end_s for o in rows])
+    if stops and platforms:
+        ends = _released_at_platforms(route, legs, stops, ends, platforms, mv)
+    return [o.resource_id for o in rows], np.array([o.start_s for o in rows]), ends, mv
+
+
+def platform_points(net: Network) -> frozenset[str]:
+    """Points where a stopping train stands off the line: a platform track for each direction."""
+    return frozenset(o.id for o in net.ops.values() if len(o.tracks) >= PLATFORM_TRACKS)
+
+
+def _released_at_platforms(route: Route, legs, stops, ends: np.ndarray,
+                           platforms: frozenset[str], mv) -> np.ndarray:
+    """A train that stops at a platform point stands off the line: the block that ends there is
+    released on arrival (plus the release time), not when the train leaves again.
+    Platform tracks are not yet resources of their own (their capacity is not checked)."""
+    from railcap.occupancy.resources import route_block_arrays
+
+    blocks = route_block_arrays([(leg.section, leg.reverse, lane) for leg, lane in legs])
+    if len(blocks.end_m) != len(ends):  # wide loads add rows; keep the conservative times
+        return ends
+    x_of = dict(zip(route.ops, route.op_positions_m))
+    out = ends.copy()
+    x, t = np.asarray(mv.position_m), np.asarray(mv.time_s)
+    for op, _, _ in stops[1:-1]:
+        if op not in platforms:
+            continue
+        here = np.flatnonzero(np.abs(x - x_of[op]) < 1e-6)
+        if here.size < 2 or t[here[-1]] <= t[here[0]]:
+            continue  # it does not stand still here
+        at = np.abs(blocks.end_m - x_of[op]) < 1e-3
+        out[at] = np.minimum(out[at], t[here[0]] + DEFAULT_PARAMETERS.release_s)
+    return out
 
 
 def stop_plan_of(run: TrainRun) -> tuple[tuple[str, float, float], ...]:
@@ -65,11 +98,12 @@ def timetable_occupations(tt: Timetable, net: Network, train_ids=None) -> Occupa
     than physics allows, the movement keeps the physics times.
     """
     catalogue = load_catalogue()
+    platforms = platform_points(net)
 
     @lru_cache(maxsize=None)
     def template(legs: tuple[tuple[str, bool, int], ...], consist_id: str, stops):
         route_legs = tuple((RouteLeg(net.sections[s], rev), lane) for s, rev, lane in legs)
-        res, st, en, _ = relative_occupations(route_legs, catalogue.consist(consist_id), stops)
+        res, st, en, _ = relative_occupations(route_legs, catalogue.consist(consist_id), stops, platforms)
         return res, st, en
 
     trains, resources, starts, ends = [], [], [], []

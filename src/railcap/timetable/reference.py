@@ -29,7 +29,7 @@ from railcap.model.infrastructure import Electrification, Network
 from railcap.model.rolling_stock import Consist
 from railcap.model.timetable import Leg, PassingPoint, Timetable, TrainClass, TrainRun
 from railcap.occupancy.resources import lanes
-from railcap.timetable.occupation import relative_occupations
+from railcap.timetable.occupation import platform_points, relative_occupations
 from railcap.physics.route import Route, RouteLeg
 from railcap.timetable.patterns import ServicePattern
 from railcap.timetable.slots import BusyBoard
@@ -98,6 +98,7 @@ class Router:
 
     def __init__(self, network: Network):
         self.net = network
+        self.platforms = platform_points(network)
         self._graphs: dict[tuple, nx.Graph] = {}
         self._cache: dict[tuple, list[RouteLeg] | None] = {}
 
@@ -173,7 +174,8 @@ def movement_of(profile, consist: Consist, planned: Sequence[tuple[float, float]
 
 
 def build_template(key: str, cls: TrainClass, product: str, series: str, consist: Consist,
-                   legs: list[RouteLeg], stop_plan: list[tuple[str, float, float]] | None) -> Template:
+                   legs: list[RouteLeg], stop_plan: list[tuple[str, float, float]] | None,
+                   platforms: frozenset[str] = frozenset()) -> Template:
     """Times and blocking times of one route; ``stop_plan`` = [(op, arr_s, dep_s)] or None (non-stop).
 
     The times kept are rounded to a tenth of a second, and the blocking times
@@ -196,7 +198,7 @@ def build_template(key: str, cls: TrainClass, product: str, series: str, consist
         d = round(float(t[last[i]]), 1) if op in stop_ops and 0 < i < len(route.ops) - 1 else a
         points.append((op, a, max(a, d), op in stop_ops))
     stops = tuple((op, a, d) for i, (op, a, d, st) in enumerate(points) if st or i in (0, len(points) - 1))
-    res, starts, ends, _ = relative_occupations(laned, consist, stops)
+    res, starts, ends, _ = relative_occupations(laned, consist, stops, platforms)
     return Template(key, cls, product, series, consist, tuple(legs), lane, points, res, starts, ends)
 
 
@@ -354,7 +356,8 @@ def _pattern_template(key, router, p, route, direction, consists, report, stop_o
                                        + ", ".join(c.id for c in consists)))
         return None
     try:
-        return build_template(key, TrainClass.PASSENGER, p.product, p.series, consist, legs, mapped)
+        return build_template(key, TrainClass.PASSENGER, p.product, p.series, consist, legs, mapped,
+                              router.platforms)
     except Exception as exc:  # a route the physics cannot run is reported, not fatal
         report.problems.append(Problem(f"series {p.series}", "route", str(exc).splitlines()[0]))
         return None
@@ -392,7 +395,7 @@ def _freight(network, catalogue, router, board, flows, report, progress) -> list
                                                f"no route for {consist.id} ({consist.length_m:.0f} m)"))
                 continue
             progress(key)
-            t = build_template(key, TrainClass.FREIGHT, "freight", key, consist, legs, None)
+            t = build_template(key, TrainClass.FREIGHT, "freight", key, consist, legs, None, router.platforms)
             spacing = DAY_S / n
             offset = round(hash_unit(key) * spacing)
             for k in range(n):
