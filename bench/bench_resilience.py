@@ -12,7 +12,7 @@
   with a check that both give identical results.
 
 Runs on the embedded Dutch network when it is installed, else on a synthetic grid
-of about 400 sections (``--synthetic`` forces the grid).
+of about 400 sections and 370 points (``--synthetic`` forces the grid).
 """
 
 from __future__ import annotations
@@ -43,8 +43,8 @@ def _network_and_demand(synthetic: bool) -> tuple[Network, Demand, str]:
             print(f"(Dutch network not usable here: {str(exc).splitlines()[0][:120]}; using the synthetic grid)")
     from railcap.resilience.samples import grid_demand, grid_network
 
-    net = grid_network(14, 16, seed=1)
-    return net, grid_demand(net, seed=1), "synthetic grid 14×16"
+    net = grid_network(seed=1)
+    return net, grid_demand(net, seed=1), "synthetic grid (8×9 junctions, lines with stations)"
 
 
 def baseline_case(network: Network, demand: Demand, failed: str) -> float:
@@ -94,7 +94,7 @@ def bench_n1(net: Network, demand: Demand) -> dict:
             "lp_all_s": t_all, "baseline_s": t_base, "top": reports[0]}
 
 
-def bench_mc(net: Network, demand: Demand, samples: int = 200, failures: int = 3) -> dict:
+def bench_mc(net: Network, demand: Demand, samples: int = 1000, failures: int = 3) -> dict:
     from railcap.resilience.montecarlo import ModelSpec, sweep
 
     spec = ModelSpec.of(net, demand)
