@@ -89,6 +89,12 @@ class SweepReport:
     scheduler: str
     seconds: float
     results: tuple[SampleResult, ...]
+    startup_seconds: float = 0.0  # Dask: starting/connecting the cluster and sending the model
+
+    @property
+    def samples_per_second_after_startup(self) -> float:
+        run = self.seconds - self.startup_seconds
+        return self.samples / run if run > 0 else float("inf")
 
     @property
     def samples_per_second(self) -> float:
@@ -107,6 +113,7 @@ class SweepReport:
             "samples": self.samples, "failures_per_sample": self.failures, "seed": self.seed,
             "scheduler": self.scheduler, "seconds": round(self.seconds, 3),
             "samples_per_second": round(self.samples_per_second, 2),
+            "startup_seconds": round(self.startup_seconds, 3),
             "unmet_trains_per_day": _stats(u), "extra_cost_km_per_day": _stats(c),
             "share_with_unmet": round(float((u > 1e-6).mean()), 4) if len(u) else 0.0,
             "share_military_stopped": round(float(np.mean([bool(r.military_stopped) for r in self.results])), 4)
@@ -169,6 +176,7 @@ def sweep(spec: ModelSpec, samples: int, failures: int, seed: int = 0, scheduler
     t0 = time.perf_counter()
     chunks = [list(range(a, min(a + chunk, samples))) for a in range(0, samples, chunk)]
     results: list[SampleResult] = []
+    startup = 0.0
     if scheduler is None:
         for idx in chunks:
             results += run_samples(spec, idx, failures, seed, failure_model)
@@ -176,15 +184,16 @@ def sweep(spec: ModelSpec, samples: int, failures: int, seed: int = 0, scheduler
                 progress(len(idx))
         label = "serial"
     else:
-        results, label = _on_dask(spec, chunks, failures, seed, failure_model, scheduler, progress)
+        results, label, startup = _on_dask(spec, chunks, failures, seed, failure_model, scheduler, progress)
     results.sort(key=lambda r: r.index)
-    return SweepReport(samples, failures, seed, label, time.perf_counter() - t0, tuple(results))
+    return SweepReport(samples, failures, seed, label, time.perf_counter() - t0, tuple(results), startup)
 
 
 def _on_dask(spec: ModelSpec, chunks: list[list[int]], failures: int, seed: int, fm: FailureModel,
-             scheduler: str, progress: Callable[[int], None] | None) -> tuple[list[SampleResult], str]:
+             scheduler: str, progress: Callable[[int], None] | None) -> tuple[list[SampleResult], str, float]:
     from dask.distributed import Client, LocalCluster, as_completed
 
+    t0 = time.perf_counter()
     cluster = None
     if scheduler == "local":
         cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None)
@@ -193,6 +202,7 @@ def _on_dask(spec: ModelSpec, chunks: list[list[int]], failures: int, seed: int,
         client = Client(scheduler)
     try:
         spec_f = client.scatter(spec, broadcast=True)
+        startup = time.perf_counter() - t0
         futs = [client.submit(run_samples, spec_f, idx, failures, seed, fm, pure=False) for idx in chunks]
         results: list[SampleResult] = []
         for fut in as_completed(futs):
@@ -200,7 +210,7 @@ def _on_dask(spec: ModelSpec, chunks: list[list[int]], failures: int, seed: int,
             results += part
             if progress:
                 progress(len(part))
-        return results, f"dask {scheduler if cluster is None else 'local (2 workers)'}"
+        return results, f"dask {scheduler if cluster is None else 'local (2 workers)'}", startup
     finally:
         client.close()
         if cluster is not None:
