@@ -482,7 +482,7 @@ def _line_paths(bg: BranchGraph, name: str, h: nx.Graph, virtual: dict[str, int]
         notes.append(f"line '{name}' touches fewer than two points; left out")
         return []
     key_of_node = {v: k for k, v in virtual.items()}
-    (root_key, root), *others = virtual.items()
+    (_, root), *others = virtual.items()
     _, paths = nx.single_source_dijkstra(h, root, weight="w")
     targets = [(k, v) for k, v in others if v in paths]
     if not targets:

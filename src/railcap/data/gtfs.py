@@ -40,8 +40,9 @@ from typing import TYPE_CHECKING, Iterable, Sequence
 import numpy as np
 
 from railcap.model.errors import InputFileError, Problem, ValidationError
-from railcap.model.infrastructure import Network, OperationalPoint, OpKind, Section
+from railcap.model.infrastructure import Network, OperationalPoint, OpKind
 from railcap.model.timetable import Leg, PassingPoint, Timetable, TrainClass, TrainRun
+from railcap.physics.route import RouteFinder
 
 if TYPE_CHECKING:  # pandas comes with gtfs-kit; imported lazily to keep the CLI fast
     import pandas as pd
@@ -315,38 +316,13 @@ class Router:
     """
 
     def __init__(self, network: Network, freight_only_penalty: float = FREIGHT_ONLY_PENALTY):
-        import networkx as nx
-
-        self._nx = nx
-        g = nx.Graph()
-        g.add_nodes_from(network.ops)
-        for s in sorted(network.sections.values(), key=lambda s: s.id):
-            w = s.length_m * (freight_only_penalty if s.freight_only else 1.0)
-            old = g.get_edge_data(s.from_op, s.to_op)
-            if old is None or w < old["weight"]:
-                g.add_edge(s.from_op, s.to_op, weight=w, section=s)
-        self._g = g
-        self._paths: dict[str, dict[str, list[str]]] = {}  # shortest paths per source
-        self._legs: dict[tuple[str, str], tuple[Leg, ...] | None] = {}
+        self._finder = RouteFinder(
+            network, lambda s: s.length_m * (freight_only_penalty if s.freight_only else 1.0))
 
     def legs(self, a: str, b: str) -> tuple[Leg, ...] | None:
         """The legs from ``a`` to ``b`` (empty when a == b), or None when they are not connected."""
-        if (a, b) not in self._legs:
-            self._legs[(a, b)] = self._route(a, b)
-        return self._legs[(a, b)]
-
-    def _route(self, a: str, b: str) -> tuple[Leg, ...] | None:
-        if a not in self._paths:
-            self._paths[a] = (self._nx.single_source_dijkstra_path(self._g, a, weight="weight")
-                              if a in self._g else {})
-        nodes = self._paths[a].get(b)
-        if nodes is None:
-            return None
-        legs = []
-        for u, v in zip(nodes, nodes[1:]):
-            s: Section = self._g.edges[u, v]["section"]
-            legs.append(Leg(s.id, reverse=(s.from_op != u)))
-        return tuple(legs)
+        found = self._finder.legs(a, b)
+        return None if found is None else tuple(Leg(g.section.id, g.reverse) for g in found)
 
 
 # ----- building train runs ---------------------------------------------------------------

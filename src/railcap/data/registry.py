@@ -97,11 +97,9 @@ def _rows(path: Path, required: tuple[str, ...]) -> Iterator[tuple[int, dict[str
 
 
 def _field(path: Path, lineno: int, row: dict[str, str], name: str,
-           convert: Callable[[str], object] = str, allow_empty: bool = False):
+           convert: Callable[[str], object] = str):
     text = row[name]
     if not text:
-        if allow_empty:
-            return None
         raise InputFileError(Problem(f"{path.name} line {lineno}", name, "empty"))
     try:
         return convert(text)

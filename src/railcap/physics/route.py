@@ -151,6 +151,49 @@ class Route:
         raise NotFoundError("operational point on the route", op_id, " → ".join(self.ops))
 
 
+class RouteFinder:
+    """Cheapest routes between points over the sections a train may use.
+
+    ``cost(section)`` gives a section's cost (seconds, metres — any unit), or
+    None where this train may not run. Between two neighbouring points the
+    cheapest section counts (ties: the lowest id). Paths are cached per origin.
+
+    >>> from railcap.model.samples import corridor
+    >>> [leg.section.id for leg in RouteFinder(corridor(), lambda s: s.length_m).legs("p", "x")]
+    ['p-y', 'y-j', 'j-x']
+    """
+
+    def __init__(self, network: Network, cost):
+        import networkx as nx
+
+        self._nx = nx
+        g = nx.Graph()
+        g.add_nodes_from(network.ops)
+        for s in sorted(network.sections.values(), key=lambda s: s.id):
+            w = cost(s)
+            if w is None:
+                continue
+            old = g.get_edge_data(s.from_op, s.to_op)
+            if old is None or w < old["w"]:
+                g.add_edge(s.from_op, s.to_op, w=w, section=s)
+        self._g = g
+        self._paths: dict[str, dict[str, list[str]]] = {}
+
+    def ops(self, a: str, b: str) -> list[str] | None:
+        """The points from ``a`` to ``b``, or None when the train cannot get there."""
+        if a not in self._paths:
+            self._paths[a] = self._nx.single_source_dijkstra_path(self._g, a, weight="w") if a in self._g else {}
+        return self._paths[a].get(b)
+
+    def legs(self, a: str, b: str) -> list[RouteLeg] | None:
+        """The legs from ``a`` to ``b`` (empty when a == b), or None when not connected."""
+        nodes = self.ops(a, b)
+        if nodes is None:
+            return None
+        return [RouteLeg(self._g.edges[u, v]["section"], self._g.edges[u, v]["section"].from_op != u)
+                for u, v in zip(nodes, nodes[1:])]
+
+
 def shortest_route(network: Network, from_op: str, to_op: str,
                    vias: Sequence[str] = ()) -> Route:
     """The shortest route by length from ``from_op`` through ``vias`` (in order) to ``to_op``.
@@ -161,21 +204,16 @@ def shortest_route(network: Network, from_op: str, to_op: str,
     >>> shortest_route(corridor(), "p", "t", vias=["j"]).ops
     ('p', 'y', 'j', 't')
     """
-    import networkx as nx
-
     stops = [network.find_op(q).id for q in (from_op, *vias, to_op)]
-    graph = network.graph()
-    path: list[str] = [stops[0]]
+    finder = RouteFinder(network, lambda s: s.length_m)
+    legs: list[RouteLeg] = []
     for a, b in zip(stops, stops[1:]):
-        if a == b:
-            continue
-        try:
-            piece = nx.shortest_path(graph, a, b, weight="length_m")
-        except nx.NetworkXNoPath:
+        piece = finder.legs(a, b)
+        if piece is None:
             raise NoRouteError(Problem(f"route {a} → {b}", "to_op",
-                                       f"no connection from {a} to {b} in the network")) from None
-        path.extend(piece[1:])
-    if len(path) < 2:
+                                       f"no connection from {a} to {b} in the network"))
+        legs += piece
+    if not legs:
         raise NoRouteError(Problem(f"route {from_op} → {to_op}", "to_op",
                                    "origin and destination are the same point"))
-    return Route.through(network, path)
+    return Route(tuple(legs))

@@ -21,7 +21,6 @@ from railcap.physics.route import Route, RouteLeg
 from railcap.physics.running_time import Stop, run_time
 
 MIN_DWELL_S = 30.0
-TIME_GRID_S = 0.1  # times are kept to a tenth of a second
 PLATFORM_TRACKS = 4  # station tracks a point needs for a stopping train to stand off the line
 
 

@@ -20,7 +20,6 @@ import math
 from dataclasses import dataclass, field
 from typing import Callable, Sequence
 
-import networkx as nx
 import numpy as np
 
 from railcap.data.rolling_stock import Catalogue
@@ -30,7 +29,7 @@ from railcap.model.rolling_stock import Consist
 from railcap.model.timetable import Leg, PassingPoint, Timetable, TrainClass, TrainRun
 from railcap.occupancy.resources import lanes
 from railcap.timetable.occupation import platform_points, relative_occupations
-from railcap.physics.route import Route, RouteLeg
+from railcap.physics.route import Route, RouteFinder, RouteLeg
 from railcap.timetable.patterns import ServicePattern
 from railcap.timetable.slots import BusyBoard
 
@@ -42,7 +41,6 @@ PASSENGER_SHIFT_S = tuple([0.0] + [sgn * 60.0 * m for m in range(1, PASSENGER_MA
 FREIGHT_SHIFT_STEP_S = 120.0
 FREIGHT_MAX_SHIFT_S = 3 * 3600.0
 FREIGHT_SPEED_CAP_MS = 100 / 3.6  # freight on the mixed network runs at most 100 km/h (facts file ≈)
-MIN_DWELL_S = 30.0
 FALLBACK_CONSISTS = ("icng-8", "gtw-28-dmu")  # a dual-voltage unit for 25 kV lines, a diesel one for lines without wire
 
 PRODUCT_CONSIST = {  # rolling stock by product (public deployment, simplified; see docs/data.md)
@@ -94,46 +92,29 @@ class BuildReport:
 
 
 class Router:
-    """Fastest routes between points for a class of train, cached."""
+    """Fastest routes between points for a class of train and its consist, cached."""
 
     def __init__(self, network: Network):
         self.net = network
         self.platforms = platform_points(network)
-        self._graphs: dict[tuple, nx.Graph] = {}
-        self._cache: dict[tuple, list[RouteLeg] | None] = {}
-
-    def _graph(self, passenger: bool, consist: Consist) -> nx.Graph:
-        supplies = frozenset(e for e in Electrification if consist.can_run_on(e))
-        length_m = consist.length_m
-        key = (passenger, supplies, round(length_m))
-        if key not in self._graphs:
-            g = nx.Graph()
-            for s in self.net.sections.values():
-                if passenger and s.freight_only:
-                    continue
-                if s.electrification not in supplies:
-                    continue
-                if length_m > s.max_train_length_m + 1e-6 and not passenger:
-                    continue
-                v = s.max_speed_ms if passenger else min(s.max_speed_ms, FREIGHT_SPEED_CAP_MS)
-                w = s.length_m / v
-                if not g.has_edge(s.from_op, s.to_op) or g[s.from_op][s.to_op]["w"] > w:
-                    g.add_edge(s.from_op, s.to_op, w=w, section=s)
-            self._graphs[key] = g
-        return self._graphs[key]
+        self._finders: dict[tuple, RouteFinder] = {}
 
     def legs(self, a: str, b: str, passenger: bool, consist: Consist) -> list[RouteLeg] | None:
-        key = (a, b, passenger, consist.id)
-        if key not in self._cache:
-            g = self._graph(passenger, consist)
-            try:
-                ops = nx.shortest_path(g, a, b, weight="w")
-            except (nx.NetworkXNoPath, nx.NodeNotFound):
-                self._cache[key] = None
-            else:
-                self._cache[key] = [RouteLeg(g[u][v]["section"], g[u][v]["section"].from_op != u)
-                                    for u, v in zip(ops, ops[1:])]
-        return self._cache[key]
+        supplies = frozenset(e for e in Electrification if consist.can_run_on(e))
+        key = (passenger, supplies, round(consist.length_m))
+        if key not in self._finders:
+            self._finders[key] = RouteFinder(self.net, lambda s: _running_cost(s, passenger, supplies,
+                                                                               consist.length_m))
+        return self._finders[key].legs(a, b)
+
+
+def _running_cost(s, passenger: bool, supplies: frozenset, length_m: float) -> float | None:
+    """Seconds at line speed (freight at most 100 km/h); None where the train may not run."""
+    if (passenger and s.freight_only) or s.electrification not in supplies:
+        return None
+    if not passenger and length_m > s.max_train_length_m + 1e-6:
+        return None
+    return s.length_m / (s.max_speed_ms if passenger else min(s.max_speed_ms, FREIGHT_SPEED_CAP_MS))
 
 
 # ------------------------------------------------------------------ templates
@@ -151,7 +132,6 @@ def movement_of(profile, consist: Consist, planned: Sequence[tuple[float, float]
         return Movement(x, t, v, consist.length_m, consist.braking_ms2)
     stop_times = [(o.arrival_s, o.departure_s) for o in profile.op_times if o.stops]
     src, dst = [0.0], [0.0]
-    lag = 0.0
     for (pa, pd), (sa, sd) in zip(planned[1:], stop_times[1:]):
         prev_src, prev_dst = src[-1], dst[-1]
         run_phys = sa - prev_src
@@ -161,7 +141,6 @@ def movement_of(profile, consist: Consist, planned: Sequence[tuple[float, float]
         dwell = max(pd - pa, sd - sa)
         src.append(sd)
         dst.append(dst[-1] + dwell)
-        lag = dst[-1] - pd
     src_a, dst_a = np.array(src), np.array(dst)
     keep = np.concatenate([[True], np.diff(src_a) > 1e-9])
     t2 = np.interp(t, src_a[keep], dst_a[keep])
@@ -169,7 +148,6 @@ def movement_of(profile, consist: Consist, planned: Sequence[tuple[float, float]
     dt_phys = np.diff(t, prepend=t[0])
     dt_plan = np.diff(t2, prepend=t2[0])
     factor = np.where(dt_phys > 1e-9, dt_phys / np.maximum(dt_plan, 1e-9), 1.0)
-    del lag
     return Movement(x, t2, v * np.clip(factor, 0.0, 1.0), consist.length_m, consist.braking_ms2)
 
 
