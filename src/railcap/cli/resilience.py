@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -12,10 +12,9 @@ from rich.table import Table
 
 from railcap.cli._common import console, err_console, print_json, user_errors
 from railcap.model.errors import Problem, RailcapError
-from railcap.resilience.analysis import CaseReport, ResilienceModel, ScenarioReport
-from railcap.resilience.demand import demand_from_dict, load_demand
-from railcap.resilience.embedded import network_and_files
-from railcap.resilience.scenarios import load_scenarios, scenarios_from_dict
+
+if TYPE_CHECKING:  # the engine (HiGHS, scipy) loads only when a resilience command runs
+    from railcap.resilience.analysis import CaseReport, ResilienceModel, ScenarioReport
 
 app = typer.Typer(no_args_is_help=True, help="Resilience: critical elements (N-1), scenarios, Monte Carlo, map.")
 
@@ -29,6 +28,10 @@ def _progress() -> Progress:
 
 
 def _model(network: str, demand: Optional[Path]) -> tuple[ResilienceModel, dict | None]:
+    from railcap.resilience.analysis import ResilienceModel
+    from railcap.resilience.demand import demand_from_dict, load_demand
+    from railcap.resilience.embedded import network_and_files
+
     net, demand_doc, scen_doc = network_and_files(network)
     d = load_demand(demand, net) if demand else demand_from_dict(demand_doc, net, "freight_demand.json")
     return ResilienceModel(net, d), scen_doc
@@ -80,6 +83,8 @@ def rank(top: int = typer.Option(20, "--top", help="show the N most important el
 
 
 def _pick_scenarios(model: ResilienceModel, name_or_file: str, scen_doc: dict | None) -> list:
+    from railcap.resilience.scenarios import load_scenarios, scenarios_from_dict
+
     types = list(model.demand.train_types)
     path = Path(name_or_file)
     if path.suffix == ".json" or path.exists():
