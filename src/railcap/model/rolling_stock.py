@@ -27,6 +27,7 @@ from typing import Mapping, Sequence
 
 import numpy as np
 
+from railcap.model.admission import Needs, section_problems
 from railcap.model.errors import Problem, ValidationError
 from railcap.model.infrastructure import Electrification, LoadingGauge, Section
 
@@ -290,33 +291,17 @@ class Consist:
 
     # -- where it may run ------------------------------------------------------------
 
+    @property
+    def needs(self) -> Needs:
+        """What this train needs from a section (see ``model.admission``)."""
+        return Needs(self.id, frozenset(self.efforts), self.loading_gauge, self.axle_load_t,
+                     self.length_m, out_of_gauge=self.out_of_gauge,
+                     dangerous_goods=self.rid_class is not None,
+                     passenger=self.category == Category.PASSENGER)
+
     def problems_on(self, section: Section) -> list[Problem]:
         """Every reason this train may not use ``section`` (empty when it may)."""
-        where = f"section '{section.id}'"
-        out = []
-        if not self.can_run_on(section.electrification):
-            out.append(Problem(where, "electrification",
-                               f"{self.id} ({self.traction.value}) cannot run under "
-                               f"{section.electrification.value}"))
-        if self.out_of_gauge:
-            out.append(Problem(where, "loading_gauge",
-                               f"{self.id} is out of gauge: needs a route study"))
-        elif self.loading_gauge.rank > section.loading_gauge.rank:
-            out.append(Problem(where, "loading_gauge",
-                               f"{self.id} needs {self.loading_gauge.value}, "
-                               f"section has {section.loading_gauge.value}"))
-        if self.axle_load_t > section.axle_load.max_axle_load_t + 1e-9:
-            out.append(Problem(where, "axle_load",
-                               f"{self.id} has {self.axle_load_t} t per axle, section allows "
-                               f"{section.axle_load.max_axle_load_t} t"))
-        if self.length_m > section.max_train_length_m + 1e-9:
-            out.append(Problem(where, "max_train_length_m",
-                               f"{self.id} is {self.length_m:.0f} m, section allows "
-                               f"{section.max_train_length_m:.0f} m"))
-        if self.rid_class is not None and not section.dangerous_goods:
-            out.append(Problem(where, "dangerous_goods",
-                               f"{self.id} carries RID class {self.rid_class}"))
-        return out
+        return section_problems(self.needs, section)
 
 
 def compose(id: str, name: str, category: Category, units: Sequence[TractionUnit],

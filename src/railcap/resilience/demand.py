@@ -24,6 +24,7 @@ from typing import Any, Iterable
 
 import networkx as nx
 
+from railcap.model.admission import Needs, section_problems
 from railcap.model.errors import InputFileError, NotFoundError, Problem, ValidationError
 from railcap.model.infrastructure import Electrification, LoadingGauge, Network, Section
 
@@ -56,28 +57,16 @@ class TrainType:
         >>> [s for s in sorted(corridor().sections) if t.may_use(corridor().sections[s])]
         ['y-j']
         """
-        return (
-            section.electrification in self.traction
-            and section.loading_gauge.rank >= self.loading_gauge.rank
-            and section.max_train_length_m >= self.length_m
-            and section.axle_load.max_axle_load_t >= self.axle_load_t
-            and (section.dangerous_goods or not self.dangerous_goods)
-        )
+        return not section_problems(self.needs, section)
+
+    @property
+    def needs(self) -> Needs:
+        return Needs(self.id, self.traction, self.loading_gauge, self.axle_load_t, self.length_m,
+                     out_of_gauge=False, dangerous_goods=self.dangerous_goods)
 
     def why_not(self, section: Section) -> list[str]:
         """The reasons this train may not use the section (empty when it may)."""
-        reasons = []
-        if section.electrification not in self.traction:
-            reasons.append(f"power {section.electrification.value} not in {sorted(t.value for t in self.traction)}")
-        if section.loading_gauge.rank < self.loading_gauge.rank:
-            reasons.append(f"gauge {section.loading_gauge.value} < {self.loading_gauge.value}")
-        if section.max_train_length_m < self.length_m:
-            reasons.append(f"max length {section.max_train_length_m:.0f} m < {self.length_m:.0f} m")
-        if section.axle_load.max_axle_load_t < self.axle_load_t:
-            reasons.append(f"axle load {section.axle_load.value} < {self.axle_load_t} t")
-        if self.dangerous_goods and not section.dangerous_goods:
-            reasons.append("no dangerous goods")
-        return reasons
+        return [p.reason for p in section_problems(self.needs, section)]
 
 
 @dataclass(frozen=True, slots=True)
