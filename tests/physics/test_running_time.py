@@ -238,3 +238,15 @@ def test_stops_must_start_and_end_at_the_route_ends(ideal):
 def test_bad_allowance():
     with pytest.raises(ValidationError):
         Allowance(percent=-1)
+
+
+def test_a_run_shorter_than_one_grid_step_takes_finite_time():
+    """Two stops 24 m apart (as Duivendrecht–Bijlmer ArenA in the registry): the train moves."""
+    from railcap.model.samples import straight_section
+    from railcap.physics.route import Route, RouteLeg
+    from railcap.physics.running_time import run_time
+    from railcap.data.rolling_stock import load_catalogue
+
+    route = Route((RouteLeg(straight_section("a-b", "a", "b", 24.0, block_m=24.0)),))
+    prof = run_time(route, load_catalogue().consist("empty-return"))
+    assert 0 < prof.running_time_s < 60

@@ -6,6 +6,7 @@ import typer
 
 from railcap.cli import diagram as _diagram
 from railcap.cli import network as _network
+from railcap.cli import path as _path
 from railcap.cli import rolling_stock as _rolling_stock
 from railcap.cli import resilience as _resilience
 from railcap.cli import runtime as _runtime
@@ -21,6 +22,7 @@ app.command("run-time")(_runtime.run_time)
 app.add_typer(_resilience.app, name="resilience")
 app.add_typer(_timetable.app, name="timetable")
 app.command("diagram")(_diagram.diagram)
+app.add_typer(_path.app, name="path")
 
 
 @app.command()

@@ -20,6 +20,9 @@ import numpy as np
 
 from railcap.occupancy.table import Occupation, OccupationTable, as_table, factorize
 
+_US = 1_000_000  # the flat axis counts microseconds
+_KEY_US = 10**12  # resource spacing on the flat axis
+
 
 @dataclass
 class _Busy:
@@ -51,6 +54,7 @@ class FreeIntervalIndex:
 
     def __init__(self, occupations: OccupationTable | Iterable[Occupation] = ()) -> None:
         self._busy: dict[str, _Busy] = {}
+        self._flat_cache: tuple | None = None
         table = as_table(occupations)
         if len(table):
             self._busy = _build(table)
@@ -106,11 +110,65 @@ class FreeIntervalIndex:
             i += 1
         return x if x <= latest_s else None
 
+    def earliest_fit(self, resource_ids: list[str], rel_start_s: np.ndarray, rel_end_s: np.ndarray,
+                     lower_s: float, latest_s: float = math.inf) -> float | None:
+        """The earliest shift ``d`` in ``[lower_s, latest_s]`` at which every interval
+        ``[d + rel_start, d + rel_end]`` on its resource is free; None when there is none.
+
+        All blocks of a run are checked at once: each one that meets a busy interval
+        forces ``d`` past that interval's end (no smaller shift can clear it), and the
+        largest such bound is the next candidate, until none is blocked.
+
+        >>> idx = FreeIntervalIndex([Occupation("ic1", "a", 100, 200), Occupation("ic2", "b", 230, 300)])
+        >>> idx.earliest_fit(["a", "b"], np.array([0.0, 60.0]), np.array([50.0, 110.0]), 80.0)
+        240.000001
+        """
+        codes, keys, ends, owner = self._flat()
+        c = np.array([codes.get(r, -1) for r in resource_ids], dtype=np.int64)
+        known = c >= 0
+        if not known.any():
+            return lower_s if lower_s <= latest_s else None
+        code = c[known]
+        base = code * _KEY_US
+        s = base + np.floor(np.asarray(rel_start_s)[known] * _US).astype(np.int64)  # widened outwards
+        e = base + np.ceil(np.asarray(rel_end_s)[known] * _US).astype(np.int64)
+        d, last = int(math.ceil(lower_s * _US)), latest_s * _US
+        while d <= last:
+            i = np.searchsorted(ends, s + d, side="right")  # first busy interval ending after the start
+            i_ok = np.minimum(i, len(ends) - 1)
+            hit = (i < len(ends)) & (owner[i_ok] == code) & (keys[i_ok] < e + d)
+            if not hit.any():
+                return d / _US
+            d = int(np.max(ends[i_ok][hit] - s[hit])) + 1  # 1 µs clear of the interval's end
+        return None
+
+    def prepare(self) -> FreeIntervalIndex:
+        """Build the lookup structures now rather than on the first query (returns self)."""
+        self._flat()
+        return self
+
+    def _flat(self) -> tuple:
+        """Every resource's busy union on one integer axis, in microseconds, resource n offset
+        by n × 10¹² µs (times stay within ±5·10⁵ s); starts rounded down, ends up."""
+        if self._flat_cache is None:
+            codes: dict[str, int] = {}
+            starts, ends = [np.zeros(0, np.int64)], [np.zeros(0, np.int64)]
+            owner = [np.zeros(0, np.int64)]
+            for n, rid in enumerate(sorted(self._busy)):
+                codes[rid] = n
+                a, b = self._merged(rid)
+                starts.append(np.floor(a * _US).astype(np.int64) + n * _KEY_US)
+                ends.append(np.ceil(b * _US).astype(np.int64) + n * _KEY_US)
+                owner.append(np.full(len(a), n, dtype=np.int64))
+            self._flat_cache = (codes, np.concatenate(starts), np.concatenate(ends), np.concatenate(owner))
+        return self._flat_cache
+
     # ----- changes -----------------------------------------------------------
 
     def add(self, occupations: OccupationTable | Iterable[Occupation]) -> None:
         """Add occupations (e.g. all blocking times of a newly planned train)."""
         table = as_table(occupations)
+        self._flat_cache = None
         for rid, new in _build(table).items():
             old = self._busy.get(rid)
             if old is None:
@@ -127,6 +185,7 @@ class FreeIntervalIndex:
         Returns how many occupations were removed.
         """
         targets = list(self._busy) if resource_ids is None else list(resource_ids)
+        self._flat_cache = None
         removed = 0
         for rid in targets:
             b = self._busy.get(rid)

@@ -199,8 +199,13 @@ def _stop_list(route: Route, stops: Sequence[Stop] | None) -> list[tuple[float, 
 
 
 def _grid(route: Route, step_m: float, extra_m: np.ndarray) -> np.ndarray:
-    """Evenly spaced points plus every point where something changes, rounded to mm."""
+    """Evenly spaced points plus every point where something changes, rounded to mm.
+
+    A route shorter than four steps gets a finer step, so that a run between two
+    stops close together still has points where the train is moving.
+    """
     length = route.length_m
+    step_m = min(step_m, length / 4.0)
     pts = np.concatenate([np.arange(0.0, length, step_m), [length], route.op_positions_m,
                           route.block_boundaries_m, route.speed_bands_m[0], extra_m])
     pts = np.unique(np.round(pts, 3))

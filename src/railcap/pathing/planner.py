@@ -1,0 +1,317 @@
+"""The planner: a request in, ranked paths (or an explanation) out, with military priority.
+
+The busy picture is the reference timetable's blocking times, minus the civil
+trains that earlier allocations retimed or cancelled, plus the occupations
+those allocations hold. A path is searched on the candidate routes
+(``routes``) by the time search (``search``) and ranked by arrival at the
+destination, then by time spent waiting, then by distance.
+
+Military priority follows the order of the capacity-allocation decree's
+amendment: (1) reserve paths count as free; (2) freight paths may be
+displaced — every freight train whose blocks the military path needs is
+re-planned with the same search on its own route, later the same day, or
+cancelled when none exists; (3) passenger trains may be retimed up to the
+user's tolerance (default 0 min) and cancelled only with explicit leave.
+Each step is tried only when the previous one gives no path that meets the
+request's windows and latest arrival.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from railcap.data.rolling_stock import load_catalogue
+from railcap.model.errors import ValidationError
+from railcap.model.infrastructure import Network
+from railcap.model.timetable import Timetable, TrainClass, TrainRun
+from railcap.occupancy import FreeIntervalIndex, OccupationTable
+from railcap.pathing.explain import Explanation, explain
+from railcap.pathing.request import PathRequest, Via, clock
+from railcap.pathing.routes import candidate_routes
+from railcap.pathing.search import RouteSearch, TimedPath, earliest_departure
+from railcap.pathing.segments import SegmentCache
+from railcap.physics.route import Route
+from railcap.timetable.occupation import timetable_occupations
+
+FREIGHT_REPLAN_S = 6 * 3600.0  # a displaced freight train is re-planned within this many seconds
+
+RULE_RESERVE = "military priority, step 1: a reserve path is used"
+RULE_FREIGHT = "military priority, step 2: a freight path is displaced and re-planned"
+RULE_FREIGHT_CANCEL = "military priority, step 2: a freight path is displaced; no path left the same day"
+RULE_PASSENGER = "military priority, step 3: passenger train retimed within the tolerance"
+RULE_PASSENGER_CANCEL = "military priority, step 3: passenger train cancelled (explicitly allowed)"
+
+
+@dataclass(frozen=True)
+class Hindrance:
+    """What happened to one civil train to make room."""
+
+    train_id: str
+    train_class: str
+    action: str  # "retimed" | "replanned" | "cancelled" | "reserve used"
+    old_departure_s: float
+    old_arrival_s: float
+    new_departure_s: float | None
+    new_arrival_s: float | None
+    rule: str
+
+    @property
+    def delay_s(self) -> float:
+        return 0.0 if self.new_arrival_s is None else max(0.0, self.new_arrival_s - self.old_arrival_s)
+
+    def to_dict(self) -> dict:
+        return {"train_id": self.train_id, "class": self.train_class, "action": self.action,
+                "old_departure": clock(self.old_departure_s), "old_arrival": clock(self.old_arrival_s),
+                "new_departure": None if self.new_departure_s is None else clock(self.new_departure_s),
+                "new_arrival": None if self.new_arrival_s is None else clock(self.new_arrival_s),
+                "delay_min": round(self.delay_s / 60.0, 1), "rule": self.rule}
+
+
+@dataclass
+class PlanResult:
+    """The answer to one request."""
+
+    request: PathRequest
+    paths: list[TimedPath]
+    stage: str = "free capacity"
+    hindrance: list[Hindrance] = field(default_factory=list)
+    civil_occupations: OccupationTable = field(default_factory=lambda: OccupationTable.of([]))
+    explanation: Explanation | None = None
+
+    @property
+    def found(self) -> bool:
+        return bool(self.paths)
+
+    def hindrance_totals(self) -> dict:
+        out: dict[str, dict] = {}
+        for h in self.hindrance:
+            t = out.setdefault(h.train_class, {"trains": 0, "delay_min": 0.0, "cancelled": 0})
+            t["trains"] += 1
+            t["delay_min"] = round(t["delay_min"] + h.delay_s / 60.0, 1)
+            t["cancelled"] += h.action == "cancelled"
+        return out
+
+
+class Planner:
+    """Plans requests against a timetable plus earlier allocations.
+
+    ``extra`` holds occupations of allocated trains (and re-planned civil
+    trains) with ``extra_classes`` naming their class; ``removed`` lists the
+    timetable's trains that no longer run as planned.
+    """
+
+    def __init__(self, net: Network, timetable: Timetable, *, base: OccupationTable | None = None,
+                 extra: OccupationTable | None = None, extra_classes: dict[str, str] | None = None,
+                 removed: frozenset[str] = frozenset()):
+        self.net, self.timetable = net, timetable
+        self.runs = {r.id: r for r in timetable.runs}
+        base = timetable_occupations(timetable, net) if base is None else base
+        self.removed = frozenset(removed)
+        if self.removed:
+            base = base[~np.isin(base.train_id, list(self.removed))]
+        extra = extra if extra is not None else OccupationTable.of([])
+        self.table = OccupationTable.concat([base, extra]) if len(extra) else base
+        self.classes = {r.id: r.train_class.value for r in timetable.runs}
+        self.classes.update(extra_classes or {})
+        self._class_of_row = np.array([self.classes.get(t, "military") for t in self.table.train_id.tolist()],
+                                      dtype=object) if len(self.table) else np.zeros(0, dtype=object)
+        self._indices: dict[frozenset[str], FreeIntervalIndex] = {}
+        self._segments: dict[tuple, SegmentCache] = {}
+
+    def segments(self, req: PathRequest) -> SegmentCache:
+        """The segment cache of the request's consist and allowance, shared by later requests."""
+        key = (req.consist, req.allowance)
+        if key not in self._segments:
+            self._segments[key] = SegmentCache(req.consist, req.allowance)
+        return self._segments[key]
+
+    # -- the busy picture ------------------------------------------------------------
+
+    def index(self, ignore: frozenset[str] = frozenset()) -> FreeIntervalIndex:
+        """The free-interval index without the trains of the classes in ``ignore``."""
+        if ignore not in self._indices:
+            keep = ~np.isin(self._class_of_row, list(ignore)) if ignore else slice(None)
+            self._indices[ignore] = FreeIntervalIndex(self.table[keep] if ignore else self.table).prepare()
+        return self._indices[ignore]
+
+    # -- planning --------------------------------------------------------------------
+
+    def plan(self, req: PathRequest) -> PlanResult:
+        routes = self.routes(req)
+        if not routes:
+            return PlanResult(req, [], "none", explanation=explain(self, req, routes=[]))
+        segments = self.segments(req)
+        military = req.priority == TrainClass.MILITARY
+        first = frozenset({TrainClass.RESERVE.value}) if military else frozenset()
+        paths = self._search(req, routes, self.index(first), segments)
+        result = PlanResult(req, paths, "free capacity")
+        if paths and military:
+            result.hindrance = self._reserve_used(paths[0])
+            result.stage = "reserve paths" if result.hindrance else "free capacity"
+        if not military or (paths and paths[0].arrival_s <= self._ideal_arrival(req, routes[0]) + req.accept_delay_s):
+            if not paths:
+                result.explanation = explain(self, req, routes=routes, index=self.index(first))
+            return result
+        forced = self._with_priority(req, routes, segments)
+        if forced.found and (not paths or forced.paths[0].arrival_s < paths[0].arrival_s):
+            return forced
+        return result if paths else forced
+
+    def _ideal_arrival(self, req: PathRequest, route: Route) -> float:
+        """Arrival of the run without waiting from the earliest departure (or the destination window)."""
+        run = self.segments(req).get(tuple(route.legs)).run_s + sum(v.min_dwell_s for v in req.vias)
+        at_end = [w.start_s for w in req.windows if w.op_id == req.destination]
+        return max([req.earliest_departure_s + run, *at_end])
+
+    def routes(self, req: PathRequest) -> list[Route]:
+        """Candidate routes through the vias and the window points (after the vias)."""
+        waypoints = [req.origin] + [v.op_id for v in req.vias]
+        inner = sorted((w for w in req.windows if w.op_id not in (req.origin, req.destination)),
+                       key=lambda w: w.start_s)
+        waypoints += [w.op_id for w in inner if w.op_id not in waypoints] + [req.destination]
+        return candidate_routes(self.net, req.consist, waypoints, req.alternatives + 1)
+
+    def _search(self, req: PathRequest, routes: list[Route], index: FreeIntervalIndex,
+                segments: SegmentCache) -> list[TimedPath]:
+        found: list[TimedPath] = []
+        for route in routes:
+            if len(found) >= req.alternatives and found[0].waiting_s <= 0.0:
+                break  # enough paths, and the best one runs without waiting: no other route beats it
+            try:
+                path = RouteSearch(self.net, route, req, index, segments).run()
+            except ValidationError:
+                continue  # the physics cannot run this route (e.g. a gradient); other routes may
+            if path is not None:
+                found.append(path)
+        found.sort(key=lambda p: (p.arrival_s, p.waiting_s, p.route.length_m))
+        return found[: req.alternatives]
+
+    # -- military priority -------------------------------------------------------------
+
+    def _with_priority(self, req: PathRequest, routes: list[Route], segments: SegmentCache) -> PlanResult:
+        reserve, freight, passenger = TrainClass.RESERVE.value, TrainClass.FREIGHT.value, TrainClass.PASSENGER.value
+        steps = [("freight displaced", frozenset({reserve, freight})),
+                 ("passenger retimed", frozenset({reserve, freight, passenger}))]
+        last_failure: PlanResult | None = None
+        for stage, ignore in steps:
+            paths = self._search(req, routes, self.index(ignore), segments)
+            for path in paths:
+                result = self._make_room(req, path, stage)
+                if result is not None:
+                    return result  # one path: the room made is for this one
+            last_failure = PlanResult(req, [], "none")
+        assert last_failure is not None
+        last_failure.explanation = explain(self, req, routes=routes, index=self.index(
+            frozenset({reserve})), priority_note=self._priority_note(req))
+        return last_failure
+
+    def _priority_note(self, req: PathRequest) -> str:
+        if req.may_cancel_passenger:
+            return "even with passenger trains cancelled no path meets the request"
+        return (f"military priority could not make room: passenger trains are in the way and may be "
+                f"retimed by at most {req.passenger_tolerance_s / 60:.0f} min (cancelling needs explicit leave)")
+
+    def _conflicting_trains(self, occ: OccupationTable, index: FreeIntervalIndex) -> list[str]:
+        """Trains in ``index`` whose occupations overlap any of ``occ``, in order of first overlap."""
+        hits: dict[str, float] = {}
+        for r, s, e in zip(occ.resource_id.tolist(), occ.start_s.tolist(), occ.end_s.tolist()):
+            if index.is_free(r, s, e):
+                continue
+            for o in index.occupations(r):
+                if o.start_s < e and o.end_s > s:
+                    hits[o.train_id] = min(hits.get(o.train_id, np.inf), s)
+        return sorted(hits, key=hits.get)
+
+    def _make_room(self, req: PathRequest, path: TimedPath, stage: str) -> PlanResult | None:
+        """Move the civil trains in the way of ``path``; None when the rules do not allow it."""
+        mine = path.occupations()
+        blockers = self._conflicting_trains(mine, self.index())
+        by_class: dict[str, list[str]] = {}
+        for t in blockers:
+            by_class.setdefault(self.classes.get(t, "military"), []).append(t)
+        if by_class.get(TrainClass.MILITARY.value):
+            return None  # never displace another military train
+        moved = set(blockers)
+        fixed = [mine]
+        hindrance: list[Hindrance] = []
+        # passenger trains first (they may only shift a little), then freight re-planned around all
+        for t in by_class.get(TrainClass.PASSENGER.value, []):
+            h, occ = self._retime_passenger(req, t, moved, fixed)
+            if h is None:
+                return None
+            hindrance.append(h)
+            if occ is not None:
+                fixed.append(occ)
+        for t in by_class.get(TrainClass.FREIGHT.value, []) + by_class.get(TrainClass.RESERVE.value, []):
+            h, occ = self._replan_freight(t, moved, fixed)
+            hindrance.append(h)
+            if occ is not None:
+                fixed.append(occ)
+        civil = OccupationTable.concat(fixed[1:]) if len(fixed) > 1 else OccupationTable.of([])
+        return PlanResult(req, [path], stage, hindrance, civil)
+
+    def _index_without(self, moved: set[str], fixed: list[OccupationTable]) -> FreeIntervalIndex:
+        keep = ~np.isin(self.table.train_id, list(moved))
+        return FreeIntervalIndex(OccupationTable.concat([self.table[keep], *fixed])).prepare()
+
+    def _rows_of(self, train_id: str) -> OccupationTable:
+        return self.table[self.table.train_id == train_id]
+
+    def _retime_passenger(self, req: PathRequest, train_id: str, moved: set[str],
+                          fixed: list[OccupationTable]) -> tuple[Hindrance | None, OccupationTable | None]:
+        run = self.runs[train_id]
+        own = self._rows_of(train_id)
+        index = self._index_without(moved, fixed)
+        d0 = run.departure_s
+        rel_s, rel_e = own.start_s - d0, own.end_s - d0
+        d = earliest_departure(index, own.resource_id.tolist(), rel_s, rel_e, d0, d0 + req.passenger_tolerance_s)
+        if d is not None:
+            occ = OccupationTable.from_columns(own.train_id, own.resource_id, rel_s + d, rel_e + d)
+            return Hindrance(train_id, run.train_class.value, "retimed", d0, run.arrival_s, d,
+                             run.arrival_s + d - d0, RULE_PASSENGER), occ
+        if req.may_cancel_passenger:
+            return Hindrance(train_id, run.train_class.value, "cancelled", d0, run.arrival_s, None, None,
+                             RULE_PASSENGER_CANCEL), None
+        return None, None
+
+    def _replan_freight(self, train_id: str, moved: set[str], fixed: list[OccupationTable]
+                        ) -> tuple[Hindrance, OccupationTable | None]:
+        run = self.runs.get(train_id)
+        if run is None:  # an allocated freight path: cancelled, it is not in the timetable to re-plan
+            return Hindrance(train_id, "freight", "cancelled", 0.0, 0.0, None, None, RULE_FREIGHT_CANCEL), None
+        path = self.replan_run(run, self._index_without(moved, fixed))
+        if path is None:
+            return Hindrance(train_id, run.train_class.value, "cancelled", run.departure_s, run.arrival_s,
+                             None, None, RULE_FREIGHT_CANCEL), None
+        action = "reserve used" if run.train_class == TrainClass.RESERVE else "replanned"
+        return Hindrance(train_id, run.train_class.value, action, run.departure_s, run.arrival_s,
+                         path.departure_s, path.arrival_s, RULE_FREIGHT), path.occupations()
+
+    def replan_run(self, run: TrainRun, index: FreeIntervalIndex) -> TimedPath | None:
+        """The earliest path for an existing train on its own route, leaving no earlier than it did."""
+        from railcap.pathing.request import PathRequest as Req
+        from railcap.physics.route import RouteLeg
+
+        consist = load_catalogue().consist(run.consist)
+        route = Route(tuple(RouteLeg(self.net.sections[g.section_id], g.reverse) for g in run.legs))
+        req = Req(run.origin, run.destination, consist, run.departure_s,
+                  latest_arrival_s=run.arrival_s + FREIGHT_REPLAN_S, train_id=run.id)
+        try:
+            return RouteSearch(self.net, route, req, index, SegmentCache(consist, req.allowance)).run()
+        except ValidationError:
+            return None
+
+    def _reserve_used(self, path: TimedPath) -> list[Hindrance]:
+        hits = self._conflicting_trains(path.occupations(), self.index())
+        out = []
+        for t in hits:
+            run = self.runs.get(t)
+            if run is not None and run.train_class == TrainClass.RESERVE:
+                out.append(Hindrance(t, "reserve", "reserve used", run.departure_s, run.arrival_s,
+                                     None, None, RULE_RESERVE))
+        return out
+
+
+__all__ = ["Hindrance", "PlanResult", "Planner", "Via"]

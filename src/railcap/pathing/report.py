@@ -1,0 +1,111 @@
+"""A plan as plain data (the JSON of ``railcap path plan --json``) and as terminal tables.
+
+Times are given both as seconds from midnight of the service day (``*_s``)
+and as clock strings; block occupations use the resource ids of
+``railcap timetable export --blocking``.
+"""
+
+from __future__ import annotations
+
+from railcap.model.infrastructure import Network
+from railcap.pathing.planner import PlanResult
+from railcap.pathing.request import PathRequest, clock
+from railcap.pathing.search import TimedPath
+
+RANKED_BY = "arrival at the destination, then time spent waiting, then distance"
+
+
+def request_to_dict(req: PathRequest) -> dict:
+    return {"from": req.origin, "to": req.destination, "consist": req.consist.id,
+            "priority": req.priority.value, "depart_after": clock(req.earliest_departure_s),
+            "arrive_before": None if req.latest_arrival_s is None else clock(req.latest_arrival_s),
+            "vias": [{"op": v.op_id, "min_dwell_s": v.min_dwell_s} for v in req.vias],
+            "windows": [{"op": w.op_id, "from": clock(w.start_s), "to": clock(w.end_s)} for w in req.windows],
+            "allowance_percent": req.allowance.percent, "service_date": req.service_date.isoformat()
+            if req.service_date else None}
+
+
+def path_to_dict(path: TimedPath, rank: int, net: Network) -> dict:
+    points = []
+    for row in path.op_times():
+        op = net.ops[row["op"]]
+        wait = (row["departure_s"] - row["arrival_s"]) if row["arrival_s"] is not None and \
+            row["departure_s"] is not None else 0.0
+        points.append({"op": op.id, "name": op.name, "km": row["km"],
+                       "arrival": None if row["arrival_s"] is None else clock(row["arrival_s"]),
+                       "departure": None if row["departure_s"] is None else clock(row["departure_s"]),
+                       "arrival_s": None if row["arrival_s"] is None else round(row["arrival_s"], 1),
+                       "departure_s": None if row["departure_s"] is None else round(row["departure_s"], 1),
+                       "stops": row["stops"], "stand_min": round(wait / 60.0, 1)})
+    occ = path.occupations()
+    return {"rank": rank, "train_id": path.train_id, "departure": clock(path.departure_s),
+            "arrival": clock(path.arrival_s), "departure_s": round(path.departure_s, 1),
+            "arrival_s": round(path.arrival_s, 1),
+            "journey_min": round((path.arrival_s - path.departure_s) / 60.0, 1),
+            "waiting_min": round(path.waiting_s / 60.0, 1), "length_km": round(path.route.length_m / 1000.0, 1),
+            "route": list(path.route.ops), "points": points,
+            "occupations": [{"resource_id": r, "start_s": round(s, 3), "end_s": round(e, 3)}
+                            for r, s, e in zip(occ.resource_id.tolist(), occ.start_s.tolist(), occ.end_s.tolist())]}
+
+
+def plan_to_dict(result: PlanResult, net: Network) -> dict:
+    return {"request": request_to_dict(result.request), "found": result.found, "stage": result.stage,
+            "ranked_by": RANKED_BY,
+            "paths": [path_to_dict(p, n + 1, net) for n, p in enumerate(result.paths)],
+            "hindrance": {"trains": [h.to_dict() for h in result.hindrance],
+                          "by_class": result.hindrance_totals()},
+            "explanation": result.explanation.to_dict() if result.explanation else None}
+
+
+def render(result: PlanResult, net: Network, console) -> None:
+    """Tables for the terminal: the paths, the timing of the best one, the civil hindrance."""
+    from rich.table import Table
+
+    req = result.request
+    title = f"{req.consist.id} {req.origin} → {req.destination}, {req.priority.value} ({result.stage})"
+    if not result.found:
+        console.print(f"[bold red]No path[/] for {title}")
+        if result.explanation:
+            console.print(result.explanation.summary)
+            for e in result.explanation.excluded[:8]:
+                console.print(f"  • {e['section']}: {e['reason']}")
+            for b in result.explanation.blocking_trains[:8]:
+                console.print(f"  • {b['train_id']} ({b['class']}) holds {b['resource_id']} {b['start']}–{b['end']}")
+        return
+    t = Table(title=title + f"\nranked by {RANKED_BY}")
+    for col in ("#", "departs", "arrives", "journey min", "waiting min", "km", "via"):
+        t.add_column(col, justify="right" if col not in ("via",) else "left")
+    for n, p in enumerate(result.paths, 1):
+        named = [o for o in p.route.ops[1:-1] if net.ops[o].kind.value != "junction"]
+        via = " – ".join(net.ops[o].name for o in named[::max(1, len(named) // 3)][:4])
+        t.add_row(str(n), clock(p.departure_s), clock(p.arrival_s),
+                  f"{(p.arrival_s - p.departure_s) / 60:.0f}", f"{max(0.0, p.waiting_s) / 60:.0f}",
+                  f"{p.route.length_m / 1000:.0f}", via)
+    console.print(t)
+    best = path_to_dict(result.paths[0], 1, net)
+    times = Table(title="path 1: times at the operational points (stands and ends)")
+    for col in ("point", "km", "arrives", "departs", "stands min"):
+        times.add_column(col, justify="left" if col == "point" else "right")
+    for row in best["points"]:
+        if row["stops"] or row is best["points"][-1]:
+            times.add_row(row["name"], f"{row['km']:.1f}", row["arrival"] or "", row["departure"] or "",
+                          f"{row['stand_min']:.0f}")
+    console.print(times)
+    if result.hindrance:
+        h = Table(title="civil hindrance")
+        for col in ("train", "class", "action", "was", "now", "delay min", "rule"):
+            h.add_column(col, overflow="fold")
+        rules: list[str] = []
+        for x in result.hindrance:
+            d = x.to_dict()
+            if d["rule"] not in rules:
+                rules.append(d["rule"])
+            h.add_row(d["train_id"], d["class"], d["action"], f"{d['old_departure'][:5]}–{d['old_arrival'][:5]}",
+                      "–" if d["new_departure"] is None else f"{d['new_departure'][:5]}–{d['new_arrival'][:5]}",
+                      f"{d['delay_min']:.0f}", f"[{rules.index(d['rule']) + 1}]")
+        console.print(h)
+        for n, rule in enumerate(rules, 1):
+            console.print(f"  [{n}] {rule}", highlight=False)
+        for cls, tot in result.hindrance_totals().items():
+            console.print(f"  {cls}: {tot['trains']} train(s), {tot['delay_min']:.0f} delay min, "
+                          f"{tot['cancelled']} cancelled")
