@@ -103,7 +103,7 @@ def plan(from_op: str = FROM, to_op: str = TO, via: list[str] = VIA, depart_afte
     req = _request(net, from_op, to_op, via, depart_after, arrive_before, window, consist, priority,
                    alternatives, allowance_percent, passenger_tolerance, cancel_passenger, accept_delay)
     path = _db(db)
-    if db or Path(path).exists():
+    if Path(path).exists() or "://" in path:  # plan reads allocations, never creates a database
         with open_store(path).connect() as conn:
             state = load_state(conn, req.service_date)
     else:
