@@ -66,3 +66,13 @@ def test_bad_input_names_the_field():
         assert r.exit_code == 2, (args, r.output)
         assert f"field '{field}'" in r.output, r.output
         assert "Traceback" not in r.output
+
+
+def test_plan_draws_the_path_among_the_days_trains(tmp_path):
+    out = tmp_path / "path.html"
+    r = runner.invoke(app, ["path", "plan", "--from", "Kijfhoek", "--to", "zevenaar-grens", "--depart-after",
+                            "08:00", "--consist", "intermodal-650", "--diagram", str(out),
+                            "--db", str(tmp_path / "none.sqlite")])
+    assert r.exit_code == 0, r.output
+    html = out.read_text(encoding="utf-8")
+    assert "new path" in html and "request" in html

@@ -92,6 +92,8 @@ def plan(from_op: str = FROM, to_op: str = TO, via: list[str] = VIA, depart_afte
          priority: str = PRIORITY, alternatives: int = ALTS, allowance_percent: float = ALLOW,
          passenger_tolerance: float = TOL, cancel_passenger: bool = CANCEL, accept_delay: float = ACCEPT,
          db: str | None = typer.Option(None, "--db", help=DB_HELP),
+         diagram: Path | None = typer.Option(None, "--diagram", help="Write a space–time diagram of the best "
+                                             "path among the day's trains: .html or .png."),
          as_json: bool = typer.Option(False, "--json", help="Machine-readable output.")) -> None:
     """Find the best free path (and alternatives) on the reference day plus live allocations; stores nothing."""
     from railcap.data.embedded import load_network
@@ -116,6 +118,28 @@ def plan(from_op: str = FROM, to_op: str = TO, via: list[str] = VIA, depart_afte
         render(result, net, console)
     if not result.found:
         raise typer.Exit(1)
+    if diagram is not None:
+        _draw(net, result, diagram)
+
+
+def _draw(net, result, out: Path) -> None:
+    """The best path highlighted among the day's trains, on its own route, ±30 min around it."""
+    from railcap.data.reference import load_reference_timetable
+    from railcap.model.timetable import Timetable
+    from railcap.pathing import clock
+    from railcap.viz.diagram import space_time_diagram
+
+    path, req = result.paths[0], result.request
+    moved = {h.train_id for h in result.hindrance}
+    tt = load_reference_timetable()
+    run = path.to_run(req.priority.value, req.consist.id)
+    shown = Timetable(tuple(r for r in tt.runs if r.id not in moved) + (run,))
+    a, b = max(0.0, path.departure_s - 1800), path.arrival_s + 1800
+    window = f"{clock(a)[:5]}-{clock(b)[:5]}"
+    ops = list(path.route.ops)
+    space_time_diagram(net, shown, ops[0], ops[-1], window, via=ops[1:-1], occupations=path.occupations(),
+                       highlight=[run.id], out=out)
+    console.print(f"wrote {out} (the moved civil trains are left out of the drawing)", highlight=False)
 
 
 @app.command()

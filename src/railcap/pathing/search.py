@@ -30,6 +30,7 @@ import numpy as np
 
 from railcap.model.infrastructure import Network, OperationalPoint
 from railcap.model.rolling_stock import Consist
+from railcap.model.timetable import TrainRun
 from railcap.occupancy import FreeIntervalIndex, OccupationTable
 from railcap.pathing.request import PathRequest
 from railcap.pathing.segments import Segment, SegmentCache
@@ -109,6 +110,22 @@ class TimedPath:
                             "arrival_s": None if first else arrival, "departure_s": None if last else departure,
                             "stops": bool(ot.stops or first or k == len(times) - 1)})
         return out
+
+    def to_run(self, train_class: str, consist_id: str) -> TrainRun:
+        """The path as a timetable run (for the space–time diagram and exports)."""
+        from railcap.model.timetable import Leg, PassingPoint, TrainClass
+
+        legs = []
+        for run in self.runs:
+            lanes_of = {} if run.lane == 0 else {leg.section.id: 1 for leg in run.segment.legs
+                                                  if leg.section.track_count >= 4}
+            legs += [Leg(leg.section.id, leg.reverse, lanes_of.get(leg.section.id, 0)) for leg in run.segment.legs]
+        points = []
+        for row in self.op_times():
+            a = row["arrival_s"] if row["arrival_s"] is not None else row["departure_s"]
+            d = row["departure_s"] if row["departure_s"] is not None else row["arrival_s"]
+            points.append(PassingPoint(row["op"], a, d, row["stops"]))
+        return TrainRun(self.train_id, TrainClass(train_class), consist_id, tuple(legs), tuple(points))
 
     @property
     def waiting_s(self) -> float:
