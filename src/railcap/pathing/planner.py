@@ -154,7 +154,7 @@ class Planner:
             if not paths:
                 result.explanation = explain(self, req, routes=routes, index=self.index(first))
             return result
-        forced = self._with_priority(req, routes, segments)
+        forced = self._with_priority(req, routes, segments, paths[0].arrival_s if paths else float("inf"))
         if forced.found and (not paths or forced.paths[0].arrival_s < paths[0].arrival_s):
             return forced
         return result if paths else forced
@@ -190,7 +190,9 @@ class Planner:
 
     # -- military priority -------------------------------------------------------------
 
-    def _with_priority(self, req: PathRequest, routes: list[Route], segments: SegmentCache) -> PlanResult:
+    def _with_priority(self, req: PathRequest, routes: list[Route], segments: SegmentCache,
+                       to_beat_s: float) -> PlanResult:
+        """The first step that gives a path arriving before ``to_beat_s`` (the free path's arrival)."""
         reserve, freight, passenger = TrainClass.RESERVE.value, TrainClass.FREIGHT.value, TrainClass.PASSENGER.value
         steps = [("freight displaced", frozenset({reserve, freight})),
                  ("passenger retimed", frozenset({reserve, freight, passenger}))]
@@ -198,6 +200,8 @@ class Planner:
         for stage, ignore in steps:
             paths = self._search(req, routes, self.index(ignore), segments)
             for path in paths:
+                if path.arrival_s >= to_beat_s - 1.0:
+                    continue  # no better than what free capacity gives: the next step may do better
                 result = self._make_room(req, path, stage)
                 if result is not None:
                     return result  # one path: the room made is for this one
