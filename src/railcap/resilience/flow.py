@@ -176,12 +176,14 @@ def build_problem(network: Network, demand: Demand, params: CapacityParams = Cap
         commodities.setdefault(cls, []).append((d, t, n))
     b = _Builder(macro)
     od_keys, od_cols, od_dem = [], [], []
+    # the switch floors compare routes a train could really take: no arc over a resource without capacity
+    open_arc = np.asarray(macro.arc_resources @ (macro.resource_capacity_per_day <= 1e-9)).ravel() == 0
     for (o, _, wide), dests in commodities.items():
         ok = arc_ok[dests[0][1]]
-        dist_o = _distances(macro, ok, node[o])
+        dist_o = _distances(macro, ok & open_arc, node[o])
         src_alts = []
         for c in cross.alternatives(o):
-            dist_c = _distances(macro, ok, node[c])
+            dist_c = _distances(macro, ok & open_arc, node[c])
             gain = [dist_o[node[d]] - dist_c[node[d]] for d, _, _ in dests
                     if np.isfinite(dist_o[node[d]]) and np.isfinite(dist_c[node[d]])]
             src_alts.append((node[c], _switch_cost(max(gain, default=0.0), cross.known_extra_km(o, c)), c))
