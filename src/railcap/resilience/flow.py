@@ -489,6 +489,7 @@ class RerouteEngine:
             h.changeColsBounds(len(cols), cols.astype(np.int32), lo, hi)
         if len(rows):
             h.changeRowsBounds(len(rows), rows.astype(np.int32), p.row_lower[rows], rhi)
+        h.clearSolver()  # no simplex state from the previous case: ties resolve the same in any order
         h.setBasis(self._basis)
         h.run()
         try:
