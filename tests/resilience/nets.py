@@ -57,3 +57,25 @@ def gauge_fork() -> Network:
             straight_section("k-x", "k", "x", 20_000, 100, loading_gauge=LoadingGauge.G1,
                              electrification=Electrification.DC_1500)]
     return Network.of(ops, secs)
+
+
+def two_crossings() -> Network:
+    """Port a; crossing x1 (10 km, double track) and crossing x2 over m (2 × 18 km single track at 36 km/h).
+
+    Both crossings lead into the same country. The detour to x2 takes 3600 / 1800 = 2 trains per
+    PLAIN "day", both directions together; a third crossing y (5 km) leads into another country.
+    """
+    ops = [op("a", OpKind.PORT), op("m", OpKind.STATION), op("x1", OpKind.BORDER), op("x2", OpKind.BORDER),
+           op("y", OpKind.BORDER)]
+    secs = [straight_section("a-x1", "a", "x1", 10_000, 100),
+            straight_section("a-m", "a", "m", 18_000, 36, tracks=1),
+            straight_section("m-x2", "m", "x2", 18_000, 36, tracks=1),
+            straight_section("a-y", "a", "y", 5_000, 100)]
+    return Network.of(ops, secs)
+
+
+def crossing_demand(net: Network, flows: list[dict], extra_km: list[dict] = ()) -> Demand:
+    return demand_from_dict({"train_types": {"freight": FREIGHT, "tanks": TANKS}, "flows": flows,
+                             "border_crossings": {"countries": {"DE": ["x1", "x2"], "BE": ["y"]},
+                                                  "extra_km": list(extra_km), "source": "test"}},
+                            net, "test demand")

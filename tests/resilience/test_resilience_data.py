@@ -52,3 +52,25 @@ def test_files_validate_against_the_dutch_network_when_it_is_there():
     net = embedded.load_network()
     d = demand_from_dict(DEMAND, net)
     assert len(scenarios_from_dict(SCENARIOS, net, d.train_types)) == len(SCENARIOS["scenarios"])
+
+
+def test_dutch_capacity_comes_from_the_reference_weekday_and_emmerich_traffic_switches_crossing():
+    embedded = pytest.importorskip("railcap.data.embedded")
+    if not hasattr(embedded, "load_network"):
+        pytest.skip("the embedded Dutch network is not built yet")
+    from railcap.resilience.analysis import ResilienceModel
+    from railcap.resilience.demand import demand_from_dict
+    from railcap.resilience.embedded import reference_passenger_load
+    from railcap.resilience.flow import Failure
+    net = embedded.load_network()
+    load = reference_passenger_load(net)
+    assert len(load.trains) > 300 and len(load.weights) == 20
+    busy = load.busiest_hour("boxtel--best")
+    assert 4 <= busy[0] <= 14 and 4 <= busy[1] <= 14  # facts: Boxtel–Eindhoven 10–12 an hour (≈)
+    m = ResilienceModel(net, demand_from_dict(DEMAND, net).with_passenger(load))
+    # the base keeps (almost) every flow on the crossing it is counted at
+    assert m.base.switched_trains_per_day <= 0.02 * m.problem.total_demand
+    c = m.case(Failure.of(ops=["zevenaar-grens"]))
+    vias = {s.via for s in c.switched if s.nominal == "zevenaar-grens"}
+    assert vias <= {"venlo-grens", "oldenzaal-grens", "herzogenrath-grens", "haanrade-grens", "nieuweschans-grens"}
+    assert c.switched_trains_per_day > 50 and "zevenaar-grens→" in c.reason

@@ -5,7 +5,7 @@ import importlib
 
 import pytest
 
-MODULES = ["capacity", "demand", "macro", "flow", "scenarios", "analysis", "samples", "montecarlo"]
+MODULES = ["capacity", "passenger", "demand", "macro", "flow", "scenarios", "analysis", "samples", "montecarlo"]
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -20,6 +20,10 @@ app = typer.Typer(no_args_is_help=True, help="Resilience: critical elements (N-1
 
 NetworkOpt = typer.Option("nl", "--network", help="'nl' (embedded Dutch network) or 'sample' (small demo)")
 DemandOpt = typer.Option(None, "--demand", help="demand JSON file instead of the embedded one")
+PassengerOpt = typer.Option("auto", "--passenger",
+                            help="passenger load capacity is shared with: 'timetable' (the reference weekday, "
+                                 "hour by hour), 'demand' (the demand file's flat trains/hour) or 'auto' "
+                                 "(timetable for the Dutch network, else the demand file)")
 
 
 def _progress() -> Progress:
@@ -27,13 +31,20 @@ def _progress() -> Progress:
                     console=err_console, transient=True)
 
 
-def _model(network: str, demand: Optional[Path]) -> tuple[ResilienceModel, dict | None]:
+def _model(network: str, demand: Optional[Path], passenger: str = "auto") -> tuple[ResilienceModel, dict | None]:
     from railcap.resilience.analysis import ResilienceModel
     from railcap.resilience.demand import demand_from_dict, load_demand
-    from railcap.resilience.embedded import network_and_files
+    from railcap.resilience.embedded import network_and_files, reference_passenger_load
 
+    if passenger not in ("auto", "timetable", "demand"):
+        raise RailcapError(Problem("--passenger", "value", f"use 'timetable', 'demand' or 'auto', got {passenger!r}"))
     net, demand_doc, scen_doc = network_and_files(network)
     d = load_demand(demand, net) if demand else demand_from_dict(demand_doc, net, "freight_demand.json")
+    if passenger == "timetable" and network != "nl":
+        raise RailcapError(Problem("--passenger", "timetable", "the reference weekday runs on the Dutch network "
+                                   "only; use --passenger demand"))
+    if passenger == "timetable" or (passenger == "auto" and network == "nl"):
+        d = d.with_passenger(reference_passenger_load(net))
     return ResilienceModel(net, d), scen_doc
 
 
@@ -47,10 +58,10 @@ def _case_row(table: Table, i: int, c: CaseReport) -> None:
 def rank(top: int = typer.Option(20, "--top", help="show the N most important elements"),
          ops: bool = typer.Option(False, "--ops/--no-ops", help="also take every operational point out"),
          as_json: bool = typer.Option(False, "--json", help="machine output"),
-         network: str = NetworkOpt, demand: Optional[Path] = DemandOpt) -> None:
+         network: str = NetworkOpt, demand: Optional[Path] = DemandOpt, passenger: str = PassengerOpt) -> None:
     """Full N-1 with capacity-constrained rerouting: every section out on its own, ranked by importance."""
     t0 = time.perf_counter()
-    model, _ = _model(network, demand)
+    model, _ = _model(network, demand, passenger)
     n = len(model.network.sections) + (len(model.network.ops) if ops else 0)
     with _progress() as bar:
         task = bar.add_task("N-1 with rerouting", total=n)
@@ -124,9 +135,9 @@ def _print_scenario(rep: ScenarioReport) -> None:
 @user_errors
 def scenario(name: str = typer.Argument(..., help="a scenario name from the scenario file, or a scenario FILE"),
              as_json: bool = typer.Option(False, "--json", help="machine output"),
-             network: str = NetworkOpt, demand: Optional[Path] = DemandOpt) -> None:
+             network: str = NetworkOpt, demand: Optional[Path] = DemandOpt, passenger: str = PassengerOpt) -> None:
     """Run a named scenario (or every scenario in a file): worst case, recovery curve, resilience loss."""
-    model, scen_doc = _model(network, demand)
+    model, scen_doc = _model(network, demand, passenger)
     reports = [model.scenario(s) for s in _pick_scenarios(model, name, scen_doc)]
     if as_json:
         print_json([r.to_dict() for r in reports])
@@ -144,11 +155,11 @@ def sweep(samples: int = typer.Option(..., "--samples", min=1, help="number of r
                                                   help="address of a Dask scheduler; default a local cluster"),
           serial: bool = typer.Option(False, "--serial", help="run in this process, without Dask"),
           as_json: bool = typer.Option(False, "--json", help="machine output"),
-          network: str = NetworkOpt, demand: Optional[Path] = DemandOpt) -> None:
+          network: str = NetworkOpt, demand: Optional[Path] = DemandOpt, passenger: str = PassengerOpt) -> None:
     """Monte-Carlo sweep over random multiple failures, on Dask (local cluster by default) or serially."""
     from railcap.resilience.montecarlo import ModelSpec, sweep as run_sweep
 
-    model, _ = _model(network, demand)
+    model, _ = _model(network, demand, passenger)
     spec = ModelSpec.of(model.network, model.demand, model.params)
     where = None if serial else (scheduler or "local")
     with _progress() as bar:
@@ -173,11 +184,11 @@ def sweep(samples: int = typer.Option(..., "--samples", min=1, help="number of r
 @app.command("map")
 @user_errors
 def map_(output: Path = typer.Option(..., "-o", "--output", help="the HTML file to write"),
-         network: str = NetworkOpt, demand: Optional[Path] = DemandOpt) -> None:
+         network: str = NetworkOpt, demand: Optional[Path] = DemandOpt, passenger: str = PassengerOpt) -> None:
     """Write a self-contained HTML map of the network coloured by N-1 importance."""
     from railcap.resilience.mapview import importance_map_html
 
-    model, _ = _model(network, demand)
+    model, _ = _model(network, demand, passenger)
     with _progress() as bar:
         task = bar.add_task("N-1 with rerouting", total=len(model.network.sections))
         reports = model.rank(progress=lambda k: bar.advance(task, k))

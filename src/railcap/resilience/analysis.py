@@ -47,6 +47,24 @@ class LostFlow:
 
 
 @dataclass(frozen=True)
+class SwitchedFlow:
+    """Trains that use another border crossing than their own (more than in the base case).
+
+    ``end`` is "destination" (the flow leaves the country elsewhere) or "origin" (it enters
+    elsewhere; then ``destination`` and ``train_type`` are "*": the switch serves every
+    flow from that crossing with the same usable lines).
+    """
+
+    origin: str
+    destination: str
+    train_type: str
+    end: str
+    nominal: str  # the flow's own crossing
+    via: str  # the crossing it uses instead
+    trains_per_day: float
+
+
+@dataclass(frozen=True)
 class Diversion:
     """A section direction that carries more trains than in the base case."""
 
@@ -73,6 +91,8 @@ class MilitaryStatus:
     node_disjoint_routes: int | None  # routes sharing no intermediate point
     served_trains_per_day: float | None = None  # from the rerouting LP (capacity respected)
     demand_trains_per_day: float | None = None
+    base_served_trains_per_day: float | None = None  # served in the base case (stopped = fewer than this)
+    train_type: str = ""
 
 
 @dataclass(frozen=True)
@@ -91,6 +111,11 @@ class CaseReport:
     lost: tuple[LostFlow, ...] = ()
     diversions: tuple[Diversion, ...] = ()
     military: tuple[MilitaryStatus, ...] = ()
+    switched: tuple[SwitchedFlow, ...] = ()  # flows sent over another border crossing
+
+    @property
+    def switched_trains_per_day(self) -> float:
+        return round(sum(f.trains_per_day for f in self.switched), 6)
 
     @property
     def reason(self) -> str:
@@ -102,13 +127,28 @@ class CaseReport:
             lost = "; ".join(f"{f.trains_per_day:.1f} {f.origin}→{f.destination} ({f.train_type})" for f in self.lost[:3])
             more = f" and {len(self.lost) - 3} more" if len(self.lost) > 3 else ""
             parts.append(f"loses {self.unmet_trains_per_day:.1f} trains/day: {lost}{more}")
+        if self.switched:
+            by_via: dict[tuple[str, str], float] = {}
+            for f in self.switched:
+                by_via[(f.nominal, f.via)] = by_via.get((f.nominal, f.via), 0.0) + f.trains_per_day
+            top = sorted(by_via.items(), key=lambda kv: -kv[1])
+            moved = ", ".join(f"{n:.1f} {a}→{b}" for (a, b), n in top[:4])
+            more = f" and {len(top) - 4} more" if len(top) > 4 else ""
+            parts.append(f"switches {self.switched_trains_per_day:.1f} trains/day to another crossing: {moved}{more}")
         if self.diversions:
             via = ", ".join(f"{d.section} ({d.direction.replace(' -> ', '→')}) +{d.extra_trains_per_day:.1f} "
                             f"({d.load_trains_per_day:.0f}/{d.capacity_trains_per_day:.0f})"
                             for d in self.diversions[:3])
             parts.append(f"rerouted via {via}")
         stopped = [m.movement for m in self.military if m.served_trains_per_day is not None
-                   and m.demand_trains_per_day and m.served_trains_per_day < m.demand_trains_per_day - EPS]
+                   and m.served_trains_per_day < (m.base_served_trains_per_day if m.base_served_trains_per_day
+                                                  is not None else m.demand_trains_per_day or 0.0) - EPS]
+        if self.switched:
+            moved = sorted({f"{m.movement} via {f.via}" for m in self.military for f in self.switched
+                            if f.end == "destination" and (f.origin, f.destination, f.train_type) ==
+                            (m.origin, m.destination, m.train_type)})
+            if moved:
+                parts.append("military " + ", ".join(moved))
         if stopped:
             parts.append("military stopped: " + ", ".join(stopped))
         if not parts:
@@ -191,7 +231,26 @@ class ResilienceModel:
             affected_trains_per_day=round(self._affected(f), 6),
             lost=tuple(lost), diversions=self._diversions(r) if detail else (),
             military=self._military_served(r, problem) if detail else (),
+            switched=self._switched(r, problem),
         )
+
+    def _switched(self, r: FlowResult, problem: FlowProblem) -> tuple[SwitchedFlow, ...]:
+        """Trains over another crossing than their own, beyond what the base already switched."""
+        bp = self.problem
+        key = lambda p, i: (p.switch_od[i] >= 0 and p.od_keys[p.switch_od[i]], p.switch_from[i],  # noqa: E731
+                            p.switch_via[i], p.switch_end[i])
+        base = {key(bp, i): float(v) for i, v in enumerate(self.base.switched)}
+        out = []
+        for i, v in enumerate(r.switched):
+            k = key(problem, i)
+            dv = float(v) - base.get(k, 0.0)
+            if dv <= EPS:
+                continue
+            od, nominal, via, end = k
+            o, d, t = od if od else (nominal, "*", "*")
+            out.append(SwitchedFlow(o, d, t, end, nominal, via, round(dv, 6)))
+        out.sort(key=lambda f: (-f.trains_per_day, f.origin, f.destination, f.via))
+        return tuple(out)
 
     def _affected(self, f: Failure) -> float:
         """Base trains/day over the failed sections, plus trains through, to or from the failed points."""
@@ -232,12 +291,16 @@ class ResilienceModel:
     def _military_served(self, r: FlowResult, problem: FlowProblem) -> tuple[MilitaryStatus, ...]:
         unmet = dict(zip(problem.od_keys, r.od_unmet))
         dem = dict(zip(problem.od_keys, problem.od_demand))
+        base_unmet = dict(zip(self.problem.od_keys, self.base.od_unmet))
+        base_dem = dict(zip(self.problem.od_keys, self.problem.od_demand))
         out = []
         for mv in self.demand.military:
             key = (mv.origin, mv.destination, mv.train_type)
             served = dem.get(key, 0.0) - unmet.get(key, 0.0)
+            base = base_dem.get(key, 0.0) - base_unmet.get(key, 0.0)
             out.append(MilitaryStatus(mv.id, mv.origin, mv.destination, served > EPS, None, None,
-                                      round(float(min(served, mv.trains_per_day)), 6), mv.trains_per_day))
+                                      round(float(min(served, mv.trains_per_day)), 6), mv.trains_per_day,
+                                      round(float(min(base, mv.trains_per_day)), 6), mv.train_type))
         return tuple(out)
 
     # ------------------------------------------------------------ N-1

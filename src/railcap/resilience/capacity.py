@@ -19,7 +19,10 @@ headway) is:
   406 norm for mixed lines (facts file: 75 % peak / 60 % day, ≈).
 
 The passenger load (trains per hour per direction) is an input, so "capacity
-left for freight" is computed in one place: :func:`section_capacity`.
+left for freight" is computed in one place: :func:`section_capacity` for one
+hour, :func:`daily_capacity` for a day of hours — the sum, over the operating
+hours, of what each hour's passenger trains leave (on four-track sections per
+lane pair: lane 0 carries the fast trains, lane 1 the stopping trains and freight).
 
 All values inside are SI (m, s, m/s); fields carrying other units say so.
 """
@@ -27,6 +30,8 @@ All values inside are SI (m, s, m/s); fields carrying other units say so.
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+import numpy as np
 
 from railcap.model.infrastructure import Section
 
@@ -61,7 +66,8 @@ class CapacityParams:
     """The knobs of the capacity rule; defaults from the facts file ("blocking-time components").
 
     ``hours_per_day`` converts an hourly capacity into a daily one; 20 h leaves ≈4 h
-    a night for maintenance possessions (≈ model assumption).
+    a night for maintenance possessions (≈ model assumption). The operating day starts
+    at ``first_hour`` (05:00), so by default it runs 05:00–01:00 and the break is 01:00–05:00.
     """
 
     setup_s: float = 5.0  # route setting ≈5 s
@@ -69,12 +75,21 @@ class CapacityParams:
     release_s: float = 3.0  # release ≈3 s
     utilisation: float = 0.60  # UIC 406 day norm for mixed lines (≈, to be confirmed)
     hours_per_day: float = 20.0
+    first_hour: int = 5
     freight: ReferenceTrain = FREIGHT_TRAIN
     passenger: ReferenceTrain = PASSENGER_TRAIN
 
     @property
     def fixed_s(self) -> float:
         return self.setup_s + self.sighting_s + self.release_s
+
+    def operating_hours(self) -> tuple[int, ...]:
+        """Clock hours of the operating day: ``hours_per_day`` hours from ``first_hour``.
+
+        >>> CapacityParams().operating_hours()[:3], len(CapacityParams().operating_hours())
+        ((5, 6, 7), 20)
+        """
+        return tuple((self.first_hour + k) % 24 for k in range(int(round(self.hours_per_day))))
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,3 +198,70 @@ def _single_track(section: Section, passenger_tph: tuple[float, float], params: 
     full = budget / h_f
     left = max(0.0, budget - sum(passenger_tph) * h_p) / h_f
     return SectionCapacity(section.id, True, h_f, full, full, left, left)
+
+
+@dataclass(frozen=True, slots=True)
+class DailyCapacity:
+    """Freight paths per day of a section: the hourly figures summed over the operating day.
+
+    ``left_*`` is what the passenger load leaves; ``busiest_*`` the passenger trains in the
+    busiest hour (for the reader: where the day's capacity is tightest).
+    """
+
+    hourly: SectionCapacity  # without passenger traffic
+    full_per_day: float  # per direction (or both together when shared)
+    left_per_day_forward: float
+    left_per_day_backward: float
+    busiest_tph_forward: float
+    busiest_tph_backward: float
+
+    @property
+    def shared(self) -> bool:
+        return self.hourly.shared
+
+
+def daily_capacity(section: Section, load: "np.ndarray | None", weights: "np.ndarray",
+                   params: CapacityParams = CapacityParams()) -> DailyCapacity:
+    """Freight paths per day left by a passenger load given per hour slot.
+
+    ``load`` has shape (slots, 2, lanes): passenger trains per hour in each slot, forward /
+    backward, per lane; ``weights`` the hours each slot stands for. With one lane on a
+    section of several track pairs the trains are spread evenly over the pairs (the
+    :func:`section_capacity` rule); with one lane per pair each pair gets its own trains.
+
+    >>> from railcap.model.samples import straight_section
+    >>> s = straight_section("a-b", "a", "b", 3_000, 100, block_m=1_500)
+    >>> d = daily_capacity(s, None, np.array([20.0]))
+    >>> round(d.full_per_day), round(d.left_per_day_forward)
+    (326, 326)
+    """
+    empty = section_capacity(section, (0.0, 0.0), params)
+    full = empty.paths_per_hour_forward * float(weights.sum())
+    if load is None:
+        return DailyCapacity(empty, full, full, full, 0.0, 0.0)
+    budget = params.utilisation * 3600.0
+    per_dir = load.sum(axis=2)
+    busiest = (float(per_dir[:, 0].max()), float(per_dir[:, 1].max()))
+    if empty.shared:
+        h_f = empty.headway_s
+        h_p = running_time_s(section, params.passenger) + params.fixed_s
+        left = np.maximum(0.0, budget - per_dir.sum(axis=1) * h_p) / h_f
+        day = float(left @ weights)
+        return DailyCapacity(empty, full, day, day, *busiest)
+    pairs = section.track_count // 2
+    h_f = empty.headway_s
+    h_p = minimum_headway_s(section, params.passenger, params)
+    delta = max(0.0, running_time_s(section, params.freight) - running_time_s(section, params.passenger))
+    lanes = load.shape[2]
+    out = []
+    for d in (0, 1):
+        total = 0.0
+        for slot, w in enumerate(weights):
+            if lanes == pairs:
+                hour = sum(_left_after_mixing(load[slot, d, k], h_p, h_f, delta, budget) for k in range(pairs))
+            else:
+                p = float(load[slot, d].sum())
+                hour = pairs * _left_after_mixing(p / pairs, h_p, h_f, delta, budget)
+            total += hour * w
+        out.append(total)
+    return DailyCapacity(empty, full, out[0], out[1], *busiest)

@@ -18,7 +18,7 @@ the same number in the opposite direction.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -27,6 +27,7 @@ import networkx as nx
 from railcap.model.admission import Needs, section_problems
 from railcap.model.errors import InputFileError, NotFoundError, Problem, ValidationError
 from railcap.model.infrastructure import Electrification, LoadingGauge, Network, Section
+from railcap.resilience.passenger import PassengerLoad
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +103,18 @@ class Demand:
     flows: tuple[Flow, ...]  # civil freight and military, one direction each
     military: tuple[MilitaryMovement, ...] = ()
     passenger_tph: dict[str, tuple[float, float]] = field(default_factory=dict)  # section -> (fwd, bwd)
+    #: the passenger load capacity is computed against: a timetable's (see
+    #: :func:`railcap.resilience.passenger.load_from_timetable`); None falls back to ``passenger_tph``,
+    #: the demand file's flat trains per hour
+    passenger: PassengerLoad | None = None
+    crossings: "Crossings | None" = None  # border crossings a flow may switch between
+
+    def with_passenger(self, load: PassengerLoad | None) -> "Demand":
+        """A copy whose capacities will be computed against ``load`` instead of the file's figures."""
+        return replace(self, passenger=load)
+
+    def passenger_load(self) -> PassengerLoad | dict[str, tuple[float, float]]:
+        return self.passenger if self.passenger is not None else self.passenger_tph
 
     @property
     def total_trains_per_day(self) -> float:
@@ -112,8 +125,7 @@ class Demand:
         flows = list(self.flows)
         for ch in changes:
             flows = [ch.apply(f) for f in flows] + ch.extra_flows()
-        return Demand(self.train_types, tuple(f for f in flows if f.trains_per_day > 0),
-                      self.military, self.passenger_tph)
+        return replace(self, flows=tuple(f for f in flows if f.trains_per_day > 0))
 
     def crossing_totals(self, points: Iterable[str]) -> dict[str, float]:
         """Trains per day over each point as origin or destination, both directions together."""
@@ -123,6 +135,33 @@ class Demand:
             for end in {f.origin, f.destination} & pts:
                 out[end] += f.trains_per_day
         return out
+
+
+@dataclass(frozen=True)
+class Crossings:
+    """Border crossings by neighbour country: a flow to or from one may switch to another of the same country.
+
+    ``extra_km[(nominal, other)]`` is the known extra foreign running of a train switched from
+    the nominal crossing to the other one (absent: unknown, counted as 0).
+
+    >>> c = Crossings({"x": "DE", "y": "DE", "z": "BE"})
+    >>> c.alternatives("x"), c.alternatives("z"), c.alternatives("q")
+    (('y',), (), ())
+    """
+
+    country: dict[str, str]  # crossing op id -> country
+    extra_km: dict[tuple[str, str], float] = field(default_factory=dict)
+    source: str = ""
+
+    def alternatives(self, op_id: str) -> tuple[str, ...]:
+        """The other crossings into the same country (sorted), none for a point that is no crossing."""
+        c = self.country.get(op_id)
+        if c is None:
+            return ()
+        return tuple(sorted(o for o, k in self.country.items() if k == c and o != op_id))
+
+    def known_extra_km(self, nominal: str, other: str) -> float:
+        return self.extra_km.get((nominal, other), 0.0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -302,8 +341,39 @@ def demand_from_dict(data: dict[str, Any], network: Network, label: str = "deman
                                               f.trains_per_day, next((m.get("route", "") for m in data["military"]
                                                                       if m.get("id") == f.movement), ""), f.source))
     load = _passenger_load(r, data.get("passenger_load", []))
+    crossings = _crossings(r, data.get("border_crossings"))
     r.check()
-    return Demand(types, tuple(flows + mil_flows), tuple(movements), load)
+    return Demand(types, tuple(flows + mil_flows), tuple(movements), load, crossings=crossings)
+
+
+def _crossings(r: _Reader, rec: Any) -> Crossings | None:
+    """``border_crossings``: ``{"countries": {"DE": [op, ...], ...}, "extra_km": [{"from", "to", "km"}]}``."""
+    if rec is None:
+        return None
+    el = "border_crossings"
+    if not isinstance(rec, dict) or not isinstance(rec.get("countries"), dict):
+        r.fail(el, "countries", "expected {\"countries\": {\"<country>\": [crossing, ...]}}")
+        return None
+    country: dict[str, str] = {}
+    for k, ops in rec["countries"].items():
+        if not isinstance(ops, list):
+            r.fail(el, f"countries.{k}", "expected a list of operational points")
+            continue
+        for i, q in enumerate(ops):
+            oid = r.op({"op": q}, "op", f"{el}.countries.{k}[{i}]")
+            if oid in country and country[oid] != k:
+                r.fail(el, f"countries.{k}[{i}]", f"{oid} is already a crossing into {country[oid]}")
+            elif oid:
+                country[oid] = k
+    extra: dict[tuple[str, str], float] = {}
+    for i, e in enumerate(rec.get("extra_km", []) or []):
+        a, b = r.op(e, "from", f"{el}.extra_km[{i}]"), r.op(e, "to", f"{el}.extra_km[{i}]")
+        km = r.number(e, "km", f"{el}.extra_km[{i}]", 0.0)
+        if a and b:
+            if country.get(a) is None or country.get(a) != country.get(b):
+                r.fail(f"{el}.extra_km[{i}]", "to", f"{a} and {b} are not crossings into the same country")
+            extra[(a, b)] = km
+    return Crossings(country, extra, str(rec.get("source", "")))
 
 
 def load_demand(path: str | Path, network: Network) -> Demand:

@@ -37,6 +37,17 @@ def dutch_network() -> Network:
     return load_network()
 
 
+def reference_passenger_load(network: Network, params=None):
+    """The passenger load of the shipped reference weekday, per section, operating hour, direction and lane."""
+    from railcap.data.reference import load_reference_timetable
+    from railcap.resilience.capacity import CapacityParams
+    from railcap.resilience.passenger import load_from_timetable
+
+    params = params or CapacityParams()
+    return load_from_timetable(load_reference_timetable(), network, params.operating_hours(),
+                               source="reference weekday (railcap.data.reference), passenger runs")
+
+
 def network_and_files(name: str) -> tuple[Network, dict, dict | None]:
     """(network, demand document, scenarios document or None) for ``--network nl|sample``."""
     import json

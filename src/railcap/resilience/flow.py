@@ -31,11 +31,11 @@ from typing import Iterable
 import highspy
 import numpy as np
 import scipy.sparse as sp
-from scipy.sparse.csgraph import breadth_first_order
+from scipy.sparse.csgraph import breadth_first_order, dijkstra
 
 from railcap.model.infrastructure import Network
 from railcap.resilience.capacity import CapacityParams
-from railcap.resilience.demand import Demand, TrainType
+from railcap.resilience.demand import Crossings, Demand, TrainType
 from railcap.resilience.macro import MacroNetwork, build_macro
 
 INF = highspy.kHighsInf
@@ -84,6 +84,16 @@ class FlowProblem:
     matrix: sp.csc_matrix
     resource_row0: int  # first capacity row; resource r is row resource_row0 + r
     movements: dict[str, tuple[str, str, str]] = field(default_factory=dict)  # military id -> od key
+    #: crossing switches: column, od key index (−1 at the origin end: the switch serves the whole
+    #: commodity of ``switch_from``), the crossing used instead, which end ("origin"/"destination")
+    switch_col: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    switch_od: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    switch_via: tuple[str, ...] = ()
+    switch_end: tuple[str, ...] = ()
+    switch_from: tuple[str, ...] = ()  # the nominal crossing
+    #: the virtual column that takes a flow's trains out of (into) its nominal crossing, per od key (−1: none)
+    od_arrive_col: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    od_depart_col: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
 
     @property
     def n_cols(self) -> int:
@@ -106,12 +116,41 @@ def compatible_arcs(macro: MacroNetwork, section_ok: np.ndarray) -> np.ndarray:
     return np.repeat(bad == 0, 2)
 
 
-def _reachable(macro: MacroNetwork, arc_ok: np.ndarray, origin: int) -> np.ndarray:
-    """Node indices reachable from ``origin`` over the allowed arcs."""
+def _reachable(macro: MacroNetwork, arc_ok: np.ndarray, origins: list[int]) -> np.ndarray:
+    """Node indices reachable from any of ``origins`` over the allowed arcs."""
     n = macro.n_nodes
     adj = sp.csr_matrix((np.ones(int(arc_ok.sum())), (macro.arc_tail[arc_ok], macro.arc_head[arc_ok])),
                         shape=(n, n))
-    return np.sort(breadth_first_order(adj, origin, directed=True, return_predecessors=False))
+    found = [breadth_first_order(adj, o, directed=True, return_predecessors=False) for o in origins]
+    return np.unique(np.concatenate(found))
+
+
+#: a switched train costs 1 km more than the revealed-preference floor, so the nominal crossing wins a tie
+SWITCH_TIE_KM = 1.0
+
+
+def _distances(macro: MacroNetwork, arc_ok: np.ndarray, source: int) -> np.ndarray:
+    """Shortest km from ``source`` to every node over the allowed arcs (inf where unreachable)."""
+    t, h, w = macro.arc_tail[arc_ok], macro.arc_head[arc_ok], macro.arc_length_km[arc_ok]
+    order = np.lexsort((w, h, t))
+    t, h, w = t[order], h[order], w[order]
+    first = np.ones(len(t), dtype=bool)
+    first[1:] = (t[1:] != t[:-1]) | (h[1:] != h[:-1])  # parallel arcs: keep the shortest
+    n = macro.n_nodes
+    adj = sp.csr_matrix((np.maximum(w[first], 1e-9), (t[first], h[first])), shape=(n, n))
+    return dijkstra(adj, directed=True, indices=source)
+
+
+def _switch_cost(floor_km: float, known_km: float) -> float:
+    """Cost of one train using another crossing than its own, in km on top of its Dutch run.
+
+    The foreign run is not modelled: ``known_km`` is the known extra foreign running (0 when
+    unknown). The floor is revealed preference: the flow chose its crossing, so the whole
+    trip via another one is taken to be no shorter, i.e. it costs at least the Dutch km it
+    would save. Without the floor the base case would already move flows (e.g. Moerdijk's
+    Emmerich trains to the shorter Dutch run to Venlo) and no longer match the crossing counts.
+    """
+    return max(floor_km, known_km, 0.0) + SWITCH_TIE_KM
 
 
 def build_problem(network: Network, demand: Demand, params: CapacityParams = CapacityParams(),
@@ -125,8 +164,9 @@ def build_problem(network: Network, demand: Demand, params: CapacityParams = Cap
     for f in demand.flows:
         key = (f.origin, f.destination, f.train_type)
         od[key] = od.get(key, 0.0) + f.trains_per_day
-    keep = {e for k in od for e in k[:2]} if contract else None
-    macro = build_macro(network, demand.passenger_tph, params, keep=keep)
+    cross = demand.crossings or Crossings({})
+    keep = ({e for k in od for e in k[:2]} | set(cross.country)) if contract else None
+    macro = build_macro(network, demand.passenger_load(), params, keep=keep)
     node = macro.node_index()
     arc_ok = {t: compatible_arcs(macro, compatible_sections(network, macro, tt))
               for t, tt in demand.train_types.items()}
@@ -136,11 +176,26 @@ def build_problem(network: Network, demand: Demand, params: CapacityParams = Cap
         commodities.setdefault(cls, []).append((d, t, n))
     b = _Builder(macro)
     od_keys, od_cols, od_dem = [], [], []
+    # the switch floors compare routes a train could really take: no arc over a resource without capacity
+    open_arc = np.asarray(macro.arc_resources @ (macro.resource_capacity_per_day <= 1e-9)).ravel() == 0
     for (o, _, wide), dests in commodities.items():
         ok = arc_ok[dests[0][1]]
-        reach = _reachable(macro, ok, node[o])
-        cols = b.commodity(node[o], reach, ok, wide,
-                           [(node[d], n, demand.train_types[t].unmet_penalty_km) for d, t, n in dests])
+        dist_o = _distances(macro, ok & open_arc, node[o])
+        src_alts = []
+        for c in cross.alternatives(o):
+            dist_c = _distances(macro, ok & open_arc, node[c])
+            gain = [dist_o[node[d]] - dist_c[node[d]] for d, _, _ in dests
+                    if np.isfinite(dist_o[node[d]]) and np.isfinite(dist_c[node[d]])]
+            src_alts.append((node[c], _switch_cost(max(gain, default=0.0), cross.known_extra_km(o, c)), c))
+        reach = _reachable(macro, ok, [node[o]] + [n for n, _, _ in src_alts])
+        sinks = []
+        for d, t, n in dests:
+            alts = [(node[c], _switch_cost(dist_o[node[d]] - dist_o[node[c]] if np.isfinite(dist_o[node[d]])
+                                           and np.isfinite(dist_o[node[c]]) else 0.0,
+                                           cross.known_extra_km(d, c)), c)
+                    for c in cross.alternatives(d)]
+            sinks.append((node[d], n, demand.train_types[t].unmet_penalty_km, alts))
+        cols = b.commodity(node[o], reach, ok, wide, sinks, src_alts, len(od_keys))
         for (d, t, n), c in zip(dests, cols):
             od_keys.append((o, d, t))
             od_cols.append(c)
@@ -161,8 +216,11 @@ class _Builder:
         self.cost: list[np.ndarray] = []
         self.lower: list[np.ndarray] = []
         self.upper: list[np.ndarray] = []
-        self.rhs: list[np.ndarray] = []
+        self.rhs: list[tuple[int, dict[int, float]]] = []  # (first row, row -> right-hand side)
         self.res_entries: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []  # (col, resource, value)
+        self.switches: list[tuple[int, int, str, str, str]] = []  # (column, od, crossing used, end, nominal)
+        self.arrive: list[int] = []
+        self.depart: list[int] = []
         self.n_cols = 0
         self.n_rows = 0
 
@@ -180,16 +238,26 @@ class _Builder:
         self.cols.append(cols)
         self.vals.append(vals)
 
+    def _row(self) -> int:
+        self.n_rows += 1
+        return self.n_rows - 1
+
     def commodity(self, origin: int, reach: np.ndarray, arc_ok: np.ndarray, wide: bool,
-                  dests: list[tuple[int, float, float]]) -> list[int]:
-        """Add one commodity's balance rows, arc columns and unmet columns ((dest, trains, penalty) each);
-        return the unmet columns."""
+                  dests: list[tuple[int, float, float, list]], src_alts: list, od0: int) -> list[int]:
+        """Add one commodity's balance rows, arc columns and unmet columns; return the unmet columns.
+
+        ``dests``: (node, trains, penalty, crossings the trains may end at instead: (node, cost, op id));
+        ``src_alts``: crossings the trains may start at instead of ``origin``; ``od0``: the od index of
+        the first destination. A flow with alternatives at its destination ends in a virtual sink fed
+        by its own crossing (cost 0) and by the others (their switch cost); at its origin it starts at
+        a virtual source likewise.
+        """
         m = self.macro
         first = self.n_rows
         row_of = np.full(m.n_nodes, -1, dtype=np.int64)
         row_of[reach] = np.arange(first, first + len(reach))
         self.n_rows += len(reach)
-        rhs = np.zeros(len(reach))
+        rhs: dict[int, float] = {}
         arcs = np.flatnonzero(arc_ok & (row_of[m.arc_tail] >= 0))
         c = self._add_cols(len(arcs), arcs, m.arc_length_km[arcs], np.zeros(len(arcs)), np.full(len(arcs), INF))
         self._entries(row_of[m.arc_tail[arcs]], c, np.ones(len(arcs)))
@@ -197,19 +265,50 @@ class _Builder:
         for mat in (m.arc_resources, m.arc_opposite) if wide else (m.arc_resources,):
             sub = mat[arcs].tocoo()
             self.res_entries.append((c[sub.row], sub.col.astype(np.int64), sub.data))
+        total = sum(n for _, n, _, _ in dests)
+        supply_row, depart = row_of[origin], -1
+        src = [(nd, cost, via) for nd, cost, via in src_alts if row_of[nd] >= 0]
+        if src_alts:
+            supply_row = self._row()
+            if row_of[origin] >= 0:
+                depart = self._virtual(supply_row, row_of[origin], 0.0, INF)
+            for nd, cost, via in src:
+                self.switches.append((self._virtual(supply_row, row_of[nd], cost, INF), -1, via, "origin",
+                                      self.macro.op_ids[origin]))
+        rhs[supply_row] = rhs.get(supply_row, 0.0) + total
         unmet = []
-        for d, n, penalty in dests:
-            reachable = row_of[d] >= 0
+        for k, (d, n, penalty, alts) in enumerate(dests):
+            od = od0 + k
+            ends = [(nd, cost, via) for nd, cost, via in alts if row_of[nd] >= 0]
+            arrive = -1
+            if alts:
+                sink = self._row()
+                if row_of[d] >= 0:
+                    arrive = self._virtual(row_of[d], sink, 0.0, INF)
+                for nd, cost, via in ends:
+                    self.switches.append((self._virtual(row_of[nd], sink, cost, INF), od, via, "destination",
+                                          self.macro.op_ids[d]))
+                reachable = arrive >= 0 or bool(ends)
+            else:
+                sink = row_of[d]
+                reachable = sink >= 0
             u = self._add_cols(1, np.array([-1]), np.array([penalty]),
                                np.array([0.0 if reachable else n]), np.array([n]))
-            self._entries(np.array([row_of[origin]]), u, np.array([1.0]))
-            rhs[row_of[origin] - first] += n
-            if reachable:
-                self._entries(np.array([row_of[d]]), u, np.array([-1.0]))
-                rhs[row_of[d] - first] -= n
+            self._entries(np.array([supply_row]), u, np.array([1.0]))
+            if sink >= 0:
+                self._entries(np.array([sink]), u, np.array([-1.0]))
+                rhs[sink] = rhs.get(sink, 0.0) - n
             unmet.append(int(u[0]))
-        self.rhs.append(rhs)
+            self.arrive.append(arrive)
+            self.depart.append(depart)
+        self.rhs.append((first, rhs))
         return unmet
+
+    def _virtual(self, tail_row: int, head_row: int, cost: float, upper: float) -> int:
+        """A column that carries trains from one balance row to another (no track, no capacity)."""
+        col = self._add_cols(1, np.array([-1]), np.array([cost]), np.zeros(1), np.array([upper]))
+        self._entries(np.array([tail_row, head_row]), np.repeat(col, 2), np.array([1.0, -1.0]))
+        return int(col[0])
 
     def finish(self, macro: MacroNetwork, types: dict[str, TrainType], od_keys: list, od_dem: np.ndarray,
                od_cols: np.ndarray, moves: dict) -> FlowProblem:
@@ -221,7 +320,10 @@ class _Builder:
         a = sp.csc_matrix((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))),
                           shape=(n_rows, self.n_cols))
         a.sum_duplicates()
-        rhs = np.concatenate(self.rhs) if self.rhs else np.zeros(0)
+        rhs = np.zeros(r0)
+        for _, rows_rhs in self.rhs:
+            for row, v in rows_rhs.items():
+                rhs[row] += v
         cat = lambda xs: np.concatenate(xs) if xs else np.zeros(0)  # noqa: E731
         return FlowProblem(
             macro=macro, train_types=types, od_keys=tuple(od_keys), od_demand=od_dem, od_col=od_cols,
@@ -230,6 +332,11 @@ class _Builder:
             row_lower=np.concatenate([rhs, np.full(macro.n_resources, -INF)]),
             row_upper=np.concatenate([rhs, macro.resource_capacity_per_day]),
             matrix=a, resource_row0=r0, movements=moves,
+            switch_col=np.array([w[0] for w in self.switches], dtype=np.int64),
+            switch_od=np.array([w[1] for w in self.switches], dtype=np.int64),
+            switch_via=tuple(w[2] for w in self.switches), switch_end=tuple(w[3] for w in self.switches),
+            switch_from=tuple(w[4] for w in self.switches),
+            od_arrive_col=np.array(self.arrive, dtype=np.int64), od_depart_col=np.array(self.depart, dtype=np.int64),
         )
 
 
@@ -243,6 +350,11 @@ class FlowResult:
     arc_flow: np.ndarray  # trains/day per arc
     od_unmet: np.ndarray  # trains/day not run, per od key
     resource_load: np.ndarray  # trains/day per resource
+    switched: np.ndarray = field(default_factory=lambda: np.zeros(0))  # trains/day per switch column
+
+    @property
+    def switched_trains_per_day(self) -> float:
+        return float(self.switched.sum())
 
     @property
     def unmet_trains_per_day(self) -> float:
@@ -325,14 +437,48 @@ class RerouteEngine:
             res = np.unique(p.macro.section_resources[secs])
             rows = p.resource_row0 + res
             rhi = p.row_upper[rows] * failure.service
-        term = [i for i, (o, d, _) in enumerate(p.od_keys) if o in failure.terminal_ops or d in failure.terminal_ops]
-        if term:
-            uc = p.od_col[term]
-            ulo = np.maximum(p.col_lower[uc], p.od_demand[term] * (1.0 - failure.service))
-            keep = ~np.isin(uc, cols)
-            cols = np.concatenate([cols, uc[keep]])
-            lo, hi = np.concatenate([lo, ulo[keep]]), np.concatenate([hi, p.col_upper[uc][keep]])
+        extra = self._terminal_changes(failure) if failure.terminal_ops else {}
+        if extra:
+            uc = np.array([c for c in extra if c not in set(cols.tolist())], dtype=np.int64)
+            cols = np.concatenate([cols, uc])
+            lo = np.concatenate([lo, [extra[c][0] for c in uc]])
+            hi = np.concatenate([hi, [extra[c][1] for c in uc]])
         return cols, lo, hi, rows, rhi
+
+    def _terminal_changes(self, failure: Failure) -> dict[int, tuple[float, float]]:
+        """Column bounds for points closed to starting/ending trains (share ``service`` open).
+
+        Where the closed point is a border crossing with alternatives, its trains may still
+        switch: only the column into (out of) its own crossing is limited. Elsewhere the
+        trains are lost: the unmet column is fixed. Switches to a closed crossing are limited too.
+        """
+        p, q, closed = self.problem, failure.service, failure.terminal_ops
+        out: dict[int, tuple[float, float]] = {}
+        depart_total: dict[int, float] = {}
+        for i, dep in enumerate(p.od_depart_col):
+            if dep >= 0:
+                depart_total[int(dep)] = depart_total.get(int(dep), 0.0) + float(p.od_demand[i])
+        for i, (o, d, _) in enumerate(p.od_keys):
+            n = float(p.od_demand[i])
+            dep, arr = int(p.od_depart_col[i]), int(p.od_arrive_col[i])
+            lost = False
+            if o in closed:
+                if dep >= 0:
+                    out[dep] = (0.0, depart_total[dep] * q)
+                else:
+                    lost = True
+            if d in closed:
+                if arr >= 0:
+                    out[arr] = (0.0, n * q)
+                else:
+                    lost = True
+            if lost:
+                uc = int(p.od_col[i])
+                out[uc] = (max(float(p.col_lower[uc]), n * (1.0 - q)), float(p.col_upper[uc]))
+        for col, od, via in zip(p.switch_col, p.switch_od, p.switch_via):
+            if via in closed:  # an origin switch serves a whole commodity: closed, or open as before
+                out[int(col)] = (0.0, float(p.od_demand[od]) * q if od >= 0 else (0.0 if q <= 0 else INF))
+        return out
 
     def solve(self, failure: Failure) -> FlowResult:
         """Solve one failure case from the base basis and restore the base bounds afterwards."""
@@ -343,6 +489,7 @@ class RerouteEngine:
             h.changeColsBounds(len(cols), cols.astype(np.int32), lo, hi)
         if len(rows):
             h.changeRowsBounds(len(rows), rows.astype(np.int32), p.row_lower[rows], rhi)
+        h.clearSolver()  # no simplex state from the previous case: ties resolve the same in any order
         h.setBasis(self._basis)
         h.run()
         try:
@@ -365,4 +512,4 @@ class RerouteEngine:
         km = float(arc_flow @ p.macro.arc_length_km)
         return FlowResult(failure=failure, cost=float(x @ p.col_cost), train_km_per_day=km,
                           arc_flow=arc_flow, od_unmet=x[p.od_col].copy(),
-                          resource_load=self._res_matrix @ x)
+                          resource_load=self._res_matrix @ x, switched=x[p.switch_col].copy())

@@ -2,8 +2,9 @@
 
 **Capacity resources** belong to sections: on double (or more) track each
 direction has its own, on single track both directions share one. Capacities
-are freight trains per day left after the passenger load
-(:mod:`railcap.resilience.capacity`).
+are freight trains per day left after the passenger load, summed hour by hour
+over the operating day (:mod:`railcap.resilience.capacity`,
+:mod:`railcap.resilience.passenger`).
 
 **Corridors** make the LP small without changing its answer:
 
@@ -33,7 +34,8 @@ import numpy as np
 import scipy.sparse as sp
 
 from railcap.model.infrastructure import Network
-from railcap.resilience.capacity import CapacityParams, SectionCapacity, section_capacity
+from railcap.resilience.capacity import CapacityParams, DailyCapacity, daily_capacity
+from railcap.resilience.passenger import PassengerLoad
 
 
 @dataclass(frozen=True)
@@ -56,7 +58,7 @@ class MacroNetwork:
     arc_resources: sp.csr_matrix  # (A × R): resources a train on the arc consumes
     arc_opposite: sp.csr_matrix  # (A × R): other-direction resources a wide load also blocks
     arc_section_dir: sp.csr_matrix  # (A × 2S): section directions (2i forward, 2i+1 backward) the arc runs
-    capacities: tuple[SectionCapacity, ...]
+    capacities: tuple[DailyCapacity, ...]
 
     @property
     def n_arcs(self) -> int:
@@ -97,8 +99,7 @@ class MacroNetwork:
         return np.sort(np.concatenate([2 * cor, 2 * cor + 1])) if len(cor) else np.zeros(0, dtype=np.int64)
 
 
-def _resources(network: Network, sids: tuple[str, ...], passenger_tph: Mapping[str, tuple[float, float]],
-               params: CapacityParams):
+def _resources(network: Network, sids: tuple[str, ...], passenger: PassengerLoad, params: CapacityParams):
     """Capacity resources of every section: (S,2) index array, per-resource section, capacities."""
     sec_res = np.zeros((len(sids), 2), dtype=np.int64)
     res_sec: list[int] = []
@@ -106,19 +107,19 @@ def _resources(network: Network, sids: tuple[str, ...], passenger_tph: Mapping[s
     full: list[float] = []
     caps = []
     for i, sid in enumerate(sids):
-        c = section_capacity(network.sections[sid], passenger_tph.get(sid, (0.0, 0.0)), params)
+        c = daily_capacity(network.sections[sid], passenger.of(sid), passenger.weights, params)
         caps.append(c)
         first = len(left)
         if c.shared:
             sec_res[i] = (first, first)
             res_sec.append(i)
-            left.append(c.left_per_hour_forward * params.hours_per_day)
-            full.append(c.paths_per_hour_forward * params.hours_per_day)
+            left.append(c.left_per_day_forward)
+            full.append(c.full_per_day)
         else:
             sec_res[i] = (first, first + 1)
             res_sec += [i, i]
-            left += list(c.left_per_day(params.hours_per_day))
-            full += [c.paths_per_hour_forward * params.hours_per_day, c.paths_per_hour_backward * params.hours_per_day]
+            left += [c.left_per_day_forward, c.left_per_day_backward]
+            full += [c.full_per_day, c.full_per_day]
     return sec_res, np.array(res_sec, dtype=np.int64), np.array(left), np.array(full), tuple(caps)
 
 
@@ -165,17 +166,19 @@ def _chains(sec_from: np.ndarray, sec_to: np.ndarray, live: np.ndarray, keep: np
     return [c for s, e, c in chains if s != e]
 
 
-def build_macro(network: Network, passenger_tph: Mapping[str, tuple[float, float]] | None = None,
+def build_macro(network: Network, passenger: PassengerLoad | Mapping[str, tuple[float, float]] | None = None,
                 params: CapacityParams = CapacityParams(), keep: Iterable[str] | None = None) -> MacroNetwork:
     """Resources and corridors of the network; ``keep`` are the points demand starts or ends at
-    (None keeps every point: no pruning or chaining)."""
-    passenger_tph = passenger_tph or {}
+    (None keeps every point: no pruning or chaining). ``passenger`` is a per-hour load or a flat
+    mapping section -> (forward, backward) trains per hour, applied to every operating hour."""
+    if not isinstance(passenger, PassengerLoad):
+        passenger = PassengerLoad.uniform(passenger or {}, params.hours_per_day)
     ops = tuple(sorted(network.ops))
     node = {o: i for i, o in enumerate(ops)}
     sids = tuple(sorted(network.sections))
     sec_from = np.array([node[network.sections[s].from_op] for s in sids], dtype=np.int64)
     sec_to = np.array([node[network.sections[s].to_op] for s in sids], dtype=np.int64)
-    sec_res, res_sec, left, full, caps = _resources(network, sids, passenger_tph, params)
+    sec_res, res_sec, left, full, caps = _resources(network, sids, passenger, params)
     keep_mask = np.ones(len(ops), dtype=bool) if keep is None else np.isin(np.arange(len(ops)), [node[k] for k in keep])
     live = _live_sections(sec_from, sec_to, len(ops), keep_mask)
     chains = _chains(sec_from, sec_to, live, keep_mask, len(ops))

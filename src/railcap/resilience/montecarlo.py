@@ -162,7 +162,8 @@ def run_samples(spec: ModelSpec, indices: list[int], failures: int, seed: int,
         f = draw_failure(elements, p, failures, seed, i)
         c = model.case(f, detail=True)
         stopped = tuple(m.movement for m in c.military if m.served_trains_per_day is not None
-                        and m.demand_trains_per_day and m.served_trains_per_day < m.demand_trains_per_day - 1e-6)
+                        and m.base_served_trains_per_day is not None
+                        and m.served_trains_per_day < m.base_served_trains_per_day - 1e-6)
         failed = tuple([f"section {s}" for s in sorted(f.sections)] + [f"op {o}" for o in sorted(f.ops)])
         out.append(SampleResult(i, failed, c.unmet_trains_per_day, c.extra_cost_km_per_day,
                                 c.extra_train_km_per_day, stopped))
