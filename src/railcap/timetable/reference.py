@@ -17,6 +17,7 @@ detector checks it again.
 from __future__ import annotations
 
 import math
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Callable, Sequence
 
@@ -86,6 +87,13 @@ class BuildReport:
     shifted: int = 0
     unmapped_stops: dict[str, list[str]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    planned: list[TrainRun] = field(default_factory=list)  # every wanted trip at its planned time
+    blocked_by: Counter = field(default_factory=Counter)  # section -> dropped trips that hit it there
+
+    def note_dropped(self, board: "BusyBoard", t: "Template", run_id: str, departure_s: float) -> None:
+        self.dropped.append(run_id)
+        self.blocked_by.update({r.split("/", 1)[0] for r in board.hit_resources(
+            t.resources, t.starts, t.ends, departure_s)})
 
 
 # ------------------------------------------------------------------ routing
@@ -270,10 +278,11 @@ def build_reference_day(network: Network, catalogue: Catalogue,
             rid = f"{template.key}/{int(d + phase) // 60:04d}"
             got = insert(board, template, float(d + phase), PASSENGER_SHIFT_S)
             report.wanted[template.train_class.value] = report.wanted.get(template.train_class.value, 0) + 1
+            report.planned.append(to_run(template, rid, float(d + phase)))
             if got is None:
-                report.dropped.append(rid)
+                report.note_dropped(board, template, rid, float(d + phase))
                 continue
-            report.shifted += got != d + phase
+            report.shifted += int(got != d + phase)
             runs.append(to_run(template, rid, got))
     runs += _freight(network, catalogue, router, board, flows, report, progress)
     for r in runs:
@@ -381,10 +390,11 @@ def _freight(network, catalogue, router, board, flows, report, progress) -> list
                 report.wanted["freight"] = report.wanted.get("freight", 0) + 1
                 got = insert(board, t, d, shifts)
                 rid = f"{key}/{k:03d}"
+                report.planned.append(to_run(t, rid, d))
                 if got is None:
-                    report.dropped.append(rid)
+                    report.note_dropped(board, t, rid, d)
                     continue
-                report.shifted += got != d
+                report.shifted += int(got != d)
                 runs.append(to_run(t, rid, got))
     return runs
 
@@ -395,3 +405,9 @@ def hash_unit(text: str) -> float:
     for ch in text.encode("utf-8"):
         h = (h * 131 + ch) % 1_000_003
     return h / 1_000_003
+
+
+def dropped_by_template(run_ids: Sequence[str]) -> dict[str, int]:
+    """Left-out trips counted by their template (series-route-direction or freight flow), most first."""
+    c = Counter(rid.rsplit("/", 1)[0] for rid in run_ids)
+    return dict(c.most_common())

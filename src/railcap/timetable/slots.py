@@ -33,6 +33,11 @@ class BusyBoard:
         """How many of the occupations (shifted by ``shift_s``) hit a busy interval."""
         return sum(self._hits(resources, starts, ends, shift_s))
 
+    def hit_resources(self, resources: list[str], starts: np.ndarray, ends: np.ndarray,
+                      shift_s: float = 0.0) -> list[str]:
+        """The resources whose occupation (shifted) hits a busy interval: why a trip does not fit."""
+        return [r for r, hit in zip(resources, self._hits(resources, starts, ends, shift_s)) if hit]
+
     def is_free(self, resources: list[str], starts: np.ndarray, ends: np.ndarray, shift_s: float = 0.0) -> bool:
         return not any(self._hits(resources, starts, ends, shift_s))
 
