@@ -20,6 +20,7 @@ DEFAULT_PATTERNS = Path("../shared/reference/nl-timetable-2026")
 
 
 def _load(path: Optional[Path]):
+    from railcap.data.reference import load_reference_timetable
     from railcap.data.timetable_io import read_timetable
 
     return read_timetable(path) if path else load_reference_timetable()

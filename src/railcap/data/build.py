@@ -138,9 +138,10 @@ def merge_parallel(raw: list[RawSection]) -> list[RawSection]:
         main, rest = group[0], group[1:]
         for r in rest:
             if r.line_part_m > 0 and main.line_part_m > 0 and abs(r.length_m - main.length_m) <= 0.25 * main.length_m:
-                tracks = main.track_count + r.track_count
+                tracks = main.km_tracks + r.km_tracks
                 main.track_length_m += r.track_length_m
                 main.line_part_m = main.track_length_m / tracks
+                main.cross_tracks = max(main.cross_tracks, r.cross_tracks)
             else:
                 out.append(r)
         out.append(main)
