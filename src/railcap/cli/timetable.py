@@ -150,7 +150,7 @@ def rebuild(patterns: Path = typer.Option(DEFAULT_PATTERNS, help="Folder with th
         task = bar.add_task("inserting trains", total=None)
         path, report = do_rebuild(patterns, out, lambda key: bar.update(task, advance=1, description=key))
     console.print(f"wrote {path}: placed {report.placed}, wanted {report.wanted}, "
-                  f"left out {len(report.dropped)}, shifted {report.shifted}")
+                  f"left out {len(report.dropped)}, shifted {report.shifted}, waited longer at stops {report.waited}")
     for p in report.problems[:20]:
         console.print(f"[dim]{p}[/]")
     from railcap.data.timetable_io import read_timetable
@@ -167,7 +167,7 @@ def rebuild(patterns: Path = typer.Option(DEFAULT_PATTERNS, help="Folder with th
     if report_file:
         report_file.write_text(json.dumps({
             "placed": report.placed, "wanted": report.wanted, "dropped": len(report.dropped),
-            "shifted": int(report.shifted), "corridors": rows,
+            "shifted": int(report.shifted), "waited": report.waited, "corridors": rows,
             "blocked_by_section": dict(report.blocked_by.most_common()),
             "dropped_by_series": dropped_by_template(report.dropped),
             "problems": [str(p) for p in report.problems]}, indent=1, ensure_ascii=False), "utf-8")

@@ -25,7 +25,8 @@ from railcap.model.infrastructure import (
 RD_TO_WGS84 = Transformer.from_crs("EPSG:28992", "EPSG:4326", always_xy=True)
 WGS84_TO_RD = Transformer.from_crs("EPSG:4326", "EPSG:28992", always_xy=True)
 GEOMETRY_TOLERANCE_M = 15.0
-AREA_TO_AREA_TRACKS = 2  # two areas joined directly (no line geocode between): assume double track  # simplification of section geometry for the embedded file
+AREA_TO_AREA_TRACKS = 2  # two areas joined directly (no line geocode between): at least double track ...
+AREA_TO_AREA_MAX_TRACKS = 4  # ... or the parallel tracks counted across it, up to four  # simplification of section geometry for the embedded file
 
 
 def load_overlay(path: Path | None = None) -> dict[str, Any]:
@@ -158,7 +159,9 @@ def _sections(raw: list[RawSection], overlay: dict[str, Any]) -> list[Section]:
         seen[sid] += 1
         if seen[sid] > 1:
             sid = f"{sid}-{seen[sid]}"
-        tracks = r.track_count if r.line_part_m > 0 else AREA_TO_AREA_TRACKS
+        tracks = r.track_count if r.line_part_m > 0 else \
+            max(AREA_TO_AREA_TRACKS, min(r.cross_tracks, AREA_TO_AREA_MAX_TRACKS))
+        tracks = int(attrs.pop("tracks", tracks))
         out.append(Section(
             id=sid, from_op=r.a, to_op=r.b, length_m=round(r.length_m, 1), track_count=tracks,
             track_length_m=round(r.track_length_m, 1), speed_bands=to_speed_bands(r, default),

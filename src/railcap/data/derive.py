@@ -561,16 +561,20 @@ def count_cross_tracks(bg: BranchGraph, sections: list[RawSection], freight_line
     line geocodes that pass within ``CROSS_RADIUS_M`` and run parallel are
     counted; the section keeps the lower middle of those counts. Only branches of
     lines of the same kind (freight-only or not) count, so the Betuweroute beside
-    a passenger line does not add to it.
+    a passenger line does not add to it. A section that runs from area to area
+    without a line geocode between them (station throats such as Amsterdam
+    Sloterdijk – Singelgracht – Centraal) counts the areas' parallel tracks.
     """
-    line_branches = [i for i in bg.main_branches if bg.is_line(bg.geocode[i])]
-    geoms = [LineString(bg.reg.geometry_rd[bg.ids[i]]) for i in line_branches]
-    freight = np.array([bg.geo_name[bg.geocode[i]] in freight_lines for i in line_branches])
+    branches = list(bg.main_branches)
+    geoms = [LineString(bg.reg.geometry_rd[bg.ids[i]]) for i in branches]
+    is_line = np.array([bg.is_line(bg.geocode[i]) for i in branches])
+    freight = np.array([bg.geo_name[bg.geocode[i]] in freight_lines for i in branches])
     tree = STRtree(geoms)
     cos_max = math.cos(math.radians(CROSS_ANGLE_DEG))
     for s in sections:
-        if s.line_part_m <= 0 or len(s.coords) < 2:
+        if len(s.coords) < 2:
             continue
+        in_areas = s.line_part_m <= 0  # a section from area to area: count the areas' tracks too
         line = LineString(s.coords)
         if line.length < 50.0:
             continue
@@ -585,7 +589,7 @@ def count_cross_tracks(bg: BranchGraph, sections: list[RawSection], freight_line
             n = 0
             for c in tree.query(p.buffer(CROSS_RADIUS_M)):
                 c = int(c)
-                if freight[c] != is_freight:
+                if freight[c] != is_freight or not (is_line[c] or in_areas):
                     continue
                 g = geoms[c]
                 if g.distance(p) > CROSS_RADIUS_M:
