@@ -31,6 +31,7 @@ class Corridor:
     high: float
     fact: str
     per_day: bool = False  # a passenger total per day rather than per hour per direction
+    known_gap: str = ""  # why the reference day does not reach this volume (docs/data.md), if it does not
 
     @property
     def unit(self) -> str:
@@ -46,29 +47,32 @@ def load_corridors(path: Path | None = None) -> tuple[list[Corridor], str]:
         resources.files("railcap.data").joinpath("corridor_volumes.json").read_text("utf-8")
     doc = json.loads(text)
     out = [Corridor(c["name"], c["class"], tuple(tuple(p) for p in c["between"]), float(c["low"]),
-                    float(c["high"]), c.get("fact", ""), bool(c.get("per_day", False)))
+                    float(c["high"]), c.get("fact", ""), bool(c.get("per_day", False)), c.get("known_gap", ""))
            for c in doc["corridors"]]
     return out, doc["source"]
 
 
-def _time_at(run: TrainRun, pairs: tuple[tuple[str, str], ...]) -> float | None:
+def _time_at(run: TrainRun, at: dict[str, float], pairs: tuple[tuple[str, str], ...]) -> float | None:
     """When the run passes the first point of the first pair it uses, or None."""
     if not pairs:
         return run.departure_s
-    at = {p.op_id: p.departure_s for p in run.points}
     for a, b in pairs:
         if a in at and b in at:
             return min(at[a], at[b])
     return None
 
 
-def volume(runs: Iterable[TrainRun], c: Corridor) -> float:
+def _passing(runs: Iterable[TrainRun]) -> list[tuple[TrainRun, dict[str, float]]]:
+    return [(r, {p.op_id: p.departure_s for p in r.points}) for r in runs]
+
+
+def volume(runs: Iterable[TrainRun], c: Corridor, _passing_times=None) -> float:
     """The corridor's volume in its unit (trains per hour per direction, or per day)."""
     n = 0
-    for r in runs:
+    for r, at in _passing_times if _passing_times is not None else _passing(runs):
         if r.train_class.value != c.train_class:
             continue
-        t = _time_at(r, c.between)
+        t = _time_at(r, at, c.between)
         if t is None:
             continue
         if c.unit == "/h/dir" and not (DAYTIME[0] <= t % 86_400 < DAYTIME[1]):
@@ -83,12 +87,15 @@ def corridor_table(placed: Timetable, planned: Timetable | None = None,
                    corridors: list[Corridor] | None = None) -> list[dict]:
     """One row per corridor: the facts file's figure, what is planned (if given), what is placed."""
     corridors = corridors if corridors is not None else load_corridors()[0]
+    got_at = _passing(placed.runs)
+    plan_at = _passing(planned.runs) if planned is not None else None
     rows = []
     for c in corridors:
-        got = volume(placed.runs, c)
+        got = volume(placed.runs, c, got_at)
         row = {"corridor": c.name, "class": c.train_class, "unit": c.unit, "fact": c.fact,
-               "low": c.low, "high": c.high, "placed": round(got, 2), "ok": c.matches(got)}
-        if planned is not None:
-            row["planned"] = round(volume(planned.runs, c), 2)
+               "low": c.low, "high": c.high, "placed": round(got, 2), "ok": c.matches(got),
+               "known_gap": c.known_gap}
+        if plan_at is not None:
+            row["planned"] = round(volume(planned.runs, c, plan_at), 2)
         rows.append(row)
     return rows
