@@ -25,7 +25,7 @@ import numpy as np
 
 from railcap.data.rolling_stock import Catalogue
 from railcap.model.errors import Problem
-from railcap.model.infrastructure import Electrification, Network
+from railcap.model.infrastructure import Network
 from railcap.model.rolling_stock import Consist
 from railcap.model.timetable import Leg, PassingPoint, Timetable, TrainClass, TrainRun
 from railcap.occupancy import DEFAULT_PARAMETERS
@@ -134,19 +134,19 @@ class Router:
         self._finders: dict[tuple, RouteFinder] = {}
 
     def legs(self, a: str, b: str, passenger: bool, consist: Consist) -> list[RouteLeg] | None:
-        supplies = frozenset(e for e in Electrification if consist.can_run_on(e))
-        key = (passenger, supplies, round(consist.length_m))
+        key = (passenger, consist.id)
         if key not in self._finders:
-            self._finders[key] = RouteFinder(self.net, lambda s: _running_cost(s, passenger, supplies,
-                                                                               consist.length_m))
+            self._finders[key] = RouteFinder(self.net, lambda s: _running_cost(s, passenger, consist))
         return self._finders[key].legs(a, b)
 
 
-def _running_cost(s, passenger: bool, supplies: frozenset, length_m: float) -> float | None:
-    """Seconds at line speed (freight at most 100 km/h); None where the train may not run."""
-    if (passenger and s.freight_only) or s.electrification not in supplies:
-        return None
-    if not passenger and length_m > s.max_train_length_m + 1e-6:
+def _running_cost(s, passenger: bool, consist: Consist) -> float | None:
+    """Seconds at line speed (freight at most 100 km/h); None where the train may not run.
+
+    Whether it may run there is the shared admission rule (``Consist.problems_on``):
+    power supply, gauge, axle load, length, dangerous goods, passengers on freight-only lines.
+    """
+    if consist.problems_on(s):
         return None
     return s.length_m / (s.max_speed_ms if passenger else min(s.max_speed_ms, FREIGHT_SPEED_CAP_MS))
 
