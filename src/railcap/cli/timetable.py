@@ -102,19 +102,72 @@ def export(blocking: Path = typer.Option(..., "--blocking", help="CSV, or Parque
     console.print(f"wrote {len(table):,} occupations to {blocking}")
 
 
+def _corridor_rich_table(rows, title: str) -> Table:
+    planned = any("planned" in r for r in rows)
+    t = Table("corridor", "class", "facts", *(["planned"] if planned else []), "placed", "within 10 %",
+              title=title)
+    for r in rows:
+        fact = f"{r['low']:g}" if r["low"] == r["high"] else f"{r['low']:g}–{r['high']:g}"
+        t.add_row(r["corridor"], r["class"], f"{fact} {r['unit']}",
+                  *([f"{r['planned']:g}"] if planned else []), f"{r['placed']:g}",
+                  "[green]yes[/]" if r["ok"] else "[red]no[/]")
+    return t
+
+
+@app.command()
+@user_errors
+def corridors(as_json: bool = typer.Option(False, "--json"), timetable: Optional[Path] = TimetableOption) -> None:
+    """Trains per corridor against the facts file's volumes (passenger per hour and direction, freight per day)."""
+    from railcap.timetable.corridors import corridor_table, load_corridors
+
+    found, source = load_corridors()
+    rows = corridor_table(_load(timetable), None, found)
+    if as_json:
+        print_json({"source": source, "corridors": rows})
+        return
+    console.print(_corridor_rich_table(rows, f"Volumes per corridor (facts: {source})"))
+
+
 @app.command()
 @user_errors
 def rebuild(patterns: Path = typer.Option(DEFAULT_PATTERNS, help="Folder with the 2026 service patterns."),
-            out: Optional[Path] = typer.Option(None, help="Where to write (default: the embedded file).")) -> None:
+            out: Optional[Path] = typer.Option(None, help="Where to write (default: the embedded file)."),
+            report_file: Optional[Path] = typer.Option(None, "--report",
+                                                       help="Also write the build report (JSON): volumes per "
+                                                            "corridor planned vs placed, why trips were left out.")
+            ) -> None:
     """Build the reference weekday from the service patterns and freight flows."""
+    import json
+
     from rich.progress import Progress
 
     from railcap.data.reference import rebuild as do_rebuild
+    from railcap.model.timetable import Timetable
+    from railcap.timetable.corridors import corridor_table
+    from railcap.timetable.reference import dropped_by_template
 
     with Progress(console=console, transient=True) as bar:
         task = bar.add_task("inserting trains", total=None)
         path, report = do_rebuild(patterns, out, lambda key: bar.update(task, advance=1, description=key))
     console.print(f"wrote {path}: placed {report.placed}, wanted {report.wanted}, "
-                  f"left out {len(report.dropped)}, shifted {report.shifted}")
+                  f"left out {len(report.dropped)}, shifted {report.shifted}, waited longer at stops {report.waited}")
     for p in report.problems[:20]:
         console.print(f"[dim]{p}[/]")
+    from railcap.data.timetable_io import read_timetable
+
+    placed = read_timetable(path)
+    rows = corridor_table(placed, Timetable(tuple(report.planned)))
+    console.print(_corridor_rich_table(rows, "Volumes per corridor: planned vs placed"))
+    blocked = report.blocked_by.most_common(15)
+    t = Table("section", "dropped trips blocked there", title="Where left-out trips found the line busy "
+              "(at their planned time)")
+    for sec, n in blocked:
+        t.add_row(sec, str(n))
+    console.print(t)
+    if report_file:
+        report_file.write_text(json.dumps({
+            "placed": report.placed, "wanted": report.wanted, "dropped": len(report.dropped),
+            "shifted": int(report.shifted), "waited": report.waited, "corridors": rows,
+            "blocked_by_section": dict(report.blocked_by.most_common()),
+            "dropped_by_series": dropped_by_template(report.dropped),
+            "problems": [str(p) for p in report.problems]}, indent=1, ensure_ascii=False), "utf-8")

@@ -25,7 +25,8 @@ from railcap.model.infrastructure import (
 RD_TO_WGS84 = Transformer.from_crs("EPSG:28992", "EPSG:4326", always_xy=True)
 WGS84_TO_RD = Transformer.from_crs("EPSG:4326", "EPSG:28992", always_xy=True)
 GEOMETRY_TOLERANCE_M = 15.0
-AREA_TO_AREA_TRACKS = 2  # two areas joined directly (no line geocode between): assume double track  # simplification of section geometry for the embedded file
+AREA_TO_AREA_TRACKS = 2  # two areas joined directly (no line geocode between): at least double track ...
+AREA_TO_AREA_MAX_TRACKS = 4  # ... or the parallel tracks counted across it, up to four  # simplification of section geometry for the embedded file
 
 
 def load_overlay(path: Path | None = None) -> dict[str, Any]:
@@ -138,9 +139,10 @@ def merge_parallel(raw: list[RawSection]) -> list[RawSection]:
         main, rest = group[0], group[1:]
         for r in rest:
             if r.line_part_m > 0 and main.line_part_m > 0 and abs(r.length_m - main.length_m) <= 0.25 * main.length_m:
-                tracks = main.track_count + r.track_count
+                tracks = main.km_tracks + r.km_tracks
                 main.track_length_m += r.track_length_m
                 main.line_part_m = main.track_length_m / tracks
+                main.cross_tracks = max(main.cross_tracks, r.cross_tracks)
             else:
                 out.append(r)
         out.append(main)
@@ -157,7 +159,9 @@ def _sections(raw: list[RawSection], overlay: dict[str, Any]) -> list[Section]:
         seen[sid] += 1
         if seen[sid] > 1:
             sid = f"{sid}-{seen[sid]}"
-        tracks = r.track_count if r.line_part_m > 0 else AREA_TO_AREA_TRACKS
+        tracks = r.track_count if r.line_part_m > 0 else \
+            max(AREA_TO_AREA_TRACKS, min(r.cross_tracks, AREA_TO_AREA_MAX_TRACKS))
+        tracks = int(attrs.pop("tracks", tracks))
         out.append(Section(
             id=sid, from_op=r.a, to_op=r.b, length_m=round(r.length_m, 1), track_count=tracks,
             track_length_m=round(r.track_length_m, 1), speed_bands=to_speed_bands(r, default),

@@ -38,6 +38,10 @@ STATION_SNAP_M = 300.0  # a station further from any track than this is not on t
 OVERLAY_SNAP_M = 1500.0  # overlay points have approximate (≈) coordinates
 SPLIT_CLEARANCE_M = 400.0
 AREA_REACH_M = 3000.0
+CROSS_RADIUS_M = 14.0  # tracks of one line lie within this of each other (4 tracks ≈ 3 × 4.5 m)
+CROSS_ANGLE_DEG = 20.0  # ... and run parallel within this angle
+CROSS_SAMPLES = (0.3, 0.5, 0.7)  # where along a section the tracks are counted
+MAX_CROSS_TRACKS = 2  # the count only corrects lines derived as single track; more tracks need the track-km
 SAME_NAME_REACH_M = 5000.0  # a seed named like a point merges with it up to this far (port areas are large)  # a point further than this from an area's centre is not in that area  # do not split a section closer than this to its ends
 
 
@@ -78,10 +82,17 @@ class RawSection:
     structures: list[tuple[str, float, float]]
     track_length_m: float = 0.0
     line_part_m: float = 0.0  # how much of the path runs on the line itself (not in station areas)
+    cross_tracks: int = 0  # parallel line tracks the registry geometry shows across the section (0: not measured)
 
     @property
     def track_count(self) -> int:
-        """Parallel tracks: the line's track over the path's line part (areas are station track)."""
+        """Parallel tracks: the line's track over the path's line part (areas are station track),
+        or the tracks counted across the section where that is more (see ``count_cross_tracks``)."""
+        return max(self.km_tracks, min(self.cross_tracks, MAX_CROSS_TRACKS))
+
+    @property
+    def km_tracks(self) -> int:
+        """The line's registry track-km over the path's line part."""
         base = self.line_part_m if self.line_part_m > 0 else self.length_m
         return max(1, round(self.track_length_m / base)) if base > 0 else 1
 
@@ -362,6 +373,7 @@ def derive(reg: Registry, seeds: list[PointSeed], freight_lines: frozenset[str] 
 
     sections = _dedupe(sections)
     sections = place_points(points, sections, seeds, notes, freight_lines)
+    count_cross_tracks(bg, sections, freight_lines)
     used = {s.a for s in sections} | {s.b for s in sections}
     dropped = sorted(k for k in points if k not in used)
     if dropped:
@@ -458,9 +470,16 @@ def _line_sections(bg: BranchGraph, gc: str, branches: list[int], anchors: list[
         if end is None:
             continue
         key = slug(token)
+        if key in virtual:
+            continue
+        x, y = bg.node_xy(end)
+        kind = classify(token)
+        if key in points and math.hypot(points[key].x - x, points[key].y - y) > AREA_REACH_M:
+            # the line's branches stop short of the place it is named after (a stub of a closed
+            # line, or a gap in the export): its dead end is a point of its own, not a jump there
+            key, token, kind = f"{key}-{slug(name)}-end", f"{token} (end of line {name})", OpKind.JUNCTION
         if key not in points:
-            x, y = bg.node_xy(end)
-            points[key] = RawPoint(key, token, classify(token), float(x), float(y))
+            points[key] = RawPoint(key, token, kind, float(x), float(y))
             created.append(key)
         virtual.setdefault(key, end)
     out = _line_paths(bg, name, h, virtual, line_nodes, points, notes)
@@ -527,6 +546,61 @@ def _dedupe(sections: list[RawSection]) -> list[RawSection]:
         if k not in seen or s.length_m < seen[k].length_m:
             seen[k] = s
     return list(seen.values())
+
+
+# ---------------------------------------------------------------- tracks across a section
+
+
+def count_cross_tracks(bg: BranchGraph, sections: list[RawSection], freight_lines: frozenset[str]) -> None:
+    """How many line tracks run side by side across each section, from the registry geometry.
+
+    The track-km share (``track_count``) misses a line's second track where the
+    derivation runs two sections of one line side by side (each then gets half
+    the line's track-km) or where the other track is booked to a neighbouring
+    geocode. Here, at a few places along the section, the registry branches of
+    line geocodes that pass within ``CROSS_RADIUS_M`` and run parallel are
+    counted; the section keeps the lower middle of those counts. Only branches of
+    lines of the same kind (freight-only or not) count, so the Betuweroute beside
+    a passenger line does not add to it. A section that runs from area to area
+    without a line geocode between them (station throats such as Amsterdam
+    Sloterdijk – Singelgracht – Centraal) counts the areas' parallel tracks.
+    """
+    branches = list(bg.main_branches)
+    geoms = [LineString(bg.reg.geometry_rd[bg.ids[i]]) for i in branches]
+    is_line = np.array([bg.is_line(bg.geocode[i]) for i in branches])
+    freight = np.array([bg.geo_name[bg.geocode[i]] in freight_lines for i in branches])
+    tree = STRtree(geoms)
+    cos_max = math.cos(math.radians(CROSS_ANGLE_DEG))
+    for s in sections:
+        if len(s.coords) < 2:
+            continue
+        in_areas = s.line_part_m <= 0  # a section from area to area: count the areas' tracks too
+        line = LineString(s.coords)
+        if line.length < 50.0:
+            continue
+        is_freight = s.line in freight_lines
+        counts = []
+        for f in CROSS_SAMPLES:
+            d = f * line.length
+            p = line.interpolate(d)
+            a, b = line.interpolate(max(0.0, d - 10.0)), line.interpolate(min(line.length, d + 10.0))
+            u = np.array([b.x - a.x, b.y - a.y])
+            u /= np.linalg.norm(u) or 1.0
+            n = 0
+            for c in tree.query(p.buffer(CROSS_RADIUS_M)):
+                c = int(c)
+                if freight[c] != is_freight or not (is_line[c] or in_areas):
+                    continue
+                g = geoms[c]
+                if g.distance(p) > CROSS_RADIUS_M:
+                    continue
+                t = g.project(p)
+                q0, q1 = g.interpolate(max(0.0, t - 10.0)), g.interpolate(min(g.length, t + 10.0))
+                w = np.array([q1.x - q0.x, q1.y - q0.y])
+                if abs(float(u @ w)) >= cos_max * (np.linalg.norm(w) or 1.0):
+                    n += 1
+            counts.append(n)
+        s.cross_tracks = int(sorted(counts)[(len(counts) - 1) // 2])
 
 
 # ---------------------------------------------------------------- stations and extra points

@@ -17,6 +17,7 @@ detector checks it again.
 from __future__ import annotations
 
 import math
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Callable, Sequence
 
@@ -24,9 +25,10 @@ import numpy as np
 
 from railcap.data.rolling_stock import Catalogue
 from railcap.model.errors import Problem
-from railcap.model.infrastructure import Electrification, Network
+from railcap.model.infrastructure import Network
 from railcap.model.rolling_stock import Consist
 from railcap.model.timetable import Leg, PassingPoint, Timetable, TrainClass, TrainRun
+from railcap.occupancy import DEFAULT_PARAMETERS
 from railcap.occupancy.resources import lanes
 from railcap.timetable.occupation import platform_points, relative_occupations
 from railcap.physics.route import Route, RouteFinder, RouteLeg
@@ -37,6 +39,10 @@ DAY_S = 86_400.0
 DAY_WINDOW = (6 * 3600.0, 20 * 3600.0)  # page 1, Monday–Thursday before 20:00
 EVENING_WINDOWS = ((20 * 3600.0, 24 * 3600.0), (5 * 3600.0, 6 * 3600.0))  # page 4, also used 05:00–06:00
 PASSENGER_MAX_SHIFT_MIN = 5  # a trip may leave up to this much earlier or later than its pattern says
+DWELL_STEP_S = 6.0  # ProRail plans in tenths of a minute
+DWELL_MAX_EXTRA_S = 120.0  # a passenger trip may wait up to 2 min longer at one stop ...
+DWELL_MAX_TOTAL_S = 240.0  # ... and 4 min longer over its whole run
+DWELL_MAX_TRIES = 12
 PASSENGER_SHIFT_S = tuple([0.0] + [sgn * 60.0 * m for m in range(1, PASSENGER_MAX_SHIFT_MIN + 1) for sgn in (1, -1)])
 FREIGHT_SHIFT_STEP_S = 120.0
 FREIGHT_MAX_SHIFT_S = 3 * 3600.0
@@ -65,6 +71,26 @@ class Template:
     resources: list[str] = field(default_factory=list)
     starts: np.ndarray = field(default_factory=lambda: np.zeros(0))
     ends: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    laned: tuple = ()  # ((RouteLeg, lane), ...) as the occupation function takes them
+    platforms: frozenset[str] = frozenset()
+    _dwell_rows: list | None = None  # per intermediate stop: (point index, rows after it, rows spanning it)
+
+    def dwell_rows(self) -> list[tuple[int, np.ndarray, np.ndarray]]:
+        """For each intermediate stop: which blocking times move when the train waits longer there.
+
+        Rows whose approach starts at or after the departure (less route setting and
+        sighting) move with it; rows that start before but end after the arrival end
+        later (conservatively also those released at a platform on arrival).
+        """
+        if self._dwell_rows is None:
+            lead = DEFAULT_PARAMETERS.route_setting_s + DEFAULT_PARAMETERS.sighting_s + 1.0
+            rows = []
+            for i, (_, a, d, st) in enumerate(self.points):
+                if st and 0 < i < len(self.points) - 1:
+                    after = self.starts >= d - lead
+                    rows.append((i, after, ~after & (self.ends > a + 1e-6)))
+            self._dwell_rows = rows
+        return self._dwell_rows
 
 
 @dataclass
@@ -84,8 +110,16 @@ class BuildReport:
     wanted: dict[str, int] = field(default_factory=dict)
     dropped: list[str] = field(default_factory=list)
     shifted: int = 0
+    waited: int = 0  # trips placed with a longer dwell at one or more stops
     unmapped_stops: dict[str, list[str]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    planned: list[TrainRun] = field(default_factory=list)  # every wanted trip at its planned time
+    blocked_by: Counter = field(default_factory=Counter)  # section -> dropped trips that hit it there
+
+    def note_dropped(self, board: "BusyBoard", t: "Template", run_id: str, departure_s: float) -> None:
+        self.dropped.append(run_id)
+        self.blocked_by.update({r.split("/", 1)[0] for r in board.hit_resources(
+            t.resources, t.starts, t.ends, departure_s)})
 
 
 # ------------------------------------------------------------------ routing
@@ -100,19 +134,19 @@ class Router:
         self._finders: dict[tuple, RouteFinder] = {}
 
     def legs(self, a: str, b: str, passenger: bool, consist: Consist) -> list[RouteLeg] | None:
-        supplies = frozenset(e for e in Electrification if consist.can_run_on(e))
-        key = (passenger, supplies, round(consist.length_m))
+        key = (passenger, consist.id)
         if key not in self._finders:
-            self._finders[key] = RouteFinder(self.net, lambda s: _running_cost(s, passenger, supplies,
-                                                                               consist.length_m))
+            self._finders[key] = RouteFinder(self.net, lambda s: _running_cost(s, passenger, consist))
         return self._finders[key].legs(a, b)
 
 
-def _running_cost(s, passenger: bool, supplies: frozenset, length_m: float) -> float | None:
-    """Seconds at line speed (freight at most 100 km/h); None where the train may not run."""
-    if (passenger and s.freight_only) or s.electrification not in supplies:
-        return None
-    if not passenger and length_m > s.max_train_length_m + 1e-6:
+def _running_cost(s, passenger: bool, consist: Consist) -> float | None:
+    """Seconds at line speed (freight at most 100 km/h); None where the train may not run.
+
+    Whether it may run there is the shared admission rule (``Consist.problems_on``):
+    power supply, gauge, axle load, length, dangerous goods, passengers on freight-only lines.
+    """
+    if consist.problems_on(s):
         return None
     return s.length_m / (s.max_speed_ms if passenger else min(s.max_speed_ms, FREIGHT_SPEED_CAP_MS))
 
@@ -177,15 +211,34 @@ def build_template(key: str, cls: TrainClass, product: str, series: str, consist
         points.append((op, a, max(a, d), op in stop_ops))
     stops = tuple((op, a, d) for i, (op, a, d, st) in enumerate(points) if st or i in (0, len(points) - 1))
     res, starts, ends, _ = relative_occupations(laned, consist, stops, platforms)
-    return Template(key, cls, product, series, consist, tuple(legs), lane, points, res, starts, ends)
+    return Template(key, cls, product, series, consist, tuple(legs), lane, points, res, starts, ends,
+                    laned, platforms)
 
 
-def to_run(t: Template, run_id: str, departure_s: float, notes: tuple[str, ...] = ()) -> TrainRun:
+def waited_points(t: Template, extra: dict[int, float] | None = None) -> list[tuple[str, float, float, bool]]:
+    """The template's points with ``extra`` seconds of dwell at some of them (point index -> s)."""
+    if not extra:
+        return t.points
+    out, late = [], 0.0
+    for i, (op, a, d, st) in enumerate(t.points):
+        more = extra.get(i, 0.0)
+        out.append((op, a + late, d + late + more, st))
+        late += more
+    return out
+
+
+def stop_plan(points: list[tuple[str, float, float, bool]]) -> tuple[tuple[str, float, float], ...]:
+    """(op, arrival, departure) of every stop, origin and destination included (as ``stop_plan_of``)."""
+    return tuple((op, a, d) for i, (op, a, d, st) in enumerate(points) if st or i in (0, len(points) - 1))
+
+
+def to_run(t: Template, run_id: str, departure_s: float, notes: tuple[str, ...] = (),
+           extra: dict[int, float] | None = None) -> TrainRun:
     return TrainRun(
         id=run_id, train_class=t.train_class, consist=t.consist.id,
         legs=tuple(Leg(leg.section.id, leg.reverse, t.lane if lanes(leg.section) > 1 else 0) for leg in t.legs),
         points=tuple(PassingPoint(op, round(departure_s + a, 1), round(departure_s + d, 1), st)
-                     for op, a, d, st in t.points),
+                     for op, a, d, st in waited_points(t, extra)),
         product=t.product, series=t.series, notes=notes)
 
 
@@ -216,6 +269,52 @@ def insert(board: BusyBoard, t: Template, departure_s: float, shifts: Sequence[f
         if board.is_free(t.resources, t.starts, t.ends, dep):
             board.add(t.resources, t.starts, t.ends, dep)
             return dep
+    return None
+
+
+def insert_waiting(board: BusyBoard, t: Template, departure_s: float, shifts: Sequence[float]
+                   ) -> tuple[float, dict[int, float]] | None:
+    """Like ``insert``, but the trip may also wait longer at its stops (a planner's dwell supplement).
+
+    At each departure shift the first block that is busy is found; the trip waits
+    at its last stop before that block until the block is free (in steps of the
+    6 s planning grid), up to ``DWELL_MAX_EXTRA_S`` at one stop and
+    ``DWELL_MAX_TOTAL_S`` in all. The blocking times of the waiting trip are then
+    computed again by the one occupation function and checked exactly before
+    the trip is granted. Returns (departure, extra dwell per point index) or None.
+    """
+    rows = t.dwell_rows()
+    if not rows:
+        return None
+    for dt in shifts:
+        dep = departure_s + dt
+        if dep < 0 or dep >= DAY_S:
+            continue
+        st, en = t.starts.copy(), t.ends.copy()
+        extra: dict[int, float] = {}
+        for _ in range(DWELL_MAX_TRIES):
+            hit = board.first_hit(t.resources, st, en, dep)
+            if hit is None:
+                break
+            row, busy_until = hit
+            stop = next((r for r in reversed(rows) if r[1][row]), None)
+            if stop is None:
+                break  # busy before the first stop: only a different departure helps
+            i, after, spans = stop
+            wait = DWELL_STEP_S * math.ceil((busy_until - (st[row] + dep)) / DWELL_STEP_S + 1e-9)
+            if extra.get(i, 0.0) + wait > DWELL_MAX_EXTRA_S or sum(extra.values()) + wait > DWELL_MAX_TOTAL_S:
+                break
+            extra[i] = extra.get(i, 0.0) + wait
+            st[after] += wait
+            en[after | spans] += wait
+        else:
+            continue
+        if hit is not None or not extra:
+            continue
+        res, s2, e2, _ = relative_occupations(t.laned, t.consist, stop_plan(waited_points(t, extra)), t.platforms)
+        if board.is_free(res, s2, e2, dep):
+            board.add(res, s2, e2, dep)
+            return dep, extra
     return None
 
 
@@ -269,12 +368,19 @@ def build_reference_day(network: Network, catalogue: Catalogue,
         for k, d in enumerate(departures):
             rid = f"{template.key}/{int(d + phase) // 60:04d}"
             got = insert(board, template, float(d + phase), PASSENGER_SHIFT_S)
-            report.wanted[template.train_class.value] = report.wanted.get(template.train_class.value, 0) + 1
+            extra = None
             if got is None:
-                report.dropped.append(rid)
+                waited = insert_waiting(board, template, float(d + phase), PASSENGER_SHIFT_S)
+                if waited is not None:
+                    got, extra = waited
+                    report.waited += 1
+            report.wanted[template.train_class.value] = report.wanted.get(template.train_class.value, 0) + 1
+            report.planned.append(to_run(template, rid, float(d + phase)))
+            if got is None:
+                report.note_dropped(board, template, rid, float(d + phase))
                 continue
-            report.shifted += got != d + phase
-            runs.append(to_run(template, rid, got))
+            report.shifted += int(got != d + phase)
+            runs.append(to_run(template, rid, got, extra=extra))
     runs += _freight(network, catalogue, router, board, flows, report, progress)
     for r in runs:
         report.placed[r.train_class.value] = report.placed.get(r.train_class.value, 0) + 1
@@ -381,10 +487,11 @@ def _freight(network, catalogue, router, board, flows, report, progress) -> list
                 report.wanted["freight"] = report.wanted.get("freight", 0) + 1
                 got = insert(board, t, d, shifts)
                 rid = f"{key}/{k:03d}"
+                report.planned.append(to_run(t, rid, d))
                 if got is None:
-                    report.dropped.append(rid)
+                    report.note_dropped(board, t, rid, d)
                     continue
-                report.shifted += got != d
+                report.shifted += int(got != d)
                 runs.append(to_run(t, rid, got))
     return runs
 
@@ -395,3 +502,9 @@ def hash_unit(text: str) -> float:
     for ch in text.encode("utf-8"):
         h = (h * 131 + ch) % 1_000_003
     return h / 1_000_003
+
+
+def dropped_by_template(run_ids: Sequence[str]) -> dict[str, int]:
+    """Left-out trips counted by their template (series-route-direction or freight flow), most first."""
+    c = Counter(rid.rsplit("/", 1)[0] for rid in run_ids)
+    return dict(c.most_common())

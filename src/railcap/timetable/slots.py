@@ -33,6 +33,24 @@ class BusyBoard:
         """How many of the occupations (shifted by ``shift_s``) hit a busy interval."""
         return sum(self._hits(resources, starts, ends, shift_s))
 
+    def hit_resources(self, resources: list[str], starts: np.ndarray, ends: np.ndarray,
+                      shift_s: float = 0.0) -> list[str]:
+        """The resources whose occupation (shifted) hits a busy interval: why a trip does not fit."""
+        return [r for r, hit in zip(resources, self._hits(resources, starts, ends, shift_s)) if hit]
+
+    def first_hit(self, resources: list[str], starts: np.ndarray, ends: np.ndarray,
+                  shift_s: float = 0.0) -> tuple[int, float] | None:
+        """The first occupation (in the given order) that hits a busy interval, and when the
+        busy time it runs into ends: (row, end of that busy interval, unshifted clock) or None."""
+        for k, (r, s, e) in enumerate(zip(resources, starts, ends)):
+            st = self._starts.get(r)
+            if not st:
+                continue
+            i = bisect_left(st, e + shift_s) - 1
+            if i >= 0 and self._ends[r][i] > s + shift_s:
+                return k, self._ends[r][i]
+        return None
+
     def is_free(self, resources: list[str], starts: np.ndarray, ends: np.ndarray, shift_s: float = 0.0) -> bool:
         return not any(self._hits(resources, starts, ends, shift_s))
 

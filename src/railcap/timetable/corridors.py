@@ -1,0 +1,101 @@
+"""Train volumes per corridor: what a timetable runs where the facts file gives a figure.
+
+A corridor is measured where a run passes both points of one of its pairs
+(the run's passing points hold every point of its route, so a pair of
+neighbouring points is one section). Passenger corridors count weekday daytime
+trains (06:00–20:00 at the first of the two points) per hour per direction;
+freight corridors count trains per day, both directions. A corridor without
+pairs counts every run of its class (a whole-network total, per day).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Iterable
+
+from railcap.model.timetable import Timetable, TrainRun
+
+DAYTIME = (6 * 3600.0, 20 * 3600.0)
+TOLERANCE = 0.10  # a volume within 10 % of the facts file's range matches
+
+
+@dataclass(frozen=True)
+class Corridor:
+    name: str
+    train_class: str
+    between: tuple[tuple[str, str], ...]
+    low: float
+    high: float
+    fact: str
+    per_day: bool = False  # a passenger total per day rather than per hour per direction
+    known_gap: str = ""  # why the reference day does not reach this volume (docs/data.md), if it does not
+
+    @property
+    def unit(self) -> str:
+        return "/day" if self.per_day or self.train_class != "passenger" else "/h/dir"
+
+    def matches(self, volume: float) -> bool:
+        return self.low * (1 - TOLERANCE) - 1e-9 <= volume <= self.high * (1 + TOLERANCE) + 1e-9
+
+
+def load_corridors(path: Path | None = None) -> tuple[list[Corridor], str]:
+    """The corridors and the source named in the data file (default: the shipped one)."""
+    text = Path(path).read_text("utf-8") if path else \
+        resources.files("railcap.data").joinpath("corridor_volumes.json").read_text("utf-8")
+    doc = json.loads(text)
+    out = [Corridor(c["name"], c["class"], tuple(tuple(p) for p in c["between"]), float(c["low"]),
+                    float(c["high"]), c.get("fact", ""), bool(c.get("per_day", False)), c.get("known_gap", ""))
+           for c in doc["corridors"]]
+    return out, doc["source"]
+
+
+def _time_at(run: TrainRun, at: dict[str, float], pairs: tuple[tuple[str, str], ...]) -> float | None:
+    """When the run passes the first point of the first pair it uses, or None."""
+    if not pairs:
+        return run.departure_s
+    for a, b in pairs:
+        if a in at and b in at:
+            return min(at[a], at[b])
+    return None
+
+
+def _passing(runs: Iterable[TrainRun]) -> list[tuple[TrainRun, dict[str, float]]]:
+    return [(r, {p.op_id: p.departure_s for p in r.points}) for r in runs]
+
+
+def volume(runs: Iterable[TrainRun], c: Corridor, _passing_times=None) -> float:
+    """The corridor's volume in its unit (trains per hour per direction, or per day)."""
+    n = 0
+    for r, at in _passing_times if _passing_times is not None else _passing(runs):
+        if r.train_class.value != c.train_class:
+            continue
+        t = _time_at(r, at, c.between)
+        if t is None:
+            continue
+        if c.unit == "/h/dir" and not (DAYTIME[0] <= t % 86_400 < DAYTIME[1]):
+            continue
+        n += 1
+    if c.unit == "/h/dir":
+        return n / ((DAYTIME[1] - DAYTIME[0]) / 3600.0) / 2.0
+    return float(n)
+
+
+def corridor_table(placed: Timetable, planned: Timetable | None = None,
+                   corridors: list[Corridor] | None = None) -> list[dict]:
+    """One row per corridor: the facts file's figure, what is planned (if given), what is placed."""
+    corridors = corridors if corridors is not None else load_corridors()[0]
+    got_at = _passing(placed.runs)
+    plan_at = _passing(planned.runs) if planned is not None else None
+    rows = []
+    for c in corridors:
+        got = volume(placed.runs, c, got_at)
+        row = {"corridor": c.name, "class": c.train_class, "unit": c.unit, "fact": c.fact,
+               "low": c.low, "high": c.high, "placed": round(got, 2), "ok": c.matches(got),
+               "known_gap": c.known_gap}
+        if plan_at is not None:
+            row["planned"] = round(volume(planned.runs, c, plan_at), 2)
+        rows.append(row)
+    return rows
