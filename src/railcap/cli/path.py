@@ -198,10 +198,7 @@ def list_(status: str | None = typer.Option(None, "--status", help="proposed | c
 def cancel(allocation_id: int = typer.Argument(..., help="Allocation id (see `railcap path list`)."),
            db: str | None = typer.Option(None, "--db", help=DB_HELP)) -> None:
     """Cancel an allocation: its blocks are free again for later requests."""
-    from railcap.pathing.store import open_store, set_status
-
-    set_status(open_store(_db(db)), allocation_id, "cancelled")
-    console.print(f"allocation {allocation_id} cancelled")
+    _set_status(allocation_id, "cancelled", db)
 
 
 @app.command()
@@ -209,7 +206,11 @@ def cancel(allocation_id: int = typer.Argument(..., help="Allocation id (see `ra
 def confirm(allocation_id: int = typer.Argument(..., help="Allocation id of a proposed path."),
             db: str | None = typer.Option(None, "--db", help=DB_HELP)) -> None:
     """Confirm a proposed allocation."""
+    _set_status(allocation_id, "confirmed", db)
+
+
+def _set_status(allocation_id: int, status: str, db: str | None) -> None:
     from railcap.pathing.store import open_store, set_status
 
-    set_status(open_store(_db(db)), allocation_id, "confirmed")
-    console.print(f"allocation {allocation_id} confirmed")
+    set_status(open_store(_db(db)), allocation_id, status)
+    console.print(f"allocation {allocation_id} {status}")

@@ -32,7 +32,7 @@ from railcap.pathing.request import PathRequest, Via, clock
 from railcap.pathing.routes import candidate_routes
 from railcap.pathing.search import RouteSearch, TimedPath, earliest_departure
 from railcap.pathing.segments import SegmentCache
-from railcap.physics.route import Route
+from railcap.physics.route import Route, RouteLeg
 from railcap.timetable.occupation import timetable_occupations
 
 FREIGHT_REPLAN_S = 6 * 3600.0  # a displaced freight train is re-planned within this many seconds
@@ -295,12 +295,9 @@ class Planner:
 
     def replan_run(self, run: TrainRun, index: FreeIntervalIndex) -> TimedPath | None:
         """The earliest path for an existing train on its own route, leaving no earlier than it did."""
-        from railcap.pathing.request import PathRequest as Req
-        from railcap.physics.route import RouteLeg
-
         consist = load_catalogue().consist(run.consist)
         route = Route(tuple(RouteLeg(self.net.sections[g.section_id], g.reverse) for g in run.legs))
-        req = Req(run.origin, run.destination, consist, run.departure_s,
+        req = PathRequest(run.origin, run.destination, consist, run.departure_s,
                   latest_arrival_s=run.arrival_s + FREIGHT_REPLAN_S, train_id=run.id)
         try:
             return RouteSearch(self.net, route, req, index, SegmentCache(consist, req.allowance)).run()
