@@ -71,7 +71,7 @@ def naive_minutes(net, route, req, index) -> float | None:
         if i not in label or not search.stand[i]:
             continue
         for j in search._targets(i):
-            seg = search._segment(i, j)
+            seg = search.segment(i, j)
             res, st, en = search.segments.occupations(seg, 0)
             t = math.ceil((label[i] + search.dwell[i]) / 60.0) * 60.0
             while t <= req.horizon_s:

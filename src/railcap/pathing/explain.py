@@ -136,7 +136,7 @@ def _in_the_way(planner: Planner, req: PathRequest, route: Route, index: FreeInt
     from railcap.pathing.segments import SegmentCache
 
     search = RouteSearch(planner.net, route, req, index, SegmentCache(req.consist, req.allowance))
-    seg = search._segment(0, len(route.ops) - 1)
+    seg = search.segment(0, len(route.ops) - 1)
     res, st, en = search.segments.occupations(seg, 0)
     d = req.earliest_departure_s
     out, seen = [], set()

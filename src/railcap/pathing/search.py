@@ -178,7 +178,7 @@ class RouteSearch:
                 break
         return out
 
-    def _segment(self, i: int, j: int) -> Segment:
+    def segment(self, i: int, j: int) -> Segment:
         inner = tuple((self.ops[k], self.dwell[k]) for k in range(i + 1, j) if k in self.via_at)
         return self.segments.get(tuple(self.route.legs[i:j]), inner)
 
@@ -221,7 +221,7 @@ class RouteSearch:
     def _evaluate(self, i: int, j: int, ready_s: float) -> Run | None:
         """The earliest run of the segment i → j leaving no earlier than ``ready_s``."""
         self.evaluated += 1
-        seg = self._segment(i, j)
+        seg = self.segment(i, j)
         lower, upper = ready_s, self.latest
         if i == 0 and 0 in self.windows:
             upper = min(upper, self.windows[0][1])

@@ -23,7 +23,7 @@ from railcap.occupancy import blocking_times
 from railcap.occupancy.resources import lanes
 from railcap.physics.route import Route, RouteLeg
 from railcap.physics.running_time import Allowance, RunProfile, Stop, run_time
-from railcap.timetable.reference import movement_of
+from railcap.timetable.occupation import movement_for_blocking
 
 
 @dataclass
@@ -72,9 +72,7 @@ class SegmentCache:
         """(resource ids, starts, ends) relative to the segment's departure, for one lane choice."""
         if lane not in seg.variants:
             prof = seg.profile
-            mv = movement_of(prof, self.consist, None)
-            mv.position_m = np.minimum(np.asarray(mv.position_m, dtype=float).copy(), prof.route.length_m)
-            mv.position_m[-1] = prof.route.length_m
+            mv = movement_for_blocking(prof, self.consist)
             legs = [(leg.section, leg.reverse, lane if lanes(leg.section) > 1 else 0) for leg in seg.legs]
             occ = blocking_times("path", mv, legs, adjacent=self.consist.out_of_gauge)
             seg.variants[lane] = (occ.resource_id.tolist(), occ.start_s.copy(), occ.end_s.copy())

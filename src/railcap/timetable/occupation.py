@@ -34,8 +34,6 @@ def relative_occupations(legs: tuple[tuple[RouteLeg, int], ...], consist: Consis
     departure) from departure for every stop including origin and destination,
     or None for a run without intermediate stops at its technical speed.
     """
-    from railcap.timetable.reference import movement_of  # the stretch lives with the builder
-
     route = Route(tuple(leg for leg, _ in legs))
     if stops:
         plan = [Stop(op, max(MIN_DWELL_S if 0 < i < len(stops) - 1 else 0.0, d - a))
@@ -43,15 +41,25 @@ def relative_occupations(legs: tuple[tuple[RouteLeg, int], ...], consist: Consis
     else:
         plan = [Stop(route.origin), Stop(route.destination)]
     profile = run_time(route, consist, plan)
-    mv = movement_of(profile, consist, [(a, d) for _, a, d in stops] if stops else None)
-    mv.position_m = np.minimum(np.asarray(mv.position_m, dtype=float).copy(), route.length_m)
-    mv.position_m[-1] = route.length_m  # the grid may end a rounding error short
+    mv = movement_for_blocking(profile, consist, [(a, d) for _, a, d in stops] if stops else None)
     occ = blocking_times("run", mv, [(leg.section, leg.reverse, lane) for leg, lane in legs])
     rows = occ.to_list()
     ends = np.array([o.end_s for o in rows])
     if stops and platforms:
         ends = _released_at_platforms(route, legs, stops, ends, platforms, mv)
     return [o.resource_id for o in rows], np.array([o.start_s for o in rows]), ends, mv
+
+
+def movement_for_blocking(profile, consist: Consist, planned=None):
+    """The physics profile as the blocking-time engine takes it: stretched to the planned times
+    (``movement_of``) and ending exactly at the route's end (the grid may end a rounding error short)."""
+    from railcap.timetable.reference import movement_of  # the stretch lives with the builder
+
+    mv = movement_of(profile, consist, planned)
+    length = profile.route.length_m
+    mv.position_m = np.minimum(np.asarray(mv.position_m, dtype=float).copy(), length)
+    mv.position_m[-1] = length
+    return mv
 
 
 def platform_points(net: Network) -> frozenset[str]:
