@@ -250,3 +250,14 @@ def test_a_run_shorter_than_one_grid_step_takes_finite_time():
     route = Route((RouteLeg(straight_section("a-b", "a", "b", 24.0, block_m=24.0)),))
     prof = run_time(route, load_catalogue().consist("empty-return"))
     assert 0 < prof.running_time_s < 60
+
+
+def test_dwell_at_a_stop_whose_position_is_not_a_whole_millimetre(ideal):
+    """Stop positions are kept to the mm like the grid; the departure time there must still
+    include the dwell (it was lost when the point lay 0.4 mm off, and blocking times crawled)."""
+    a = straight_section("a-y", "a", "y", 20_000.0004, 100)
+    b = straight_section("y-x", "y", "x", 10_000.0, 100)
+    route = Route((RouteLeg(a, False), RouteLeg(b, False)))
+    p = run_time(route, ideal, stops=[Stop("a"), Stop("y", 300), Stop("x")])
+    y = p.op_times[1]
+    assert y.stops and y.departure_s == pytest.approx(y.arrival_s + 300)

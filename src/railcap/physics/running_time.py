@@ -113,9 +113,9 @@ class RunProfile:
         pos = np.asarray(positions_m, dtype=float)
         t = np.interp(pos, self._x_m, self._arrival_s)
         if departure and self._stop_x_m.size:
-            k = np.searchsorted(self._stop_x_m, pos)
-            k = np.clip(k, 0, self._stop_x_m.size - 1)
-            t = t + np.where(np.abs(self._stop_x_m[k] - pos) < 1e-6, self._dwell_s[k], 0.0)
+            at = np.round(pos, 3)  # stop positions are kept to the mm, like the grid
+            k = np.clip(np.searchsorted(self._stop_x_m, at - 1e-6), 0, self._stop_x_m.size - 1)
+            t = t + np.where(np.abs(self._stop_x_m[k] - at) < 1e-6, self._dwell_s[k], 0.0)
         return t
 
     def to_dict(self) -> dict:
