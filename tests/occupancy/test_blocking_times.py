@@ -181,3 +181,13 @@ def test_errors_name_the_train():
         timetable_blocking([("ok", constant_speed(6000, 20.0, 0.0), [(line(), False)]),
                             ("late", constant_speed(10, 20.0, 0.0, beyond_m=0),
                              [(line(), False)])])
+
+
+def test_a_stop_at_a_signal_counts_whatever_the_float_noise():
+    """A train standing at the signal of block 2 (its position a rounding error off the
+    signal's) does not hold block 3 during its dwell: the approach starts at departure."""
+    v, stop, dwell = 20.0, 3000.0, 600.0
+    mv = with_stop(6000, v, 0.0, stop - 4e-12, dwell)
+    occ = blocking_times("f1", mv, [(line(), False)]).to_list()
+    departure = stop / v + dwell
+    assert occ[3].start_s == pytest.approx(departure - SETUP)

@@ -300,7 +300,8 @@ def _approach_times(runs: _Runs, bl: _Blocks, approach_m: np.ndarray) -> np.ndar
     # The last standstill at or before each block signal (latest time at that place).
     m = np.searchsorted(stop_key, _key(bl.train, bl.start), side="right") - 1
     mc = np.maximum(m, 0)
-    after = (m >= 0) & (stop_train[mc] == bl.train) & (stop_pos[mc] >= approach_m)
+    # compared on the micrometre keys: a stop at a signal is at it, whatever the float noise
+    after = (m >= 0) & (stop_train[mc] == bl.train) & (stop_key[mc] >= _key(bl.train, approach_m))
     return np.where(after, np.maximum(t_pass, stop_t[mc]), t_pass)
 
 
