@@ -113,3 +113,23 @@ def test_negative_length_in_registry_is_refused(tmp_path):
     path.write_text(path.read_text(encoding="latin-1").replace(";0,400;2021", ";-0,400;2021", 1), encoding="latin-1")
     with pytest.raises(InputFileError, match="line 2.*LENGTE.*positive"):
         read_registry(folder)
+
+
+def test_overlay_sets_track_counts_and_station_tracks_with_their_source(tmp_path, built):
+    net, _ = built
+    (bc,) = [s for s in net.sections.values() if {s.from_op, s.to_op} == {"bravo", "charlie"}]
+    overlay = extract_overlay()
+    overlay["section_tracks"] = [{"sections": [bc.id], "tracks": 2, "source": "test: doubled"}]
+    overlay["station_tracks"] = [{"point": "delta", "tracks": 2, "usable_length_m": 300, "source": "test: platforms"}]
+    folder = write_extract(tmp_path)
+    fixed, _ = build_network(folder, write_stations(folder / "stations.csv"), overlay)
+    assert fixed.sections[bc.id].track_count == 2 and "overlay: test: doubled" in fixed.sections[bc.id].sources
+    assert [t.usable_length_m for t in fixed.ops["delta"].tracks] == [300.0, 300.0]
+
+
+def test_overlay_correction_of_an_unknown_section_is_refused(tmp_path):
+    overlay = extract_overlay()
+    overlay["section_tracks"] = [{"sections": ["nowhere--else"], "tracks": 4, "source": "test"}]
+    folder = write_extract(tmp_path)
+    with pytest.raises(InputFileError, match="nowhere--else"):
+        build_network(folder, write_stations(folder / "stations.csv"), overlay)

@@ -119,3 +119,62 @@ def test_shipped_reference_day_info():
     r = runner.invoke(app, ["timetable", "info", "--json"])
     d = json.loads(r.output)
     assert d["trains_by_class"]["passenger"] > 2000 and d["trains_by_class"]["freight"] > 40
+
+
+def _single_track_line(loop_at_m: bool):
+    """A -- M -- B, single track, 10 km each side; M has a passing loop (or not)."""
+    from railcap.model.infrastructure import Network
+    from railcap.model.samples import op, straight_section
+
+    m = op("m", track_lengths_m=(700.0,), tracks_beside_line=True) if loop_at_m else op("m", track_lengths_m=())
+    ops = [op("a", track_lengths_m=(400.0,) * 4), m, op("b", track_lengths_m=(400.0,) * 4)]
+    secs = [straight_section("a-m", "a", "m", 10_000, 100, tracks=1),
+            straight_section("m-b", "m", "b", 10_000, 100, tracks=1)]
+    return Network.of(ops, secs, {"name": "single track"})
+
+
+@pytest.mark.parametrize("loop, both_directions_every_30_min", [(True, True), (False, False)])
+def test_trains_cross_on_a_single_track_line_only_where_there_is_a_loop(loop, both_directions_every_30_min):
+    """Half-hourly in both directions needs a crossing at M: possible with a loop there."""
+    net = _single_track_line(loop)
+    route = PatternRoute(("a", "m", "b"), (0.0, 8.0, 16.0), (0.0, 9.0, 16.0))
+    p = ServicePattern("9000", "Sprinter", False, (route,), 30.0, None, 1)
+    tt, report = build_reference_day(net, load_catalogue(), [p], [], lambda s: s, [])
+    assert find_conflicts(timetable_occupations(tt, net)) == []
+    assert (report.placed.get("passenger", 0) == report.wanted["passenger"]) is both_directions_every_30_min
+
+
+def test_the_hourly_pattern_is_reported_and_trips_keep_its_phase(day):
+    _, tt, report = day
+    pattern = report.patterns["day"]
+    assert pattern["held"] == pattern["trains"] == 4  # two passenger templates, two freight paths
+    assert pattern["freight_paths"] == pattern["freight_paths_held"] == 2
+    minutes = {int(r.departure_s // 60) % 30 for r in tt.runs if r.series == "700" and r.origin == "y"}
+    assert len(minutes) == 1  # every trip of the template leaves at the same minute of its half hour
+    freight = {int(r.departure_s // 60) % 60 for r in tt.of_class(TrainClass.FREIGHT) if r.origin == "p"}
+    assert len(freight) == 1  # freight trains of one flow take its hourly path
+
+
+def test_a_stop_reached_only_by_running_there_and_back_is_passed_by():
+    """Stop T lies on a branch off the Y–X line: serving it between Y and X would turn the train round."""
+    net = corridor()
+    route = PatternRoute(("y", "t", "x"), (0.0, 20.0, 40.0), (0.0, 21.0, 40.0))
+    p = ServicePattern("750", "Sprinter", False, (route,), 60.0, None, 1)
+    tt, report = build_reference_day(net, load_catalogue(), [p], [], lambda s: s, [])
+    run = next(r for r in tt.runs if r.origin == "y")
+    assert "t" not in [q.op_id for q in run.points]
+    assert any("off the route" in s for s in report.unmapped_stops["750"])
+
+
+def test_a_run_much_longer_in_the_plan_waits_at_the_stop_instead_of_crawling():
+    from railcap.physics.route import RouteLeg
+    from railcap.timetable.occupation import relative_occupations
+
+    net = corridor()
+    legs = ((RouteLeg(net.sections["y-j"], False), 0), (RouteLeg(net.sections["j-x"], False), 0))
+    slow_plan = (("y", 0.0, 0.0), ("j", 3600.0, 3660.0), ("x", 4200.0, 4200.0))  # 30 km planned in an hour
+    *_, mv = relative_occupations(legs, load_catalogue().consist("slt-6"), slow_plan)
+    x, t = np.asarray(mv.position_m), np.asarray(mv.time_s)
+    at_j = t[np.isclose(x, 30_000.0)]
+    assert at_j.max() == pytest.approx(3660.0, abs=1.0)  # leaves J as planned
+    assert at_j.min() < 30_000 / (100 / 3.6) * 1.5 + 60 + 1  # arrived at running speed, then waited

@@ -153,6 +153,9 @@ def rebuild(patterns: Path = typer.Option(DEFAULT_PATTERNS, help="Folder with th
                   f"left out {len(report.dropped)}, shifted {report.shifted}, waited longer at stops {report.waited}")
     for p in report.problems[:20]:
         console.print(f"[dim]{p}[/]")
+    for name, pat in report.patterns.items():
+        console.print(f"hourly pattern ({name}): {pat['held']} of {pat['trains']} periodic trains held "
+                      f"({pat['status']}, {pat['pairs']} pairs share blocks)")
     from railcap.data.timetable_io import read_timetable
 
     placed = read_timetable(path)
@@ -167,7 +170,8 @@ def rebuild(patterns: Path = typer.Option(DEFAULT_PATTERNS, help="Folder with th
     if report_file:
         report_file.write_text(json.dumps({
             "placed": report.placed, "wanted": report.wanted, "dropped": len(report.dropped),
-            "shifted": int(report.shifted), "waited": report.waited, "corridors": rows,
+            "shifted": int(report.shifted), "waited": report.waited, "patterns": report.patterns,
+            "corridors": rows,
             "blocked_by_section": dict(report.blocked_by.most_common()),
             "dropped_by_series": dropped_by_template(report.dropped),
             "problems": [str(p) for p in report.problems]}, indent=1, ensure_ascii=False), "utf-8")

@@ -6,6 +6,7 @@ import csv
 import json
 import math
 from collections import Counter
+from dataclasses import replace
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,7 @@ from railcap.data.registry import read_registry
 from railcap.model.errors import InputFileError, Problem
 from railcap.model.infrastructure import (
     AxleLoadClass, Electrification, LoadingGauge, Network, OperationalPoint, OpKind, Section,
-    SpeedBand, TrainProtection,
+    SpeedBand, StationTrack, TrainProtection,
 )
 
 RD_TO_WGS84 = Transformer.from_crs("EPSG:28992", "EPSG:4326", always_xy=True)
@@ -76,8 +77,9 @@ def build_network(registry_dir: Path, stations_csv: Path, overlay: dict[str, Any
         if p.kind == OpKind.BORDER and p.name in overlay.get("neighbours", {}):
             p.attrs.setdefault("neighbour_station", overlay["neighbours"][p.name])
     ops = {k: _op(p) for k, p in raw_points.items()}
-    sections = _sections(raw_sections, overlay)
+    sections = _without_station_tracks(_sections(raw_sections, overlay), raw_points)
     _add_extras(overlay, ops, sections)
+    sections = _corrected_tracks(overlay, ops, sections)
     total_registry = sum(b.length_m for b in reg.branches)
     meta = {"name": name, "source": reg.source, "registry_track_m": f"{total_registry:.0f}",
             "stations": Path(stations_csv).name}
@@ -86,7 +88,9 @@ def build_network(registry_dir: Path, stations_csv: Path, overlay: dict[str, Any
 
 def _op(p: RawPoint) -> OperationalPoint:
     lon, lat = RD_TO_WGS84.transform(p.x, p.y)
-    src = ["ProRail registry geocode area" if p.tracks else "railcap derivation from the registry"]
+    src = ["ProRail registry: branches beside the line at the point (loops, platform tracks)"
+           if p.attrs.get("tracks_beside_line") else
+           "ProRail registry geocode area" if p.tracks else "railcap derivation from the registry"]
     if p.passenger:
         src.append("Rijden de Treinen station list (CC0)")
     if p.attrs.get("source"):
@@ -100,6 +104,7 @@ def _op(p: RawPoint) -> OperationalPoint:
         lat=float(lat), lon=float(lon), country=country if p.kind == OpKind.FOREIGN else "NL",
         code=p.code, tracks=tuple(p.tracks), neighbour_station=p.attrs.get("neighbour_station"),
         military_loading=bool(p.attrs.get("military_loading")), passenger_station=p.passenger,
+        tracks_beside_line=bool(p.attrs.get("tracks_beside_line")),
         notes=notes, sources=tuple(src), aliases=aliases)
 
 
@@ -175,6 +180,42 @@ def _sections(raw: list[RawSection], overlay: dict[str, Any]) -> list[Section]:
             line_name=r.line, geometry=_geometry(r.coords),
             sources=tuple(["ProRail registry: track branches, topology, local speeds, structures"] + sources)))
     return out
+
+
+def _without_station_tracks(sections: list[Section], points: dict[str, RawPoint]) -> list[Section]:
+    """Move the length of the tracks found beside the line at a point (``count_station_tracks``)
+    out of the track-km of the sections meeting there, so no branch is counted twice."""
+    moved: dict[str, float] = {}
+    for key, p in points.items():
+        if p.attrs.get("tracks_beside_line"):
+            at = [s.id for s in sections if key in (s.from_op, s.to_op)]
+            for sid in at:
+                moved[sid] = moved.get(sid, 0.0) + sum(t.usable_length_m for t in p.tracks) / len(at)
+    return [replace(s, track_length_m=round(max(0.0, s.track_length_m - moved[s.id]), 1)) if s.id in moved else s
+            for s in sections]
+
+
+def _corrected_tracks(overlay: dict[str, Any], ops: dict[str, OperationalPoint],
+                      sections: list[Section]) -> list[Section]:
+    """Track counts the registry derivation gets wrong, set by the overlay (each with its source).
+
+    ``section_tracks`` sets a section's track count; ``station_tracks`` gives a station
+    on an open-line stretch (no geocode area, so no station tracks) its platform tracks.
+    """
+    fix = {sid: rule for rule in overlay.get("section_tracks", []) for sid in rule["sections"]}
+    unknown = sorted(set(fix) - {s.id for s in sections})
+    unknown += sorted(r["point"] for r in overlay.get("station_tracks", []) if r["point"] not in ops)
+    if unknown:
+        raise InputFileError(Problem("overlay", "section_tracks/station_tracks",
+                                     "unknown section or point: " + ", ".join(unknown)))
+    for rule in overlay.get("station_tracks", []):
+        op = ops[rule["point"]]
+        tracks = tuple(StationTrack(f"{op.id}/{k + 1}", float(rule["usable_length_m"]))
+                       for k in range(int(rule["tracks"])))
+        ops[op.id] = replace(op, tracks=tracks, sources=op.sources + (f"overlay: {rule['source']}",))
+    return [replace(s, track_count=int(fix[s.id]["tracks"]),
+                    sources=s.sources + (f"overlay: {fix[s.id]['source']}",)) if s.id in fix else s
+            for s in sections]
 
 
 def _add_extras(overlay: dict[str, Any], ops: dict[str, OperationalPoint], sections: list[Section]) -> None:

@@ -42,6 +42,7 @@ CROSS_RADIUS_M = 14.0  # tracks of one line lie within this of each other (4 tra
 CROSS_ANGLE_DEG = 20.0  # ... and run parallel within this angle
 CROSS_SAMPLES = (0.3, 0.5, 0.7)  # where along a section the tracks are counted
 MAX_CROSS_TRACKS = 2  # the count only corrects lines derived as single track; more tracks need the track-km
+STATION_RADIUS_M = 12.0  # the tracks of a station on a line: branches passing this close to its point
 SAME_NAME_REACH_M = 5000.0  # a seed named like a point merges with it up to this far (port areas are large)  # a point further than this from an area's centre is not in that area  # do not split a section closer than this to its ends
 
 
@@ -374,6 +375,7 @@ def derive(reg: Registry, seeds: list[PointSeed], freight_lines: frozenset[str] 
     sections = _dedupe(sections)
     sections = place_points(points, sections, seeds, notes, freight_lines)
     count_cross_tracks(bg, sections, freight_lines)
+    count_station_tracks(bg, points, sections)
     used = {s.a for s in sections} | {s.b for s in sections}
     dropped = sorted(k for k in points if k not in used)
     if dropped:
@@ -601,6 +603,37 @@ def count_cross_tracks(bg: BranchGraph, sections: list[RawSection], freight_line
                     n += 1
             counts.append(n)
         s.cross_tracks = int(sorted(counts)[(len(counts) - 1) // 2])
+
+
+def count_station_tracks(bg: BranchGraph, points: dict[str, RawPoint], sections: list[RawSection]) -> None:
+    """Tracks beside the line at points that stand on a line (no geocode area of their own).
+
+    A station or halt placed on an open-line geocode has no area, so no station tracks
+    of its own; its passing loops and platform tracks are branches of the line. Here the
+    registry branches passing within ``STATION_RADIUS_M`` of the point are counted; those
+    beyond the line's own tracks (the most of the sections meeting there) become the
+    point's station tracks, each as long as its branch between its switches. A crossing
+    on a single-track line, or an overtaking, needs such a track.
+    """
+    branches = list(bg.main_branches)
+    geoms = [LineString(bg.reg.geometry_rd[bg.ids[i]]) for i in branches]
+    tree = STRtree(geoms)
+    through: dict[str, int] = defaultdict(int)
+    for sec in sections:
+        for k in (sec.a, sec.b):
+            through[k] = max(through[k], sec.track_count)
+    for key, p in points.items():
+        if p.tracks or key not in through:
+            continue
+        here = Point(p.x, p.y)
+        near = sorted((int(c) for c in tree.query(here.buffer(STATION_RADIUS_M))
+                       if geoms[int(c)].distance(here) <= STATION_RADIUS_M),
+                      key=lambda c: bg.length[branches[c]])
+        extra = len(near) - through[key]
+        if extra > 0:
+            p.tracks = [StationTrack(bg.ids[branches[c]], round(float(bg.length[branches[c]]), 1))
+                        for c in near[:extra]]
+            p.attrs["tracks_beside_line"] = True
 
 
 # ---------------------------------------------------------------- stations and extra points

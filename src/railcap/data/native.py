@@ -32,6 +32,8 @@ def op_to_dict(o: OperationalPoint) -> dict[str, Any]:
         d["military_loading"] = True
     if o.passenger_station:
         d["passenger_station"] = True
+    if o.tracks_beside_line:
+        d["tracks_beside_line"] = True
     if o.notes:
         d["notes"] = list(o.notes)
     if o.aliases:
@@ -91,7 +93,8 @@ def _op(o: dict[str, Any]) -> OperationalPoint:
         lat=float(o["lat"]), lon=float(o["lon"]), country=o.get("country", "NL"), code=o.get("code"),
         tracks=tuple(StationTrack(t["id"], float(t["usable_length_m"])) for t in o.get("tracks", [])),
         neighbour_station=o.get("neighbour_station"), military_loading=bool(o.get("military_loading")),
-        passenger_station=bool(o.get("passenger_station")), notes=tuple(o.get("notes", ())),
+        passenger_station=bool(o.get("passenger_station")),
+        tracks_beside_line=bool(o.get("tracks_beside_line")), notes=tuple(o.get("notes", ())),
         sources=tuple(o.get("sources", ())), aliases=tuple(o.get("aliases", ())),
     )
 

@@ -115,6 +115,9 @@ class OperationalPoint:
     country: str = "NL"
     code: str | None = None  # NS / ProRail code where one exists
     tracks: tuple[StationTrack, ...] = ()
+    #: True when ``tracks`` are the loops and platform tracks beside the line at a point on a
+    #: line; False when they are all tracks of a station area (through tracks included).
+    tracks_beside_line: bool = False
     neighbour_station: str | None = None  # for border points: the first foreign station
     military_loading: bool = False
     passenger_station: bool = False

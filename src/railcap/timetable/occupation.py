@@ -63,8 +63,15 @@ def movement_for_blocking(profile, consist: Consist, planned=None):
 
 
 def platform_points(net: Network) -> frozenset[str]:
-    """Points where a stopping train stands off the line: a platform track for each direction."""
-    return frozenset(o.id for o in net.ops.values() if len(o.tracks) >= PLATFORM_TRACKS)
+    """Points where a stopping train stands off the line.
+
+    A station area needs ``PLATFORM_TRACKS`` tracks (its count includes the through
+    tracks); a point on a line needs one track beside the line (a loop or platform
+    track), which is what lets trains cross on a single-track line. Which train takes
+    which station track is not checked (station tracks are not resources).
+    """
+    return frozenset(o.id for o in net.ops.values()
+                     if len(o.tracks) >= (1 if o.tracks_beside_line else PLATFORM_TRACKS))
 
 
 def _released_at_platforms(route: Route, legs, stops, ends: np.ndarray,

@@ -30,7 +30,7 @@ import numpy as np
 PERIOD_S = 3600  # the pattern repeats every hour
 GRID_S = 30  # phases are chosen on a half-minute grid
 MARGIN_S = 1.0  # blocking times kept at least this far apart in the pattern (rounding of the day's times)
-HEADWAYS_MIN = (10, 12, 15, 20, 30, 60)  # headways that divide the period
+HEADWAYS_MIN = (1, 2, 3, 4, 5, 6, 10, 12, 15, 20, 30, 60)  # headways that divide the period
 
 
 @dataclass(frozen=True)

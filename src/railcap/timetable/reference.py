@@ -33,6 +33,7 @@ from railcap.occupancy.resources import lanes
 from railcap.timetable.occupation import platform_points, relative_occupations
 from railcap.physics.route import Route, RouteFinder, RouteLeg
 from railcap.timetable.patterns import ServicePattern
+from railcap.timetable.periodic import PERIOD_S, PeriodicTrain, periodic_headway_s, solve_pattern
 from railcap.timetable.slots import BusyBoard
 
 DAY_S = 86_400.0
@@ -47,6 +48,9 @@ PASSENGER_SHIFT_S = tuple([0.0] + [sgn * 60.0 * m for m in range(1, PASSENGER_MA
 FREIGHT_SHIFT_STEP_S = 120.0
 FREIGHT_MAX_SHIFT_S = 3 * 3600.0
 FREIGHT_SPEED_CAP_MS = 100 / 3.6  # freight on the mixed network runs at most 100 km/h (facts file ≈)
+MAX_SUPPLEMENT = 0.5  # a planned run may be this much slower than physics (supplements, speeds the registry lacks); beyond, the train waits at the stop
+PLAN_ROUNDING_S = 60.0  # the patterns' times are whole (median) minutes
+PATTERN_DETERMINISTIC_TIME = 20.0  # CP-SAT's deterministic time limit per hourly pattern
 FALLBACK_CONSISTS = ("icng-8", "gtw-28-dmu")  # a dual-voltage unit for 25 kV lines, a diesel one for lines without wire
 
 PRODUCT_CONSIST = {  # rolling stock by product (public deployment, simplified; see docs/data.md)
@@ -115,6 +119,7 @@ class BuildReport:
     problems: list[Problem] = field(default_factory=list)
     planned: list[TrainRun] = field(default_factory=list)  # every wanted trip at its planned time
     blocked_by: Counter = field(default_factory=Counter)  # section -> dropped trips that hit it there
+    patterns: dict[str, dict] = field(default_factory=dict)  # day/evening -> what the hourly pattern holds
 
     def note_dropped(self, board: "BusyBoard", t: "Template", run_id: str, departure_s: float) -> None:
         self.dropped.append(run_id)
@@ -159,7 +164,11 @@ def movement_of(profile, consist: Consist, planned: Sequence[tuple[float, float]
 
     ``planned`` holds (arrival, departure) in seconds from departure for every
     stop of the profile, in order; a run shorter in the plan than in physics
-    keeps its physics time (the train cannot run faster than it can).
+    keeps its physics time (the train cannot run faster than it can). A run much
+    longer in the plan than in physics is not crawled: the train runs with at
+    most ``MAX_SUPPLEMENT`` slower than physics (plus the plan's minute
+    rounding) and waits the rest at the stop it arrives at, as a planner's
+    extra dwell (the patterns' median minutes hide turn-backs and waits).
     """
     x, t, v = profile.position_m, profile.time_s, profile.speed_ms
     if planned is None:
@@ -170,9 +179,10 @@ def movement_of(profile, consist: Consist, planned: Sequence[tuple[float, float]
         prev_src, prev_dst = src[-1], dst[-1]
         run_phys = sa - prev_src
         run_plan = max(pa - prev_dst, run_phys)
+        run = min(run_plan, run_phys * (1 + MAX_SUPPLEMENT) + PLAN_ROUNDING_S)
         src.append(sa)
-        dst.append(prev_dst + run_plan)
-        dwell = max(pd - pa, sd - sa)
+        dst.append(prev_dst + run)
+        dwell = max(pd - pa + (run_plan - run), sd - sa)
         src.append(sd)
         dst.append(dst[-1] + dwell)
     src_a, dst_a = np.array(src), np.array(dst)
@@ -350,22 +360,45 @@ class FreightFlow:
     source: str
 
 
+@dataclass
+class Job:
+    """The trips of one template in one window: when they should leave."""
+
+    template: Template
+    departures: np.ndarray
+    headway_s: float | None  # between this template's own trips (None: no regular headway)
+    series_headway_s: float | None  # between the series' trips over all its routes (phase search step)
+
+
 def build_reference_day(network: Network, catalogue: Catalogue,
                         day_patterns: list[ServicePattern], evening_patterns: list[ServicePattern],
                         stop_of: Callable[[str], str | None], flows: list[FreightFlow],
-                        progress: Callable[[str], None] = lambda _: None) -> tuple[Timetable, BuildReport]:
+                        progress: Callable[[str], None] = lambda _: None,
+                        pattern_time: float = PATTERN_DETERMINISTIC_TIME) -> tuple[Timetable, BuildReport]:
     """The whole weekday; see the module docstring for the method."""
     router, board, report = Router(network), BusyBoard(), BuildReport()
     runs: list[TrainRun] = []
     cache: dict[str, Template | None] = {}
-    jobs = _passenger_jobs(catalogue, router, day_patterns, DAY_WINDOW, stop_of, report, cache)
+    day = _passenger_jobs(catalogue, router, day_patterns, DAY_WINDOW, stop_of, report, cache)
+    evening: list[Job] = []
     for w in EVENING_WINDOWS:
-        jobs += _passenger_jobs(catalogue, router, evening_patterns, w, stop_of, report, cache)
-    jobs.sort(key=lambda j: (_rank(j[0].product), j[0].key, j[1][0] if len(j[1]) else 0))
-    for template, departures, headway in jobs:
+        evening += _passenger_jobs(catalogue, router, evening_patterns, w, stop_of, report, cache)
+    freight = _freight_jobs(catalogue, router, flows, report, progress)
+    freight_paths = [_freight_path(t, deps) for t, deps in freight]
+    jobs = []
+    freight_phases: dict[str, int] = {}
+    for name, group, extra in (("day", day, freight_paths), ("evening", evening, [])):
+        held = _lay_out_pattern(group, extra, pattern_time, report, name, progress)
+        jobs += [(0 if j.template.key in held else 1, j) for j in group]
+        freight_phases.update({k: v for k, v in held.items() if k.startswith("F-")})
+    jobs.sort(key=lambda pj: (pj[0], _rank(pj[1].template.product), pj[1].template.key,
+                              pj[1].departures[0] if len(pj[1].departures) else 0))
+    for outside_pattern, job in jobs:
+        template = job.template
         progress(template.key)
-        phase = best_phase(board, template, departures, headway or 0.0)
-        for k, d in enumerate(departures):
+        phase = 0.0 if not outside_pattern else best_phase(board, template, job.departures,
+                                                         job.series_headway_s or 0.0)
+        for d in job.departures:
             rid = f"{template.key}/{int(d + phase) // 60:04d}"
             got = insert(board, template, float(d + phase), PASSENGER_SHIFT_S)
             extra = None
@@ -381,10 +414,71 @@ def build_reference_day(network: Network, catalogue: Catalogue,
                 continue
             report.shifted += int(got != d + phase)
             runs.append(to_run(template, rid, got, extra=extra))
-    runs += _freight(network, catalogue, router, board, flows, report, progress)
+    runs += _insert_freight(board, freight, freight_phases, report)
     for r in runs:
         report.placed[r.train_class.value] = report.placed.get(r.train_class.value, 0) + 1
     return Timetable(tuple(runs), {"day": "reference weekday"}), report
+
+
+def _lay_out_pattern(jobs: list[Job], extra: list[PeriodicTrain], deterministic_time: float,
+                     report: BuildReport, name: str, progress) -> dict[str, int]:
+    """Solve the hourly pattern of ``jobs`` (and of the ``extra`` paths, such as freight)
+    and move the jobs' departures onto its phases (in place).
+
+    Returns the phase of every template the pattern holds; the others keep their
+    evenly spread departures and are fitted in afterwards.
+    """
+    trains: dict[str, PeriodicTrain] = {}
+    for j in jobs:
+        h = periodic_headway_s(j.headway_s / 60.0 if j.headway_s else None)
+        if h is None or j.template.key in trains:
+            continue
+        t = j.template
+        trips = sum(len(k.departures) for k in jobs if k.template.key == t.key)
+        trains[t.key] = PeriodicTrain(t.key, h, t.resources, t.starts, t.ends, _worth(t, trips))
+    trains.update({t.key: t for t in extra})
+    if not trains:
+        return {}
+    result = solve_pattern(list(trains.values()), deterministic_time=deterministic_time, progress=progress)
+    held_freight = sum(1 for k in result.phases_s if k in {t.key for t in extra})
+    report.patterns[name] = {"trains": len(trains), "held": len(result.phases_s), "status": result.status,
+                             "objective": result.objective, "bound": result.bound, "pairs": result.pairs,
+                             "freight_paths": len(extra), "freight_paths_held": held_freight}
+    for j in jobs:
+        phase = result.phases_s.get(j.template.key)
+        if phase is not None:
+            j.departures = periodic_departures(j.departures, phase, trains[j.template.key].headway_s,
+                                               j.headway_s)
+    return dict(result.phases_s)
+
+
+def _worth(t: Template, trips: int) -> int:
+    """What a template's trips are worth in the pattern: trains, weighted by their length."""
+    km = sum(leg.section.length_m for leg in t.legs) / 1000.0
+    return max(1, round(trips * (10 + km)))
+
+
+def _freight_path(t: Template, departures: list[float]) -> PeriodicTrain:
+    """An hourly freight path for a flow: its daytime trips are what it is worth."""
+    day = sum(1 for d in departures if DAY_WINDOW[0] <= d < DAY_WINDOW[1])
+    return PeriodicTrain(t.key, PERIOD_S, t.resources, t.starts, t.ends, _worth(t, max(day, 1)))
+
+
+def periodic_departures(wanted: np.ndarray, phase_s: int, pattern_headway_s: int,
+                        headway_s: float | None) -> np.ndarray:
+    """The departures of the pattern's slots (phase + k·headway) that lie in the span of ``wanted``.
+
+    A template that runs less often than its slot (every two or three hours on an hourly
+    slot) takes every n-th slot.
+    """
+    if len(wanted) == 0:
+        return wanted
+    step = pattern_headway_s
+    if headway_s and headway_s > pattern_headway_s and round(headway_s) % pattern_headway_s == 0:
+        step = int(round(headway_s))
+    start, end = float(wanted[0]), float(wanted[-1]) + (headway_s or pattern_headway_s)
+    first = start + ((phase_s - start) % pattern_headway_s)
+    return np.arange(first, end - 1e-6, step, dtype=float)
 
 
 def _rank(product: str) -> int:
@@ -392,8 +486,8 @@ def _rank(product: str) -> int:
     return next((i for i, p in enumerate(order) if product.startswith(p)), len(order))
 
 
-def _passenger_jobs(catalogue, router, patterns, window, stop_of, report, cache):
-    jobs = []
+def _passenger_jobs(catalogue, router, patterns, window, stop_of, report, cache) -> list[Job]:
+    jobs: list[Job] = []
     fallbacks = [catalogue.consist(c) for c in FALLBACK_CONSISTS]
     for p in patterns:
         consists = [consist_for(p.product, catalogue)] + fallbacks
@@ -408,8 +502,8 @@ def _passenger_jobs(catalogue, router, patterns, window, stop_of, report, cache)
                 if t is None:
                     continue
                 n = None if one_way is None else max(1, round(one_way / len(p.routes)))
-                deps = departures_in(window, headway * len(p.routes) if headway else None, n)
-                jobs.append((t, deps, headway))
+                own = headway * len(p.routes) if headway else None
+                jobs.append(Job(t, departures_in(window, own, n), own, headway))
     return jobs
 
 
@@ -433,7 +527,11 @@ def _pattern_template(key, router, p, route, direction, consists, report, stop_o
     t0 = mapped[0][2]
     mapped = [(op, a - t0, d - t0) for op, a, d in mapped]
     mapped[0] = (mapped[0][0], 0.0, 0.0)
-    consist, legs = _first_routable(router, [op for op, *_ in mapped], consists)
+    consist, legs, kept = _first_routable(router, [op for op, *_ in mapped], consists)
+    if legs is not None and len(kept) < len(mapped):
+        report.unmapped_stops.setdefault(p.series, []).extend(
+            f"{mapped[i][0]} (off the route)" for i in range(len(mapped)) if i not in set(kept))
+        mapped = [mapped[i] for i in kept]
     if legs is None:
         report.problems.append(Problem(f"series {p.series}", "stops",
                                        f"no passenger route {mapped[0][0]} → {mapped[-1][0]} for "
@@ -448,23 +546,56 @@ def _pattern_template(key, router, p, route, direction, consists, report, stop_o
 
 
 def _first_routable(router: Router, stops: list[str], consists: list[Consist]
-                    ) -> tuple[Consist, list[RouteLeg] | None]:
-    """The first consist (the product's own, then the fallbacks) that can run between all stops."""
+                    ) -> tuple[Consist, list[RouteLeg] | None, list[int]]:
+    """The first consist (the product's own, then the fallbacks) that can run between all stops.
+
+    Returns the consist, the legs and the indices of the stops the route serves: a stop the
+    model can reach only by running there and back (it lies on a parallel line the train
+    does not use, or one beyond its route) is passed by instead of served.
+    """
     for consist in consists:
-        legs: list[RouteLeg] = []
-        for a, b in zip(stops, stops[1:]):
-            piece = router.legs(a, b, True, consist)
-            if piece is None:
-                break
-            legs += piece
-        else:
-            return consist, legs
-    return consists[0], None
+        keep = list(range(len(stops)))
+        pieces = _pieces(router, [stops[i] for i in keep], consist)
+        if pieces is None:
+            continue
+        k = 1
+        while k < len(keep) - 1:
+            before, after = pieces[k - 1], pieces[k]
+            if _turns_back(before, after):
+                direct = router.legs(stops[keep[k - 1]], stops[keep[k + 1]], True, consist)
+                if direct is not None:
+                    del keep[k]
+                    pieces[k - 1:k + 1] = [direct]
+                    k = max(1, k - 1)
+                    continue
+            k += 1
+        return consist, [leg for piece in pieces for leg in piece], keep
+    return consists[0], None, list(range(len(stops)))
 
 
-def _freight(network, catalogue, router, board, flows, report, progress) -> list[TrainRun]:
-    runs = []
-    shifts = freight_shifts()
+def _pieces(router: Router, stops: list[str], consist: Consist) -> list[list[RouteLeg]] | None:
+    out = []
+    for a, b in zip(stops, stops[1:]):
+        piece = router.legs(a, b, True, consist)
+        if piece is None:
+            return None
+        out.append(piece)
+    return out
+
+
+def _turns_back(before: list[RouteLeg], after: list[RouteLeg]) -> bool:
+    """Whether running ``before`` then ``after`` passes a point twice (the train would turn round)."""
+    def points(piece):
+        return {leg.section.from_op for leg in piece} | {leg.section.to_op for leg in piece}
+    if not before or not after:
+        return False
+    joint = before[-1].section.to_op if not before[-1].reverse else before[-1].section.from_op
+    return bool((points(before) & points(after)) - {joint})
+
+
+def _freight_jobs(catalogue, router, flows, report, progress) -> list[tuple[Template, list[float]]]:
+    """Each flow's template per direction and the departures its trains want (spread over the day)."""
+    jobs = []
     for f in flows:
         consist = catalogue.consist(f.consist)
         per_dir = f.trains_per_day / 2.0
@@ -482,18 +613,38 @@ def _freight(network, catalogue, router, board, flows, report, progress) -> list
             t = build_template(key, TrainClass.FREIGHT, "freight", key, consist, legs, None, router.platforms)
             spacing = DAY_S / n
             offset = round(hash_unit(key) * spacing)
-            for k in range(n):
-                d = offset + k * spacing
-                report.wanted["freight"] = report.wanted.get("freight", 0) + 1
-                got = insert(board, t, d, shifts)
-                rid = f"{key}/{k:03d}"
-                report.planned.append(to_run(t, rid, d))
-                if got is None:
-                    report.note_dropped(board, t, rid, d)
-                    continue
-                report.shifted += int(got != d)
-                runs.append(to_run(t, rid, got))
+            jobs.append((t, [offset + k * spacing for k in range(n)]))
+    return jobs
+
+
+def _insert_freight(board: BusyBoard, jobs: list[tuple[Template, list[float]]], phases: dict[str, int],
+                    report: BuildReport) -> list[TrainRun]:
+    """Freight trains after the passenger trains: on their flow's hourly path where the pattern
+    holds one (the nearest free hour first), else at the first free shift within ±3 h."""
+    runs = []
+    for t, departures in jobs:
+        for k, d in enumerate(departures):
+            report.wanted["freight"] = report.wanted.get("freight", 0) + 1
+            rid = f"{t.key}/{k:03d}"
+            report.planned.append(to_run(t, rid, d))
+            got = insert(board, t, d, _freight_shifts_for(d, phases.get(t.key)))
+            if got is None:
+                report.note_dropped(board, t, rid, d)
+                continue
+            report.shifted += int(got != d)
+            runs.append(to_run(t, rid, got))
     return runs
+
+
+def _freight_shifts_for(departure_s: float, phase_s: int | None) -> list[float]:
+    """Shifts to try: onto the flow's hourly path (nearest hour first, within ±3 h), then ±3 h in 2 min steps."""
+    shifts = freight_shifts()
+    if phase_s is None:
+        return shifts
+    to_slot = (phase_s - departure_s) % PERIOD_S
+    slots = [to_slot + h * PERIOD_S for h in range(-4, 4)]
+    slots = sorted((x for x in slots if abs(x) <= FREIGHT_MAX_SHIFT_S), key=abs)
+    return slots + shifts
 
 
 def hash_unit(text: str) -> float:
