@@ -329,8 +329,12 @@ def insert_waiting(board: BusyBoard, t: Template, departure_s: float, shifts: Se
 
 
 def freight_shifts() -> list[float]:
+    """0, +2 min, -2 min, +4 min, … up to ±3 h."""
     steps = np.arange(FREIGHT_SHIFT_STEP_S, FREIGHT_MAX_SHIFT_S + 1, FREIGHT_SHIFT_STEP_S)
     return [0.0] + [float(s) for pair in zip(steps, -steps) for s in pair]
+
+
+FREIGHT_SHIFTS_S = tuple(freight_shifts())
 
 
 # ------------------------------------------------------------------ passenger patterns
@@ -390,7 +394,7 @@ def build_reference_day(network: Network, catalogue: Catalogue,
     for name, group, extra in (("day", day, freight_paths), ("evening", evening, [])):
         held = _lay_out_pattern(group, extra, pattern_time, report, name, progress)
         jobs += [(0 if j.template.key in held else 1, j) for j in group]
-        freight_phases.update({k: v for k, v in held.items() if k.startswith("F-")})
+        freight_phases.update({t.key: held[t.key] for t in extra if t.key in held})
     jobs.sort(key=lambda pj: (pj[0], _rank(pj[1].template.product), pj[1].template.key,
                               pj[1].departures[0] if len(pj[1].departures) else 0))
     for outside_pattern, job in jobs:
@@ -428,19 +432,21 @@ def _lay_out_pattern(jobs: list[Job], extra: list[PeriodicTrain], deterministic_
     Returns the phase of every template the pattern holds; the others keep their
     evenly spread departures and are fitted in afterwards.
     """
+    trips = Counter()
+    for j in jobs:
+        trips[j.template.key] += len(j.departures)
     trains: dict[str, PeriodicTrain] = {}
     for j in jobs:
         h = periodic_headway_s(j.headway_s / 60.0 if j.headway_s else None)
         if h is None or j.template.key in trains:
             continue
         t = j.template
-        trips = sum(len(k.departures) for k in jobs if k.template.key == t.key)
-        trains[t.key] = PeriodicTrain(t.key, h, t.resources, t.starts, t.ends, _worth(t, trips))
+        trains[t.key] = PeriodicTrain(t.key, h, t.resources, t.starts, t.ends, _worth(t, trips[t.key]))
     trains.update({t.key: t for t in extra})
     if not trains:
         return {}
     result = solve_pattern(list(trains.values()), deterministic_time=deterministic_time, progress=progress)
-    held_freight = sum(1 for k in result.phases_s if k in {t.key for t in extra})
+    held_freight = sum(1 for t in extra if t.key in result.phases_s)
     report.patterns[name] = {"trains": len(trains), "held": len(result.phases_s), "status": result.status,
                              "objective": result.objective, "bound": result.bound, "pairs": result.pairs,
                              "freight_paths": len(extra), "freight_paths_held": held_freight}
@@ -638,7 +644,7 @@ def _insert_freight(board: BusyBoard, jobs: list[tuple[Template, list[float]]], 
 
 def _freight_shifts_for(departure_s: float, phase_s: int | None) -> list[float]:
     """Shifts to try: onto the flow's hourly path (nearest hour first, within ±3 h), then ±3 h in 2 min steps."""
-    shifts = freight_shifts()
+    shifts = list(FREIGHT_SHIFTS_S)
     if phase_s is None:
         return shifts
     to_slot = (phase_s - departure_s) % PERIOD_S
