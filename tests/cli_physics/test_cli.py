@@ -79,3 +79,19 @@ def test_run_time_errors_are_exit_2(sample_network):
     assert "section 'j-t'" in result.output and "electrification" in result.output
     result = runner.invoke(app, ["run-time", "intermodal-740", "p", "nowhere"])
     assert result.exit_code == 2
+
+
+def test_run_time_takes_the_issue_s_option_form_as_well(sample_network):
+    a = json.loads(runner.invoke(app, ["run-time", "intermodal-740", "p", "x", "--json"]).stdout)
+    b = json.loads(runner.invoke(app, ["run-time", "--consist", "intermodal-740", "--from", "p", "--to", "x",
+                                       "--json"]).stdout)
+    assert a == b
+
+
+@pytest.mark.parametrize("args, field", [
+    (["run-time", "intermodal-740", "p"], "to"),
+    (["run-time", "intermodal-740", "p", "x", "--from", "y"], "from"),
+])
+def test_run_time_missing_or_doubled_point_is_a_clear_error(sample_network, args, field):
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2 and f"field '{field}'" in result.output.replace('"', "'")

@@ -51,3 +51,11 @@ def test_a_missing_timetable_file_is_a_user_error(files, tmp_path):
     r = CliRunner().invoke(app, ["diagram", "p", "x", "-o", str(tmp_path / "d.png"),
                                  "--timetable", str(tmp_path / "none.json")])
     assert r.exit_code == 2 and "not found" in r.stderr
+
+
+def test_the_issue_s_option_form_draws_the_same_corridor(files, tmp_path):
+    out = tmp_path / "d.png"
+    r = CliRunner().invoke(app, ["diagram", "--from", "P", "--to", "X", "--window", "06:00-09:00",
+                                 "-o", str(out), *files])
+    assert r.exit_code == 0, r.output
+    assert out.read_bytes()[:4] == b"\x89PNG" and "4 trains" in r.output

@@ -35,3 +35,19 @@ def user_errors(fn: F) -> F:
 def print_json(data: Any) -> None:
     """Machine output: plain JSON on stdout, nothing else."""
     sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
+
+
+def given_once(field: str, argument: str | None, option: str | None, default: str | None = None) -> str:
+    """A value a command takes either as an argument or as ``--field`` (not both, and not neither).
+
+    >>> given_once("from", None, "Kijfhoek")
+    'Kijfhoek'
+    """
+    from railcap.model.errors import Problem, ValidationError
+
+    if argument is not None and option is not None and argument != option:
+        raise ValidationError(Problem("command line", field, f"given twice ({argument!r} and --{field} {option!r})"))
+    value = argument if argument is not None else option if option is not None else default
+    if value is None:
+        raise ValidationError(Problem("command line", field, f"missing: give it as an argument or as --{field}"))
+    return value

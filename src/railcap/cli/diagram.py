@@ -7,7 +7,7 @@ from typing import Optional
 
 import typer
 
-from railcap.cli._common import console, user_errors
+from railcap.cli._common import console, given_once, user_errors
 from railcap.model.errors import InputFileError, Problem
 from railcap.model.infrastructure import Network
 from railcap.model.timetable import Timetable
@@ -35,9 +35,13 @@ def _timetable(path: Optional[Path]) -> Timetable:
 
 @user_errors
 def diagram(
-    from_op: str = typer.Argument(..., help="Start of the corridor: id, NS code or name."),
-    to_op: str = typer.Argument(..., help="End of the corridor."),
-    window: str = typer.Argument("06:00-09:00", help="Time window HH:MM-HH:MM (hours up to 47)."),
+    from_arg: Optional[str] = typer.Argument(None, metavar="FROM", help="Start of the corridor: id, NS code or name."),
+    to_arg: Optional[str] = typer.Argument(None, metavar="TO", help="End of the corridor."),
+    window_arg: Optional[str] = typer.Argument(None, metavar="[WINDOW]",
+                                               help="Time window HH:MM-HH:MM (hours up to 47); default 06:00-09:00."),
+    from_opt: Optional[str] = typer.Option(None, "--from", help="The start, as an option."),
+    to_opt: Optional[str] = typer.Option(None, "--to", help="The end, as an option."),
+    window_opt: Optional[str] = typer.Option(None, "--window", help="The time window, as an option."),
     out: Path = typer.Option(..., "--out", "-o", help="Output file: .html (interactive) or .png/.svg/.pdf."),
     timetable: Optional[Path] = typer.Option(None, "--timetable", "-t",
                                              help="A railcap timetable file instead of the reference weekday."),
@@ -50,8 +54,11 @@ def diagram(
 ) -> None:
     """Space–time diagram (Bildfahrplan): distance across, time downward, every train on the corridor.
 
-    Example: railcap diagram Kijfhoek Zevenaar 06:00-09:00 -o betuweroute.html --blocking
+    Example: railcap diagram --from Kijfhoek --to Zevenaar --window 06:00-09:00 -o betuweroute.html --blocking
+    (or: railcap diagram Kijfhoek Zevenaar 06:00-09:00 -o betuweroute.html)
     """
+    from_op, to_op = given_once("from", from_arg, from_opt), given_once("to", to_arg, to_opt)
+    window = given_once("window", window_arg, window_opt, default="06:00-09:00")
     from railcap.viz.diagram import build_diagram, space_time_diagram
     from railcap.timetable.occupation import timetable_occupations
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Optional
 
 import typer
 from rich.table import Table
 
-from railcap.cli._common import console, print_json, user_errors
+from railcap.cli._common import console, given_once, print_json, user_errors
 from railcap.data.rolling_stock import load_catalogue, load_consist_file
 from railcap.model.rolling_stock import Consist
 from railcap.physics import Allowance, run_time as compute_run_time, shortest_route
@@ -27,16 +28,27 @@ def _clock(seconds: float) -> str:
 
 @user_errors
 def run_time(
-    consist: str = typer.Argument(..., help="Consist id from the catalogue, or a .json/.toml file."),
-    from_op: str = typer.Argument(..., help="Origin: id, code or name."),
-    to_op: str = typer.Argument(..., help="Destination: id, code or name."),
+    consist_arg: Optional[str] = typer.Argument(None, metavar="CONSIST",
+                                                help="Consist id from the catalogue, or a .json/.toml file."),
+    from_arg: Optional[str] = typer.Argument(None, metavar="FROM", help="Origin: id, code or name."),
+    to_arg: Optional[str] = typer.Argument(None, metavar="TO", help="Destination: id, code or name."),
+    consist_opt: Optional[str] = typer.Option(None, "--consist", help="The consist, as an option."),
+    from_opt: Optional[str] = typer.Option(None, "--from", help="The origin, as an option."),
+    to_opt: Optional[str] = typer.Option(None, "--to", help="The destination, as an option."),
     via: list[str] = typer.Option([], "--via", help="Pass through this point (repeatable)."),
     json: bool = typer.Option(False, "--json", help="Machine-readable output."),
     allowance_percent: float = typer.Option(0.0, "--allowance-percent",
                                             help="Running-time supplement in %."),
 ) -> None:
-    """Running time, times at every point, top speed and traction energy over the shortest route."""
+    """Running time, times at every point, top speed and traction energy over the shortest route.
+
+    Example: railcap run-time --consist intermodal-740 --from Kijfhoek --to zevenaar-grens
+    (or: railcap run-time intermodal-740 Kijfhoek zevenaar-grens)
+    """
     from railcap.data.embedded import load_network
+
+    consist = given_once("consist", consist_arg, consist_opt)
+    from_op, to_op = given_once("from", from_arg, from_opt), given_once("to", to_arg, to_opt)
 
     train = _consist(consist)
     route = shortest_route(load_network(), from_op, to_op, vias=via)
