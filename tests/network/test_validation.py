@@ -24,6 +24,20 @@ def test_round_trip_is_lossless(tmp_path):
     assert network_to_dict(back) == network_to_dict(net)
 
 
+def test_round_trip_keeps_passenger_only_lines_and_tracks_beside_the_line(tmp_path):
+    from dataclasses import replace
+
+    from railcap.model.infrastructure import Network
+
+    net = corridor()
+    ops = [replace(o, tracks_beside_line=True) if o.id == "y" else o for o in net.ops.values()]
+    secs = [replace(s, passenger_only=True) if s.id == "y-j" else s for s in net.sections.values()]
+    write_network(Network.of(ops, secs, net.meta), tmp_path / "n.json.gz")
+    back = read_network(tmp_path / "n.json.gz")
+    assert back.sections["y-j"].passenger_only and not back.sections["j-x"].passenger_only
+    assert back.ops["y"].tracks_beside_line and not back.ops["p"].tracks_beside_line
+
+
 @pytest.mark.parametrize("break_it,element,field,reason", [
     (lambda d: d["sections"][0].update(to_op="nowhere"), "section 'j-t'", "to_op", "unknown operational point 'nowhere'"),
     (lambda d: d["sections"][0].update(length_m=-5), "section 'j-t'", "length_m", "must be positive"),

@@ -122,3 +122,13 @@ def test_problems_on_section():
     fields = {p.field for p in consist(rid_class="1", axle_load_t=25.0).problems_on(small)}
     assert fields == {"electrification", "loading_gauge", "max_train_length_m",
                       "dangerous_goods", "axle_load"}
+
+
+def test_only_passenger_trains_use_a_passenger_only_line():
+    from railcap.data.rolling_stock import load_catalogue
+
+    hsl = straight_section("h-z", "h", "z", 25_000, 300, electrification=AC, passenger_only=True)
+    cat = load_catalogue()
+    assert cat.consist("icng-8").problems_on(hsl) == []
+    assert [p.field for p in cat.consist("intermodal-740").problems_on(hsl)] == ["passenger_only"]
+    assert "passenger_only" in [p.field for p in cat.consist("military-heavy").problems_on(hsl)]

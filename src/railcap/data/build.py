@@ -176,7 +176,8 @@ def _sections(raw: list[RawSection], overlay: dict[str, Any]) -> list[Section]:
             axle_load=AxleLoadClass(attrs["axle_load"]), max_train_length_m=float(attrs["max_train_length_m"]),
             dangerous_goods=bool(attrs["dangerous_goods"]),
             wide_load_blocks_adjacent=bool(attrs["wide_load_blocks_adjacent"]),
-            freight_only=bool(attrs.get("freight_only", False)), structures=to_structures(r),
+            freight_only=bool(attrs.get("freight_only", False)),
+            passenger_only=bool(attrs.get("passenger_only", False)), structures=to_structures(r),
             line_name=r.line, geometry=_geometry(r.coords),
             sources=tuple(["ProRail registry: track branches, topology, local speeds, structures"] + sources)))
     return out
@@ -240,5 +241,6 @@ def _add_extras(overlay: dict[str, Any], ops: dict[str, OperationalPoint], secti
             protection=TrainProtection(attrs["protection"]), loading_gauge=LoadingGauge(attrs["loading_gauge"]),
             axle_load=AxleLoadClass(attrs["axle_load"]), max_train_length_m=float(attrs["max_train_length_m"]),
             freight_only=bool(attrs.get("freight_only", False)),
+            passenger_only=bool(attrs.get("passenger_only", False)),
             line_name=f"{a.name} - {b.name}", geometry=((a.lon, a.lat), (b.lon, b.lat)),
             sources=(f"overlay: {e['source']}",)))

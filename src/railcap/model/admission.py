@@ -2,7 +2,8 @@
 
 A train needs a power supply it can run under, a loading gauge at least as
 large as its own, an axle-load class that carries its heaviest axle, a length
-limit that admits it, and — with dangerous goods — a section open to them.
+limit that admits it, and — with dangerous goods — a section open to them; passenger trains keep off freight-only
+lines and other trains off passenger-only ones.
 An out-of-gauge train (a military heavy train with main battle tanks) fits no
 standard profile; it may run only where the section's gauge is the widest
 class, GC, which on the Dutch network is the cleared freight corridors and the
@@ -72,4 +73,6 @@ def section_problems(needs: Needs, section: Section) -> list[Problem]:
                            f"{needs.train} carries dangerous goods; the section is closed to them"))
     if needs.passenger and section.freight_only:
         out.append(Problem(where, "freight_only", f"{needs.train} carries passengers; freight-only line"))
+    if not needs.passenger and section.passenger_only:
+        out.append(Problem(where, "passenger_only", f"{needs.train} is not a passenger train; passenger-only line"))
     return out

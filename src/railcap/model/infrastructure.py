@@ -161,6 +161,7 @@ class Section:
     dangerous_goods: bool = True
     wide_load_blocks_adjacent: bool = True
     freight_only: bool = False
+    passenger_only: bool = False  # a high-speed line that carries no freight (HSL-Zuid)
     gradient_permille: float = 0.0  # steepest sustained gradient, either direction
     structures: tuple[Structure, ...] = ()
     line_name: str = ""
