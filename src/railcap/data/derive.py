@@ -42,7 +42,8 @@ CROSS_RADIUS_M = 14.0  # tracks of one line lie within this of each other (4 tra
 CROSS_ANGLE_DEG = 20.0  # ... and run parallel within this angle
 CROSS_SAMPLES = (0.3, 0.5, 0.7)  # where along a section the tracks are counted
 MAX_CROSS_TRACKS = 2  # the count only corrects lines derived as single track; more tracks need the track-km
-STATION_RADIUS_M = 12.0  # the tracks of a station on a line: branches passing this close to its point
+STATION_RADIUS_M = 12.0  # the tracks of a station on a line: branches passing this close to its point ...
+STATION_TRACK_MIN_M = 200.0  # ... and at least this long (shorter ones are crossovers and switch links)
 SAME_NAME_REACH_M = 5000.0  # a seed named like a point merges with it up to this far (port areas are large)  # a point further than this from an area's centre is not in that area  # do not split a section closer than this to its ends
 
 
@@ -610,7 +611,8 @@ def count_station_tracks(bg: BranchGraph, points: dict[str, RawPoint], sections:
 
     A station or halt placed on an open-line geocode has no area, so no station tracks
     of its own; its passing loops and platform tracks are branches of the line. Here the
-    registry branches passing within ``STATION_RADIUS_M`` of the point are counted; those
+    registry branches passing within ``STATION_RADIUS_M`` of the point, at least
+    ``STATION_TRACK_MIN_M`` long (a crossover is not a track to stand on), are counted; those
     beyond the line's own tracks (the most of the sections meeting there) become the
     point's station tracks, each as long as its branch between its switches. A crossing
     on a single-track line, or an overtaking, needs such a track.
@@ -627,7 +629,8 @@ def count_station_tracks(bg: BranchGraph, points: dict[str, RawPoint], sections:
             continue
         here = Point(p.x, p.y)
         near = sorted((int(c) for c in tree.query(here.buffer(STATION_RADIUS_M))
-                       if geoms[int(c)].distance(here) <= STATION_RADIUS_M),
+                       if geoms[int(c)].distance(here) <= STATION_RADIUS_M
+                       and bg.length[branches[int(c)]] >= STATION_TRACK_MIN_M),
                       key=lambda c: bg.length[branches[c]])
         extra = len(near) - through[key]
         if extra > 0:
