@@ -178,3 +178,15 @@ def test_a_run_much_longer_in_the_plan_waits_at_the_stop_instead_of_crawling():
     at_j = t[np.isclose(x, 30_000.0)]
     assert at_j.max() == pytest.approx(3660.0, abs=1.0)  # leaves J as planned
     assert at_j.min() < 30_000 / (100 / 3.6) * 1.5 + 60 + 1  # arrived at running speed, then waited
+
+
+def test_intercity_trains_weigh_more_in_the_hourly_pattern():
+    from railcap.physics.route import RouteLeg
+    from railcap.timetable.reference import FAST_TRAIN_WEIGHT, _worth, build_template
+
+    net = corridor()
+    legs = [RouteLeg(net.sections["y-j"], False), RouteLeg(net.sections["j-x"], False)]
+    consist = load_catalogue().consist("virm-6")
+    ic = build_template("ic", TrainClass.PASSENGER, "Intercity", "1", consist, legs, None)
+    sprinter = build_template("spr", TrainClass.PASSENGER, "Sprinter", "2", consist, legs, None)
+    assert _worth(ic, 28) == FAST_TRAIN_WEIGHT * _worth(sprinter, 28) > 0

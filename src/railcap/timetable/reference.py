@@ -50,6 +50,7 @@ FREIGHT_MAX_SHIFT_S = 3 * 3600.0
 FREIGHT_SPEED_CAP_MS = 100 / 3.6  # freight on the mixed network runs at most 100 km/h (facts file ≈)
 MAX_SUPPLEMENT = 0.5  # a planned run may be this much slower than physics (supplements, speeds the registry lacks); beyond, the train waits at the stop
 PLAN_ROUNDING_S = 60.0  # the patterns' times are whole (median) minutes
+FAST_TRAIN_WEIGHT = 2  # in the hourly pattern, an Intercity (or faster) train counts this many times
 PATTERN_DETERMINISTIC_TIME = 20.0  # CP-SAT's deterministic time limit per hourly pattern
 FALLBACK_CONSISTS = ("icng-8", "gtw-28-dmu")  # a dual-voltage unit for 25 kV lines, a diesel one for lines without wire
 
@@ -459,9 +460,11 @@ def _lay_out_pattern(jobs: list[Job], extra: list[PeriodicTrain], deterministic_
 
 
 def _worth(t: Template, trips: int) -> int:
-    """What a template's trips are worth in the pattern: trains, weighted by their length."""
+    """What a template's trips are worth in the pattern: trains, weighted by their length,
+    Intercity and faster ``FAST_TRAIN_WEIGHT`` times (the order in which the day is planned)."""
     km = sum(leg.section.length_m for leg in t.legs) / 1000.0
-    return max(1, round(trips * (10 + km)))
+    fast = t.train_class == TrainClass.PASSENGER and _rank(t.product) <= _rank("Intercity")
+    return max(1, round(trips * (10 + km) * (FAST_TRAIN_WEIGHT if fast else 1)))
 
 
 def _freight_path(t: Template, departures: list[float]) -> PeriodicTrain:
