@@ -5,13 +5,15 @@ corridor volumes of the facts file. Every trip is routed on the network, its
 running time comes from the physics engine (stretched to the planned minutes
 where those are longer), and its blocking times from the occupancy engine.
 
-Trips are inserted one series at a time, most important first. Trips of one
-series share a template (the same route and times, shifted), so the search
-for a series' phase and for each trip's slot only shifts the template's
-blocking times against the board of what is already granted. A trip that
-finds no free slot within its allowed shift is left out and reported: the
-result is conflict-free by construction, and the independent conflict
-detector checks it again.
+Trips of one series share a template (the same route and times, shifted).
+First the hourly pattern is solved (``timetable.periodic``): the phases of all
+periodic templates and of one hourly path per freight flow at once. Then the
+trips are inserted on a board of what is already granted: the pattern's
+templates at their phases, fast trains first, then the templates the pattern
+could not hold at the phase that hits least, then freight on its hourly path.
+A trip may shift a little or wait longer at its stops; one that finds no free
+slot is left out and reported. The result is conflict-free by construction,
+and the independent conflict detector checks it again.
 """
 
 from __future__ import annotations
