@@ -15,7 +15,9 @@ from railcap.data.rolling_stock import load_catalogue
 from railcap.data.timetable_io import read_timetable, write_timetable
 from railcap.model.infrastructure import Network
 from railcap.model.timetable import Timetable
-from railcap.timetable.patterns import EVENING_PAGE, WEEKDAY_DAY_PAGE, read_page, read_station_slugs
+from railcap.timetable.patterns import (
+    EVENING_PAGE, WEEKDAY_DAY_PAGE, read_foreign_services, read_page, read_station_slugs,
+)
 from railcap.timetable.reference import BuildReport, FreightFlow, build_reference_day
 
 TIMETABLE_FILE = "timetable_nl_weekday.json.gz"
@@ -60,11 +62,20 @@ def stop_mapper(network: Network, slugs: dict[str, dict]) -> Callable[[str], str
 
 def rebuild(patterns_dir: Path, out: Path | None = None, progress: Callable[[str], None] = lambda _: None
             ) -> tuple[Path, BuildReport]:
+    """The reference weekday from the NS patterns plus the foreign services they lack."""
     net = load_network()
     slugs = read_station_slugs(patterns_dir)
+    foreign = read_foreign_services()
+    by_slug = stop_mapper(net, slugs)
+
+    def stop_of(slug: str) -> str | None:  # a foreign service may end at a border point
+        return by_slug(slug) or (slug if slug in net.ops else None)
+
     tt, report = build_reference_day(
-        net, load_catalogue(), read_page(patterns_dir, WEEKDAY_DAY_PAGE), read_page(patterns_dir, EVENING_PAGE),
-        stop_mapper(net, slugs), load_flows(), progress)
+        net, load_catalogue(),
+        read_page(patterns_dir, WEEKDAY_DAY_PAGE) + foreign.get(WEEKDAY_DAY_PAGE, []),
+        read_page(patterns_dir, EVENING_PAGE) + foreign.get(EVENING_PAGE, []),
+        stop_of, load_flows(), progress)
     out = out or embedded_path(TIMETABLE_FILE)
     write_timetable(tt, out)
     return out, report

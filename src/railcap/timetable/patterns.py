@@ -73,3 +73,55 @@ def read_station_slugs(folder: Path) -> dict[str, dict]:
     return {s["id"]: {"code": (s.get("code") or "").upper(), "name": s["name"],
                       "lat": s["geo"][0] if s.get("geo") else None, "lon": s["geo"][1] if s.get("geo") else None,
                       "country": s.get("country", "")} for s in doc["stations"]}
+
+
+def read_foreign_services(path: Path | None = None) -> dict[int, list[ServicePattern]]:
+    """The foreign operators' services the NS patterns lack, per pattern window (``foreign_services.json``).
+
+    Every field is checked; a bad file raises an error naming the service and field.
+    """
+    from importlib import resources
+
+    name = Path(path).name if path else "foreign_services.json"
+    try:
+        text = Path(path).read_text("utf-8") if path else \
+            resources.files("railcap.data").joinpath("foreign_services.json").read_text("utf-8")
+        services = json.loads(text)["services"]
+    except (OSError, ValueError, KeyError) as exc:
+        raise InputFileError(Problem(name, "services", f"unreadable: {exc}")) from None
+    out: dict[int, list[ServicePattern]] = {}
+    for k, s in enumerate(services):
+        element = f"{name} service {s.get('series', k)!r}" if isinstance(s, dict) else f"{name} service {k}"
+        problems = _service_problems(s, element)
+        if problems:
+            raise InputFileError(problems)
+        route = PatternRoute(tuple(s["stops"]), tuple(float(x) for x in s["arrival_min"]),
+                             tuple(float(x) for x in s["departure_min"]))
+        for w in s["windows"]:
+            out.setdefault(int(w), []).append(ServicePattern(
+                str(s["series"]), str(s["product"]), True, (route,), float(s["headway_min"]), None, int(w)))
+    return out
+
+
+def _service_problems(s, element: str) -> list[Problem]:
+    if not isinstance(s, dict):
+        return [Problem(element, "service", "must be an object")]
+    need = ("series", "product", "stops", "arrival_min", "departure_min", "headway_min", "windows")
+    missing = [Problem(element, f, "missing") for f in need if f not in s]
+    if missing:
+        return missing
+    out = []
+    n = len(s["stops"]) if isinstance(s["stops"], list) else -1
+    if n < 2:
+        out.append(Problem(element, "stops", "needs at least two stops"))
+    for f in ("arrival_min", "departure_min"):
+        v = s[f]
+        if not isinstance(v, list) or len(v) != n or not all(isinstance(x, (int, float)) for x in v):
+            out.append(Problem(element, f, f"must be {max(n, 0)} numbers, one per stop"))
+        elif any(b < a for a, b in zip(v, v[1:])):
+            out.append(Problem(element, f, "must not decrease"))
+    if not isinstance(s["headway_min"], (int, float)) or not 0 < s["headway_min"] <= 24 * 60:
+        out.append(Problem(element, "headway_min", "must be minutes between 0 and 1440"))
+    if not isinstance(s["windows"], list) or not s["windows"] or any(w not in (1, 2, 3, 4) for w in s["windows"]):
+        out.append(Problem(element, "windows", "must list pattern windows 1–4"))
+    return out
