@@ -133,3 +133,20 @@ def test_overlay_correction_of_an_unknown_section_is_refused(tmp_path):
     folder = write_extract(tmp_path)
     with pytest.raises(InputFileError, match="nowhere--else"):
         build_network(folder, write_stations(folder / "stations.csv"), overlay)
+
+
+def test_a_loop_beside_the_line_becomes_a_station_track_and_a_crossover_does_not(tmp_path, monkeypatch):
+    """Delta stands on the open line Alfa–Bravo: a 600 m loop 10 m beside it is a station track
+    (so trains can stand clear of the line there); an 80 m crossover is not."""
+    import network.registry_extract as extract
+
+    loop = ("107_3L_0.0", "101", "Alfa - Bravo", 104_700, 105_300, extract.Y + 10)
+    crossover = ("108_4L_0.0", "101", "Alfa - Bravo", 104_960, 105_040, extract.Y + 2)
+    monkeypatch.setattr(extract, "BRANCHES", extract.BRANCHES + [loop, crossover])
+    monkeypatch.setattr(extract, "CONNECTIONS", extract.CONNECTIONS + [
+        ("101_1L_0.4", "107_3L_0.0"), ("101_2L_0.4", "108_4L_0.0")])
+    folder = write_extract(tmp_path)
+    net, _ = build_network(folder, write_stations(folder / "stations.csv"), extract_overlay())
+    delta = net.ops["delta"]
+    assert delta.tracks_beside_line and [t.usable_length_m for t in delta.tracks] == [600.0]
+    assert net.track_length_m == pytest.approx(sum(x1 - x0 for *_, x0, x1, _y in extract.BRANCHES), abs=1.0)
