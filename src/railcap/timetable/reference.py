@@ -48,7 +48,7 @@ DWELL_MAX_TOTAL_S = 240.0  # ... and 4 min longer over its whole run
 DWELL_MAX_TRIES = 12
 PASSENGER_SHIFT_S = tuple([0.0] + [sgn * 60.0 * m for m in range(1, PASSENGER_MAX_SHIFT_MIN + 1) for sgn in (1, -1)])
 FREIGHT_SHIFT_STEP_S = 120.0
-FREIGHT_MAX_SHIFT_S = 3 * 3600.0
+FREIGHT_MAX_SHIFT_S = 8 * 3600.0  # a freight train may run this much off its even spread (much Dutch freight runs at night)
 FREIGHT_SPEED_CAP_MS = 100 / 3.6  # freight on the mixed network runs at most 100 km/h (facts file ≈)
 MAX_SUPPLEMENT = 0.5  # a planned run may be this much slower than physics (supplements, speeds the registry lacks); beyond, the train waits at the stop
 PLAN_ROUNDING_S = 60.0  # the patterns' times are whole (median) minutes
@@ -332,7 +332,7 @@ def insert_waiting(board: BusyBoard, t: Template, departure_s: float, shifts: Se
 
 
 def freight_shifts() -> list[float]:
-    """0, +2 min, -2 min, +4 min, … up to ±3 h."""
+    """0, +2 min, -2 min, +4 min, … up to ±``FREIGHT_MAX_SHIFT_S``."""
     steps = np.arange(FREIGHT_SHIFT_STEP_S, FREIGHT_MAX_SHIFT_S + 1, FREIGHT_SHIFT_STEP_S)
     return [0.0] + [float(s) for pair in zip(steps, -steps) for s in pair]
 
@@ -631,7 +631,7 @@ def _freight_jobs(catalogue, router, flows, report, progress) -> list[tuple[Temp
 def _insert_freight(board: BusyBoard, jobs: list[tuple[Template, list[float]]], phases: dict[str, int],
                     report: BuildReport) -> list[TrainRun]:
     """Freight trains after the passenger trains: on their flow's hourly path where the pattern
-    holds one (the nearest free hour first), else at the first free shift within ±3 h."""
+    holds one (the nearest free hour first), else at the first free shift within ±8 h."""
     runs = []
     for t, departures in jobs:
         for k, d in enumerate(departures):
@@ -648,12 +648,13 @@ def _insert_freight(board: BusyBoard, jobs: list[tuple[Template, list[float]]], 
 
 
 def _freight_shifts_for(departure_s: float, phase_s: int | None) -> list[float]:
-    """Shifts to try: onto the flow's hourly path (nearest hour first, within ±3 h), then ±3 h in 2 min steps."""
+    """Shifts to try: onto the flow's hourly path (nearest hour first), then every 2 min, within ±8 h."""
     shifts = list(FREIGHT_SHIFTS_S)
     if phase_s is None:
         return shifts
     to_slot = (phase_s - departure_s) % PERIOD_S
-    slots = [to_slot + h * PERIOD_S for h in range(-4, 4)]
+    hours = int(FREIGHT_MAX_SHIFT_S // PERIOD_S) + 1
+    slots = [to_slot + h * PERIOD_S for h in range(-hours, hours)]
     slots = sorted((x for x in slots if abs(x) <= FREIGHT_MAX_SHIFT_S), key=abs)
     return slots + shifts
 
