@@ -190,3 +190,48 @@ def test_intercity_trains_weigh_more_in_the_hourly_pattern():
     ic = build_template("ic", TrainClass.PASSENGER, "Intercity", "1", consist, legs, None)
     sprinter = build_template("spr", TrainClass.PASSENGER, "Sprinter", "2", consist, legs, None)
     assert _worth(ic, 28) == FAST_TRAIN_WEIGHT * _worth(sprinter, 28) > 0
+
+
+def test_a_freight_train_that_cannot_run_through_waits_at_a_stand():
+    """Port line free only early, main line only an hour later: the train waits at yard Y."""
+    from railcap.occupancy import Occupation
+    from railcap.physics.route import RouteLeg
+    from railcap.timetable.reference import BuildReport, _insert_freight, build_template
+    from railcap.timetable.slots import BusyBoard
+
+    from dataclasses import replace
+
+    from railcap.model.infrastructure import Network, StationTrack
+
+    base = corridor()  # yard Y with four tracks: a train standing there is clear of the line
+    ops = [replace(o, tracks=tuple(StationTrack(f"y-{k}", 750.0) for k in range(4))) if o.id == "y" else o
+           for o in base.ops.values()]
+    net = Network.of(ops, base.sections.values(), base.meta)
+    legs = [RouteLeg(net.sections[s], False) for s in ("p-y", "y-j", "j-x")]
+    t = build_template("F-p-x", TrainClass.FREIGHT, "freight", "F-p-x", load_catalogue().consist("intermodal-650"),
+                       legs, None)
+    d = 6 * 3600.0
+    busy = []
+    for r in dict.fromkeys(t.resources):
+        free = (d - 1800, d + 1200) if r.startswith("p-y") else (d + 3000, d + 7000)
+        busy += [Occupation("busy", r, -1e6, free[0]), Occupation("busy", r, free[1], 1e6)]
+
+    def board() -> BusyBoard:
+        b = BusyBoard()
+        for o in busy:
+            b.add([o.resource_id], np.array([o.start_s]), np.array([o.end_s]))
+        return b
+
+    report = BuildReport()
+    (run,) = _insert_freight(board(), [(t, [d])], {}, report, net)
+    assert report.waited == 1 and "waits at stands to fit in" in run.notes
+    y = next(p for p in run.points if p.op_id == "y")
+    assert y.stops and y.dwell_s > 600  # it stood at the yard
+    assert find_conflicts(list(timetable_occupations(tt_of(run), net)) + busy) == []
+    assert _insert_freight(board(), [(t, [d])], {}, BuildReport()) == []  # without waiting: no run
+
+
+def tt_of(run):
+    from railcap.model.timetable import Timetable
+
+    return Timetable((run,))

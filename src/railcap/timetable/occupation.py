@@ -14,13 +14,13 @@ import numpy as np
 
 from railcap.data.rolling_stock import load_catalogue
 from railcap.model.infrastructure import Network
-from railcap.model.rolling_stock import Consist
+from railcap.model.rolling_stock import Category, Consist
 from railcap.model.timetable import Timetable, TrainRun
 from railcap.occupancy import DEFAULT_PARAMETERS, OccupationTable, blocking_times
 from railcap.physics.route import Route, RouteLeg
 from railcap.physics.running_time import Stop, run_time
 
-MIN_DWELL_S = 30.0
+MIN_DWELL_S = 30.0  # a passenger stop (doors, boarding); a freight or military train may stand and go
 PLATFORM_TRACKS = 4  # station tracks a point needs for a stopping train to stand off the line
 
 
@@ -36,7 +36,8 @@ def relative_occupations(legs: tuple[tuple[RouteLeg, int], ...], consist: Consis
     """
     route = Route(tuple(leg for leg, _ in legs))
     if stops:
-        plan = [Stop(op, max(MIN_DWELL_S if 0 < i < len(stops) - 1 else 0.0, d - a))
+        least = MIN_DWELL_S if consist.category == Category.PASSENGER else 0.0
+        plan = [Stop(op, max(least if 0 < i < len(stops) - 1 else 0.0, d - a))
                 for i, (op, a, d) in enumerate(stops)]
     else:
         plan = [Stop(route.origin), Stop(route.destination)]

@@ -49,6 +49,8 @@ DWELL_MAX_TRIES = 12
 PASSENGER_SHIFT_S = tuple([0.0] + [sgn * 60.0 * m for m in range(1, PASSENGER_MAX_SHIFT_MIN + 1) for sgn in (1, -1)])
 FREIGHT_SHIFT_STEP_S = 120.0
 FREIGHT_MAX_SHIFT_S = 8 * 3600.0  # a freight train may run this much off its even spread (much Dutch freight runs at night)
+WAITING_TRIES = 6  # a freight train that must wait at stands: searches tried ...
+WAITING_RETRY_S = 120.0  # ... each leaving this much later than the last path found
 FREIGHT_SPEED_CAP_MS = 100 / 3.6  # freight on the mixed network runs at most 100 km/h (facts file ≈)
 MAX_SUPPLEMENT = 0.5  # a planned run may be this much slower than physics (supplements, speeds the registry lacks); beyond, the train waits at the stop
 PLAN_ROUNDING_S = 60.0  # the patterns' times are whole (median) minutes
@@ -421,7 +423,7 @@ def build_reference_day(network: Network, catalogue: Catalogue,
                 continue
             report.shifted += int(got != d + phase)
             runs.append(to_run(template, rid, got, extra=extra))
-    runs += _insert_freight(board, freight, freight_phases, report)
+    runs += _insert_freight(board, freight, freight_phases, report, network)
     for r in runs:
         report.placed[r.train_class.value] = report.placed.get(r.train_class.value, 0) + 1
     return Timetable(tuple(runs), {"day": "reference weekday"}), report
@@ -629,22 +631,91 @@ def _freight_jobs(catalogue, router, flows, report, progress) -> list[tuple[Temp
 
 
 def _insert_freight(board: BusyBoard, jobs: list[tuple[Template, list[float]]], phases: dict[str, int],
-                    report: BuildReport) -> list[TrainRun]:
+                    report: BuildReport, network: Network | None = None) -> list[TrainRun]:
     """Freight trains after the passenger trains: on their flow's hourly path where the pattern
-    holds one (the nearest free hour first), else at the first free shift within ±8 h."""
+    holds one (the nearest free hour first), else at the first free shift within ±8 h; a train
+    that finds no free run end to end may wait at stand points on the way (``_WaitingSearch``)."""
     runs = []
+    waits = _WaitingSearch(board, network) if network is not None else None
     for t, departures in jobs:
         for k, d in enumerate(departures):
             report.wanted["freight"] = report.wanted.get("freight", 0) + 1
             rid = f"{t.key}/{k:03d}"
             report.planned.append(to_run(t, rid, d))
             got = insert(board, t, d, _freight_shifts_for(d, phases.get(t.key)))
-            if got is None:
+            if got is not None:
+                report.shifted += int(got != d)
+                runs.append(to_run(t, rid, got))
+                if waits is not None:
+                    waits.granted(t.resources, t.starts + got, t.ends + got)
+                continue
+            waited = waits.run(t, rid, d) if waits is not None else None
+            if waited is None:
                 report.note_dropped(board, t, rid, d)
                 continue
-            report.shifted += int(got != d)
-            runs.append(to_run(t, rid, got))
+            report.waited += 1
+            runs.append(waited)
     return runs
+
+
+class _WaitingSearch:
+    """The path search (``pathing``) for freight trains that must wait at stands to fit in.
+
+    It searches a free-interval index of everything granted so far. A path it finds
+    becomes a timetable run, whose blocking times are computed again by the one
+    occupation function and checked exactly against the board before the run is
+    granted, so the referee sees exactly what was checked.
+    """
+
+    def __init__(self, board: BusyBoard, network: Network):
+        from railcap.occupancy.index import FreeIntervalIndex
+
+        self.board, self.net = board, network
+        self.index = FreeIntervalIndex(_occupations(*board.intervals()))
+        self._segments: dict[str, object] = {}
+
+    def granted(self, resources, starts, ends) -> None:
+        self.index.add(_occupations(list(resources), starts, ends))
+
+    def run(self, t: Template, rid: str, departure_s: float) -> TrainRun | None:
+        from dataclasses import replace
+
+        from railcap.pathing.request import make_request
+        from railcap.pathing.search import RouteSearch
+        from railcap.pathing.segments import SegmentCache
+        from railcap.physics.running_time import Allowance
+        from railcap.timetable.occupation import timetable_occupations
+
+        route = Route(tuple(t.legs))
+        segments = self._segments.setdefault(t.consist.id, SegmentCache(t.consist, Allowance()))
+        earliest = max(0.0, departure_s - FREIGHT_MAX_SHIFT_S)
+        for _ in range(WAITING_TRIES):
+            req = make_request(self.net, origin=route.origin, destination=route.destination, consist=t.consist,
+                               earliest_departure_s=earliest,
+                               latest_arrival_s=departure_s + FREIGHT_MAX_SHIFT_S + t.points[-1][1], train_id=rid)
+            path = RouteSearch(self.net, route, req, self.index, segments).run()
+            if path is None:
+                return None
+            found = path.to_run("freight", t.consist.id)
+            run = replace(found, product="freight", series=t.key, notes=("waits at stands to fit in",),
+                          points=tuple(PassingPoint(q.op_id, round(q.arrival_s, 1), round(q.departure_s, 1), q.stops)
+                                       for q in found.points))  # as the timetable file keeps them
+            occ = timetable_occupations(Timetable((run,)), self.net)
+            res = occ.resource_id.tolist()
+            if self.board.is_free(res, occ.start_s, occ.end_s):
+                self.board.add(res, occ.start_s, occ.end_s)
+                self.granted(res, occ.start_s, occ.end_s)
+                return run
+            # the whole run, computed again, differs by seconds from the search's segments: try later
+            earliest = path.departure_s + WAITING_RETRY_S
+        return None
+
+
+def _occupations(resources: list[str], starts, ends) -> "OccupationTable":
+    from railcap.occupancy.table import OccupationTable
+
+    return OccupationTable.from_columns(np.array(["granted"] * len(resources), dtype=object),
+                                        np.array(resources, dtype=object), starts, ends)
 
 
 def _freight_shifts_for(departure_s: float, phase_s: int | None) -> list[float]:

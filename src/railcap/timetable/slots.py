@@ -54,6 +54,13 @@ class BusyBoard:
     def is_free(self, resources: list[str], starts: np.ndarray, ends: np.ndarray, shift_s: float = 0.0) -> bool:
         return not any(self._hits(resources, starts, ends, shift_s))
 
+    def intervals(self) -> tuple[list[str], np.ndarray, np.ndarray]:
+        """Every busy interval as (resource ids, starts, ends): the board as occupations."""
+        res = [r for r, st in self._starts.items() for _ in st]
+        starts = np.array([x for st in self._starts.values() for x in st], dtype=float)
+        ends = np.array([x for en in self._ends.values() for x in en], dtype=float)
+        return res, starts, ends
+
     def add(self, resources: list[str], starts: np.ndarray, ends: np.ndarray, shift_s: float = 0.0) -> None:
         for r, s, e in zip(resources, starts, ends):
             self._insert(r, float(s + shift_s), float(e + shift_s))
