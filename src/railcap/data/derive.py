@@ -19,6 +19,7 @@ import math
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import networkx as nx
 import numpy as np
@@ -155,6 +156,13 @@ def classify(name: str) -> OpKind:
 
 class BranchGraph:
     """Branch ends as nodes (2·i start, 2·i+1 end), branches and connections as edges."""
+
+    @cached_property
+    def main_geometry(self) -> tuple[list[int], list[LineString], STRtree]:
+        """The main part's branches, their RD geometry and a spatial index over it (built once)."""
+        branches = list(self.main_branches)
+        geoms = [LineString(self.reg.geometry_rd[self.ids[i]]) for i in branches]
+        return branches, geoms, STRtree(geoms)
 
     def __init__(self, reg: Registry):
         self.reg = reg
@@ -568,11 +576,9 @@ def count_cross_tracks(bg: BranchGraph, sections: list[RawSection], freight_line
     without a line geocode between them (station throats such as Amsterdam
     Sloterdijk – Singelgracht – Centraal) counts the areas' parallel tracks.
     """
-    branches = list(bg.main_branches)
-    geoms = [LineString(bg.reg.geometry_rd[bg.ids[i]]) for i in branches]
+    branches, geoms, tree = bg.main_geometry
     is_line = np.array([bg.is_line(bg.geocode[i]) for i in branches])
     freight = np.array([bg.geo_name[bg.geocode[i]] in freight_lines for i in branches])
-    tree = STRtree(geoms)
     cos_max = math.cos(math.radians(CROSS_ANGLE_DEG))
     for s in sections:
         if len(s.coords) < 2:
@@ -617,9 +623,7 @@ def count_station_tracks(bg: BranchGraph, points: dict[str, RawPoint], sections:
     point's station tracks, each as long as its branch between its switches. A crossing
     on a single-track line, or an overtaking, needs such a track.
     """
-    branches = list(bg.main_branches)
-    geoms = [LineString(bg.reg.geometry_rd[bg.ids[i]]) for i in branches]
-    tree = STRtree(geoms)
+    branches, geoms, tree = bg.main_geometry
     through: dict[str, int] = defaultdict(int)
     for sec in sections:
         for k in (sec.a, sec.b):

@@ -668,14 +668,22 @@ class _WaitingSearch:
     """
 
     def __init__(self, board: BusyBoard, network: Network):
-        from railcap.occupancy.index import FreeIntervalIndex
-
         self.board, self.net = board, network
-        self.index = FreeIntervalIndex(_occupations(*board.intervals()))
+        self._index = None  # built from the board when a train first needs to wait
         self._segments: dict[str, object] = {}
 
+    @property
+    def index(self):
+        if self._index is None:
+            from railcap.occupancy.index import FreeIntervalIndex
+
+            self._index = FreeIntervalIndex(_occupations(*self.board.intervals()))
+        return self._index
+
     def granted(self, resources, starts, ends) -> None:
-        self.index.add(_occupations(list(resources), starts, ends))
+        """Keep the index (once it exists) in step with the board."""
+        if self._index is not None:
+            self._index.add(_occupations(list(resources), starts, ends))
 
     def run(self, t: Template, rid: str, departure_s: float) -> TrainRun | None:
         from dataclasses import replace
