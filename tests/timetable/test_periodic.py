@@ -64,3 +64,24 @@ def test_heavier_trains_are_kept_first():
 def test_measured_headways_snap_to_a_divisor_of_the_hour():
     assert periodic_headway_s(27) == 1800 and periodic_headway_s(15.5) == 900
     assert periodic_headway_s(180) == 3600 and periodic_headway_s(None) is None
+
+
+def test_cp_sat_improves_on_the_greedy_start():
+    """Greedy keeps the most valuable train, which shuts out two lighter ones worth more together."""
+    heavy = train("heavy", [("x", 0.0, 2000.0), ("y", 0.0, 2000.0)], weight=3)
+    light = [train("light-x", [("x", 0.0, 2000.0)], weight=2), train("light-y", [("y", 0.0, 2000.0)], weight=2)]
+    result = solve_pattern([heavy, *light], deterministic_time=5.0)
+    assert result.start_objective == 3
+    assert set(result.phases_s) == {"light-x", "light-y"} and result.objective == 4
+
+
+def test_at_most_one_of_a_trains_alternatives_runs():
+    """Lane 0 is full: the train runs on its other lane, and never on both."""
+    full = train("full", [("lane0", 0.0, 3000.0)], weight=10)
+    on_lane0 = train("a", [("lane0", 0.0, 1000.0)], weight=5)
+    on_lane1 = PeriodicTrain("a|lane1", 3600, ["lane1"], np.array([0.0]), np.array([1000.0]), 5,
+                             alternative_to="a")
+    result = solve_pattern([full, on_lane0, on_lane1], deterministic_time=5.0)
+    assert set(result.phases_s) == {"full", "a|lane1"}
+    free = solve_pattern([on_lane0, on_lane1], deterministic_time=5.0)
+    assert len(free.phases_s) == 1 and free.objective == 5

@@ -235,3 +235,56 @@ def tt_of(run):
     from railcap.model.timetable import Timetable
 
     return Timetable((run,))
+
+
+def test_on_a_four_track_line_an_intercity_may_take_the_other_lane():
+    """One 40 km block per track: its fast pair holds three Intercities an hour, not four.
+
+    Without the other lane one of the two half-hourly series would find no room.
+    """
+    from railcap.model.infrastructure import Network
+    from railcap.model.samples import op, straight_section
+
+    four = (400.0,) * 6
+    net = Network.of([op("a", track_lengths_m=four), op("b", track_lengths_m=four)],
+                     [straight_section("a-b", "a", "b", 40_000, 140, tracks=4, block_m=40_000)],
+                     {"name": "four-track line"})
+    route = PatternRoute(("a", "b"), (0.0, 20.0), (0.0, 20.0))
+    series = [ServicePattern(s, "Intercity", False, (route,), 30.0, None, 1) for s in ("800", "900")]
+    tt, report = build_reference_day(net, load_catalogue(), series, [], lambda s: s, [])
+    assert report.patterns["day"]["on_other_lane"] == 2  # one series, both directions
+    assert report.placed == report.wanted
+    assert {g.lane for r in tt.runs for g in r.legs} == {0, 1}
+    assert find_conflicts(timetable_occupations(tt, net)) == []
+
+
+def _two_loop_line():
+    """A -- L1 -- L2 -- B, single track (5, 22 and 5 km) with passing loops at L1 and L2."""
+    from railcap.model.infrastructure import Network
+    from railcap.model.samples import op, straight_section
+
+    ops = [op("a", track_lengths_m=(400.0,) * 4), op("l1", track_lengths_m=(700.0,), tracks_beside_line=True),
+           op("l2", track_lengths_m=(700.0,), tracks_beside_line=True), op("b", track_lengths_m=(400.0,) * 4)]
+    secs = [straight_section("a-l1", "a", "l1", 5_000, 100, tracks=1),
+            straight_section("l1-l2", "l1", "l2", 22_000, 100, tracks=1),
+            straight_section("l2-b", "l2", "b", 5_000, 100, tracks=1)]
+    return Network.of(ops, secs, {"name": "two loops"})
+
+
+@pytest.mark.parametrize("waits, all_placed", [((), False), ((60.0, 120.0, 180.0), True)])
+def test_a_train_left_out_of_the_pattern_may_wait_at_a_loop_to_cross_twice(monkeypatch, waits, all_placed):
+    """Half-hourly both ways on a 22 min run: trains meet twice, at L1 and at L2, which
+    lie a little less than 15 min apart. One direction waits at L1 so that both crossings work."""
+    import railcap.timetable.reference as reference
+
+    monkeypatch.setattr(reference, "PATTERN_WAITS_S", waits)
+    net = _two_loop_line()
+    route = PatternRoute(("a", "l1", "l2", "b"), (0.0, 3.6, 17.9, 22.0), (0.0, 4.1, 18.4, 22.0))
+    p = ServicePattern("9100", "Sprinter", False, (route,), 30.0, None, 1)
+    tt, report = build_reference_day(net, load_catalogue(), [p], [], lambda s: s, [])
+    assert find_conflicts(timetable_occupations(tt, net)) == []
+    assert (report.placed["passenger"] == report.wanted["passenger"]) is all_placed
+    assert report.patterns["day"]["waiting"] == int(all_placed)
+    if all_placed:
+        dwell_at_l1 = {round(next(q for q in r.points if q.op_id == "l1").dwell_s) for r in tt.runs}
+        assert len(dwell_at_l1) == 2 and max(dwell_at_l1) >= min(dwell_at_l1) + 60

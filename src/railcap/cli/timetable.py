@@ -154,8 +154,10 @@ def rebuild(patterns: Path = typer.Option(DEFAULT_PATTERNS, help="Folder with th
     for p in report.problems[:20]:
         console.print(f"[dim]{p}[/]")
     for name, pat in report.patterns.items():
-        console.print(f"hourly pattern ({name}): {pat['held']} of {pat['trains']} periodic trains held "
-                      f"({pat['status']}, {pat['pairs']} pairs share blocks)")
+        console.print(f"hourly pattern ({name}): {pat['held']} of {pat['trains']} periodic trains held, "
+                      f"{pat['on_other_lane']} on their other lane, {pat['waiting']} waiting longer at a stop "
+                      f"(worth {pat['worth']:,}: greedy start {pat['greedy_start']:,}, improved by CP-SAT "
+                      f"on neighbourhoods; {pat['pairs']} pairs can clash)")
     from railcap.data.timetable_io import read_timetable
 
     placed = read_timetable(path)

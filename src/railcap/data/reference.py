@@ -60,9 +60,10 @@ def stop_mapper(network: Network, slugs: dict[str, dict]) -> Callable[[str], str
     return stop_of
 
 
-def rebuild(patterns_dir: Path, out: Path | None = None, progress: Callable[[str], None] = lambda _: None
-            ) -> tuple[Path, BuildReport]:
-    """The reference weekday from the NS patterns plus the foreign services they lack."""
+def reference_inputs(patterns_dir: Path):
+    """What the reference weekday is built from: (network, catalogue, day patterns,
+    evening patterns, stop mapper, freight flows) — the NS patterns plus the foreign
+    services they lack."""
     net = load_network()
     slugs = read_station_slugs(patterns_dir)
     foreign = read_foreign_services()
@@ -71,11 +72,17 @@ def rebuild(patterns_dir: Path, out: Path | None = None, progress: Callable[[str
     def stop_of(slug: str) -> str | None:  # a foreign service may end at a border point
         return by_slug(slug) or (slug if slug in net.ops else None)
 
-    tt, report = build_reference_day(
-        net, load_catalogue(),
-        read_page(patterns_dir, WEEKDAY_DAY_PAGE) + foreign.get(WEEKDAY_DAY_PAGE, []),
-        read_page(patterns_dir, EVENING_PAGE) + foreign.get(EVENING_PAGE, []),
-        stop_of, load_flows(), progress)
+    return (net, load_catalogue(),
+            read_page(patterns_dir, WEEKDAY_DAY_PAGE) + foreign.get(WEEKDAY_DAY_PAGE, []),
+            read_page(patterns_dir, EVENING_PAGE) + foreign.get(EVENING_PAGE, []),
+            stop_of, load_flows())
+
+
+def rebuild(patterns_dir: Path, out: Path | None = None, progress: Callable[[str], None] = lambda _: None
+            ) -> tuple[Path, BuildReport]:
+    """The reference weekday from the NS patterns plus the foreign services they lack."""
+    net, catalogue, day, evening, stop_of, flows = reference_inputs(patterns_dir)
+    tt, report = build_reference_day(net, catalogue, day, evening, stop_of, flows, progress)
     out = out or embedded_path(TIMETABLE_FILE)
     write_timetable(tt, out)
     return out, report

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Callable, Sequence
 
 import numpy as np
@@ -35,7 +35,9 @@ from railcap.occupancy.resources import lanes
 from railcap.timetable.occupation import platform_points, relative_occupations
 from railcap.physics.route import Route, RouteFinder, RouteLeg
 from railcap.timetable.patterns import ServicePattern
-from railcap.timetable.periodic import PERIOD_S, PeriodicTrain, periodic_headway_s, solve_pattern
+from railcap.timetable.periodic import (
+    LNS_STEP_TIME, PERIOD_S, PeriodicTrain, free_phases, periodic_headway_s, solve_pattern,
+)
 from railcap.timetable.slots import BusyBoard
 
 DAY_S = 86_400.0
@@ -45,6 +47,7 @@ PASSENGER_MAX_SHIFT_MIN = 5  # a trip may leave up to this much earlier or later
 DWELL_STEP_S = 6.0  # ProRail plans in tenths of a minute
 DWELL_MAX_EXTRA_S = 120.0  # a passenger trip may wait up to 2 min longer at one stop ...
 DWELL_MAX_TOTAL_S = 240.0  # ... and 4 min longer over its whole run
+PATTERN_WAITS_S = (60.0, 120.0, 180.0)  # longer dwells a periodic train left out of the pattern may take at one stop
 DWELL_MAX_TRIES = 12
 PASSENGER_SHIFT_S = tuple([0.0] + [sgn * 60.0 * m for m in range(1, PASSENGER_MAX_SHIFT_MIN + 1) for sgn in (1, -1)])
 FREIGHT_SHIFT_STEP_S = 120.0
@@ -55,7 +58,6 @@ FREIGHT_SPEED_CAP_MS = 100 / 3.6  # freight on the mixed network runs at most 10
 MAX_SUPPLEMENT = 0.5  # a planned run may be this much slower than physics (supplements, speeds the registry lacks); beyond, the train waits at the stop
 PLAN_ROUNDING_S = 60.0  # the patterns' times are whole (median) minutes
 FAST_TRAIN_WEIGHT = 2  # in the hourly pattern, an Intercity (or faster) train counts this many times
-PATTERN_DETERMINISTIC_TIME = 20.0  # CP-SAT's deterministic time limit per hourly pattern
 FALLBACK_CONSISTS = ("icng-8", "gtw-28-dmu")  # a dual-voltage unit for 25 kV lines, a diesel one for lines without wire
 
 PRODUCT_CONSIST = {  # rolling stock by product (public deployment, simplified; see docs/data.md)
@@ -383,7 +385,7 @@ def build_reference_day(network: Network, catalogue: Catalogue,
                         day_patterns: list[ServicePattern], evening_patterns: list[ServicePattern],
                         stop_of: Callable[[str], str | None], flows: list[FreightFlow],
                         progress: Callable[[str], None] = lambda _: None,
-                        pattern_time: float = PATTERN_DETERMINISTIC_TIME) -> tuple[Timetable, BuildReport]:
+                        pattern_time: float = LNS_STEP_TIME) -> tuple[Timetable, BuildReport]:
     """The whole weekday; see the module docstring for the method."""
     router, board, report = Router(network), BusyBoard(), BuildReport()
     runs: list[TrainRun] = []
@@ -437,30 +439,129 @@ def _lay_out_pattern(jobs: list[Job], extra: list[PeriodicTrain], deterministic_
     Returns the phase of every template the pattern holds; the others keep their
     evenly spread departures and are fitted in afterwards.
     """
+    trains, variants = pattern_trains(jobs, extra)
+    if not trains:
+        return {}
+    result = solve_pattern(list(trains.values()), deterministic_time=deterministic_time, progress=progress)
+    held = {variants[k].key if k in variants else k: (k, phase) for k, phase in result.phases_s.items()}
+    waiting = _hold_waiting(jobs, trains, variants, held)
+    report.patterns[name] = {"trains": len(trains) - len(variants) + len({t.key for t in variants.values()}),
+                             "held": len(held), "method": result.method, "worth": result.objective,
+                             "greedy_start": result.start_objective,
+                             "pairs": result.pairs, "freight_paths": len(extra),
+                             "freight_paths_held": sum(1 for t in extra if t.key in held),
+                             "on_other_lane": sum(1 for k, _ in held.values() if k in variants and "|lane" in k),
+                             "waiting": waiting}
+    for j in jobs:
+        if j.template.key in held:
+            key, phase = held[j.template.key]
+            j.template = variants[key]
+            j.departures = periodic_departures(j.departures, phase, trains[key].headway_s, j.headway_s)
+    return {k: phase for k, (_, phase) in held.items()}
+
+
+def pattern_trains(jobs: list[Job], extra: Sequence[PeriodicTrain] = ()
+                   ) -> tuple[dict[str, PeriodicTrain], dict[str, Template]]:
+    """The periodic trains of the hourly pattern: each periodic template (and its run on the
+    other lane, as an alternative), and the ``extra`` paths. Also the template of each
+    pattern key that stands for one."""
     trips = Counter()
     for j in jobs:
         trips[j.template.key] += len(j.departures)
     trains: dict[str, PeriodicTrain] = {}
+    variants: dict[str, Template] = {}
     for j in jobs:
         h = periodic_headway_s(j.headway_s / 60.0 if j.headway_s else None)
         if h is None or j.template.key in trains:
             continue
-        t = j.template
-        trains[t.key] = PeriodicTrain(t.key, h, t.resources, t.starts, t.ends, _worth(t, trips[t.key]))
+        for k, t in enumerate((j.template, on_other_lane(j.template))):
+            if t is None:
+                continue
+            key = t.key if k == 0 else f"{t.key}|lane{t.lane}"
+            variants[key] = t
+            trains[key] = PeriodicTrain(key, h, t.resources, t.starts, t.ends, _worth(t, trips[t.key]),
+                                        alternative_to=t.key if k else "")
     trains.update({t.key: t for t in extra})
-    if not trains:
-        return {}
-    result = solve_pattern(list(trains.values()), deterministic_time=deterministic_time, progress=progress)
-    held_freight = sum(1 for t in extra if t.key in result.phases_s)
-    report.patterns[name] = {"trains": len(trains), "held": len(result.phases_s), "status": result.status,
-                             "objective": result.objective, "bound": result.bound, "pairs": result.pairs,
-                             "freight_paths": len(extra), "freight_paths_held": held_freight}
-    for j in jobs:
-        phase = result.phases_s.get(j.template.key)
-        if phase is not None:
-            j.departures = periodic_departures(j.departures, phase, trains[j.template.key].headway_s,
-                                               j.headway_s)
-    return dict(result.phases_s)
+    return trains, variants
+
+
+def day_pattern_trains(network: Network, catalogue: Catalogue, day_patterns: list[ServicePattern],
+                       stop_of: Callable[[str], str | None], flows: list[FreightFlow]) -> list[PeriodicTrain]:
+    """The periodic trains of the day's hourly pattern, as the builder makes them (for benchmarks)."""
+    router, report = Router(network), BuildReport()
+    day = _passenger_jobs(catalogue, router, day_patterns, DAY_WINDOW, stop_of, report, {})
+    freight = _freight_jobs(catalogue, router, flows, report, lambda _: None)
+    trains, _ = pattern_trains(day, [_freight_path(t, deps) for t, deps in freight])
+    return list(trains.values())
+
+
+def _hold_waiting(jobs: list[Job], trains: dict[str, PeriodicTrain], variants: dict[str, Template],
+                  held: dict[str, tuple[str, int]]) -> int:
+    """Fit trains the pattern left out by letting them wait longer at one stop (in place).
+
+    A planner lets a train wait a minute or two where it stands off the line, so
+    that another can pass or cross. Most valuable first, each left-out train tries
+    ``PATTERN_WAITS_S`` at each of its stops; a variant whose blocking times
+    (computed again exactly) clash with no held train is held at its first free
+    phase. Returns how many were held so.
+    """
+    on = [(trains[k], phase) for k, phase in held.values()]
+    placed = 0
+    left = sorted({j.template.key for j in jobs if j.template.key in trains and j.template.key not in held},
+                  key=lambda key: (-trains[key].weight, key))
+    for key in left:
+        got = _waiting_variant(variants[key], trains[key], on)
+        if got is None:
+            continue
+        t, train, phase = got
+        variants[train.key], trains[train.key] = t, train
+        held[key] = (train.key, phase)
+        on.append((train, phase))
+        placed += 1
+    return placed
+
+
+def _waiting_variant(t: Template, train: PeriodicTrain, on: list[tuple[PeriodicTrain, int]]
+                     ) -> tuple[Template, PeriodicTrain, int] | None:
+    """The first (stop, wait) at which ``t`` fits among the held trains: its template, train and phase."""
+    for i, after, spans in t.dwell_rows():
+        for wait in PATTERN_WAITS_S:
+            st, en = t.starts.copy(), t.ends.copy()
+            st[after] += wait
+            en[after | spans] += wait
+            rough = replace(train, key=f"{t.key}|wait", starts=st, ends=en)
+            if not free_phases(rough, on).size:
+                continue  # the quick estimate (rows shifted) already clashes
+            waited = with_extra_dwell(t, {i: wait})
+            exact = replace(train, key=f"{t.key}|wait{i}+{wait:.0f}", resources=waited.resources,
+                            starts=waited.starts, ends=waited.ends)
+            free = free_phases(exact, on)
+            if free.size:
+                return waited, exact, int(free[0])
+    return None
+
+
+def with_extra_dwell(t: Template, extra: dict[int, float]) -> Template:
+    """The template waiting ``extra`` seconds longer at some points (index -> s), blocking times recomputed."""
+    points = waited_points(t, extra)
+    res, starts, ends, _ = relative_occupations(t.laned, t.consist, stop_plan(points), t.platforms)
+    return replace(t, points=points, resources=res, starts=starts, ends=ends, _dwell_rows=None)
+
+
+def on_other_lane(t: Template) -> Template | None:
+    """The template run on the other lane of its four-track sections, or None if it uses none.
+
+    Fast trains keep to lane 0 and stopping trains to lane 1 by default; on the
+    real network a train may take the other pair of tracks, and the hourly pattern
+    may choose that where it lets more trains run.
+    """
+    if t.train_class != TrainClass.PASSENGER or not any(lanes(leg.section) > 1 for leg in t.legs):
+        return None
+    lane = 1 - t.lane
+    laned = tuple((leg, lane if lanes(leg.section) > 1 else 0) for leg in t.legs)
+    stops = stop_plan(t.points)
+    res, starts, ends, _ = relative_occupations(laned, t.consist, stops, t.platforms)
+    return replace(t, lane=lane, laned=laned, resources=res, starts=starts, ends=ends, _dwell_rows=None)
 
 
 def _worth(t: Template, trips: int) -> int:
