@@ -22,7 +22,7 @@ from railcap.model.infrastructure import Network
 from railcap.model.samples import op, straight_section
 from railcap.model.timetable import Timetable
 from railcap.occupancy import FreeIntervalIndex, Occupation, OccupationTable, find_conflicts
-from railcap.pathing import Planner, RouteSearch, make_request
+from railcap.pathing import Planner, RouteSearch, make_request, may_stand_at
 from railcap.pathing.segments import SegmentCache
 from railcap.physics.route import Route, RouteLeg
 
@@ -123,3 +123,18 @@ def test_explosives_do_not_wait_at_passenger_stations():
     req = make_request(stations, origin="s0", destination="s2", consist=ammo, earliest_departure_s=0.0)
     search = RouteSearch(stations, route, req, FreeIntervalIndex(), SegmentCache(ammo, req.allowance))
     assert search.stand == [True, False, True]
+
+
+def test_a_train_stands_only_where_the_timetable_counts_it_clear_of_the_line():
+    """A station area of two tracks has only its through tracks: standing there holds the line,
+    so the search must not stand there (the blocking times of the timetable keep the block held)."""
+    from railcap.timetable.occupation import platform_points
+
+    consist = load_catalogue().consist("intermodal-650")
+    through_only = op("s2", track_lengths_m=(800.0, 800.0))
+    big = op("s4", track_lengths_m=(800.0,) * 4)
+    loop = op("l", track_lengths_m=(700.0,), tracks_beside_line=True)
+    assert not may_stand_at(through_only, consist) and may_stand_at(big, consist)
+    assert may_stand_at(loop, consist) and not may_stand_at(loop, load_catalogue().consist("intermodal-740"))
+    net = Network.of([through_only, big, loop], [], {"name": "points"})
+    assert platform_points(net) == {"s4", "l"}

@@ -105,6 +105,9 @@ class Structure:
     end_m: float
 
 
+AREA_TRACKS_TO_STAND_CLEAR = 4  # a station area's tracks (through tracks included) for a train to stand off the line
+
+
 @dataclass(frozen=True)
 class OperationalPoint:
     id: str
@@ -137,8 +140,18 @@ class OperationalPoint:
         return max((t.usable_length_m for t in self.tracks), default=0.0)
 
     def can_hold(self, train_length_m: float) -> bool:
-        """True when a train of this length can stand here clear of the line."""
+        """True when one of the point's tracks is long enough for a train of this length."""
         return any(t.usable_length_m >= train_length_m for t in self.tracks)
+
+    @property
+    def stands_clear_of_line(self) -> bool:
+        """True when a train stopping here stands clear of the line, so that others can pass.
+
+        On a line: a loop or platform track beside it. In a station area, whose track
+        count includes the through tracks: ``AREA_TRACKS_TO_STAND_CLEAR`` tracks or more.
+        The one rule for the timetable's blocking times and the path search's stands.
+        """
+        return len(self.tracks) >= (1 if self.tracks_beside_line else AREA_TRACKS_TO_STAND_CLEAR)
 
 
 @dataclass(frozen=True)

@@ -40,11 +40,12 @@ MAX_HOPS = 2  # a segment may pass at most this many stand points without stoppi
 
 
 def may_stand_at(op: OperationalPoint, consist: Consist) -> bool:
-    """True where the train can wait clear of the line: a station track long enough for it,
-    and — for explosives (RID class 1) — not at a passenger station."""
+    """True where the train can wait clear of the line (the rule the timetable's blocking
+    times use) on a track long enough for it, and — for explosives (RID class 1) — not at a
+    passenger station."""
     if consist.rid_class is not None and str(consist.rid_class).split(".")[0] == "1" and op.passenger_station:
         return False
-    return op.can_hold(consist.length_m)
+    return op.stands_clear_of_line and op.can_hold(consist.length_m)
 
 
 def earliest_departure(index: FreeIntervalIndex, resources: list[str], starts: np.ndarray,

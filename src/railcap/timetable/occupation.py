@@ -21,7 +21,6 @@ from railcap.physics.route import Route, RouteLeg
 from railcap.physics.running_time import Stop, run_time
 
 MIN_DWELL_S = 30.0  # a passenger stop (doors, boarding); a freight or military train may stand and go
-PLATFORM_TRACKS = 4  # station tracks a point needs for a stopping train to stand off the line
 
 
 def relative_occupations(legs: tuple[tuple[RouteLeg, int], ...], consist: Consist,
@@ -64,15 +63,12 @@ def movement_for_blocking(profile, consist: Consist, planned=None):
 
 
 def platform_points(net: Network) -> frozenset[str]:
-    """Points where a stopping train stands off the line.
+    """Points where a stopping train stands off the line (``OperationalPoint.stands_clear_of_line``).
 
-    A station area needs ``PLATFORM_TRACKS`` tracks (its count includes the through
-    tracks); a point on a line needs one track beside the line (a loop or platform
-    track), which is what lets trains cross on a single-track line. Which train takes
-    which station track is not checked (station tracks are not resources).
+    A loop beside the line is what lets trains cross on a single-track line. Which
+    train takes which station track is not checked (station tracks are not resources).
     """
-    return frozenset(o.id for o in net.ops.values()
-                     if len(o.tracks) >= (1 if o.tracks_beside_line else PLATFORM_TRACKS))
+    return frozenset(o.id for o in net.ops.values() if o.stands_clear_of_line)
 
 
 def _released_at_platforms(route: Route, legs, stops, ends: np.ndarray,
