@@ -272,9 +272,10 @@ def _two_loop_line():
 
 
 @pytest.mark.parametrize("waits, all_placed", [((), False), ((60.0, 120.0, 180.0), True)])
-def test_a_train_left_out_of_the_pattern_may_wait_at_a_loop_to_cross_twice(monkeypatch, waits, all_placed):
+def test_a_train_may_wait_at_a_loop_to_cross_twice(monkeypatch, waits, all_placed):
     """Half-hourly both ways on a 22 min run: trains meet twice, at L1 and at L2, which
-    lie a little less than 15 min apart. One direction waits at L1 so that both crossings work."""
+    lie a little less than 15 min apart. One direction waits at its first loop so that both
+    crossings work (a planner's dwell supplement)."""
     import railcap.timetable.reference as reference
 
     monkeypatch.setattr(reference, "PATTERN_WAITS_S", waits)
@@ -286,5 +287,26 @@ def test_a_train_left_out_of_the_pattern_may_wait_at_a_loop_to_cross_twice(monke
     assert (report.placed["passenger"] == report.wanted["passenger"]) is all_placed
     assert report.patterns["day"]["waiting"] == int(all_placed)
     if all_placed:
-        dwell_at_l1 = {round(next(q for q in r.points if q.op_id == "l1").dwell_s) for r in tt.runs}
-        assert len(dwell_at_l1) == 2 and max(dwell_at_l1) >= min(dwell_at_l1) + 60
+        dwell = {(r.origin, q.op_id): round(q.dwell_s) for r in tt.runs for q in r.points if q.op_id in ("l1", "l2")}
+        planned = 30  # both loops: half a minute in the plan
+        assert sorted(dwell.values())[-1] >= planned + 60 and sorted(dwell.values())[:3] == [planned] * 3
+
+
+def test_the_evening_keeps_the_day_minutes_past_the_hour():
+    """The evening page's medians differ by a minute from the day page's: the evening runs the
+    day's times at the day's minutes (hourly instead of half-hourly), so nothing clashes at 20:00."""
+    net = corridor()
+    day_route = PatternRoute(("y", "j", "x"), (0.0, 19.0, 27.0), (0.0, 20.0, 27.0))
+    evening_route = PatternRoute(("y", "j", "x"), (0.0, 19.0, 28.0), (0.0, 20.0, 28.0))
+    day = ServicePattern("700", "Intercity", False, (day_route,), 30.0, None, 1)
+    evening = ServicePattern("700", "Intercity", False, (evening_route,), 60.0, None, 4)
+    tt, report = build_reference_day(net, load_catalogue(), [day], [evening], lambda s: s, [])
+    assert report.patterns["evening"]["runs_day_times"] == 2 and report.patterns["evening"]["day_minutes_fixed"] == 2
+    assert report.placed == report.wanted and not report.dropped
+    for origin in ("y", "x"):
+        runs = [r for r in tt.runs if r.origin == origin]
+        day_minutes = {round(r.departure_s) % 1800 for r in runs if 6 * 3600 <= r.departure_s < 20 * 3600}
+        evening = [r for r in runs if r.departure_s >= 20 * 3600]
+        assert len(day_minutes) == 1 and evening
+        assert {round(r.departure_s) % 1800 for r in evening} == day_minutes
+        assert {round(r.arrival_s - r.departure_s) for r in runs} == {27 * 60}  # the day's run time

@@ -158,6 +158,10 @@ def rebuild(patterns: Path = typer.Option(DEFAULT_PATTERNS, help="Folder with th
                       f"{pat['on_other_lane']} on their other lane, {pat['waiting']} waiting longer at a stop "
                       f"(worth {pat['worth']:,}: greedy start {pat['greedy_start']:,}, improved by CP-SAT "
                       f"on neighbourhoods; {pat['pairs']} pairs can clash)")
+        if "runs_day_times" in pat:
+            console.print(f"  {pat['runs_day_times']} evening templates run their day twin's times; "
+                          f"{pat['day_minutes_fixed']} keep the day's minutes past the hour, "
+                          f"{pat['day_minutes_preferred']} prefer them")
     from railcap.data.timetable_io import read_timetable
 
     placed = read_timetable(path)

@@ -188,6 +188,14 @@ class _Pattern:
             self.clash[j].append((i, tab.clash.T))
         self.phase: list[int | None] = [None] * len(trains)
         self.blocked = [np.zeros(t.headway_s // GRID_S, dtype=int) for t in trains]
+        members: dict[str, list[int]] = defaultdict(list)  # a train and its alternatives
+        for k, t in enumerate(trains):
+            members[t.alternative_to or t.key].append(k)
+        self.alternatives = [members[t.alternative_to or t.key] for t in trains]
+
+    def runs_in_some_form(self, k: int) -> bool:
+        """True when train k or one of its alternatives is held."""
+        return any(self.phase[j] is not None for j in self.alternatives[k])
 
     @property
     def value(self) -> int:
@@ -213,28 +221,40 @@ class _Pattern:
                 cost += self.trains[j].weight * np.count_nonzero(clash[p] & free) / free.size
         return cost
 
-    def greedy(self, fixed_steps: dict[int, int], excluded: set[int]) -> None:
+    def greedy(self, fixed_steps: dict[int, int], excluded: set[int],
+               preferred_steps: dict[int, int] | None = None) -> None:
         """Most valuable train first, each at the free phase that closes the fewest
-        free phases of the trains still to come (weighted by what they are worth)."""
+        free phases of the trains still to come (weighted by what they are worth).
+        Trains with a preferred phase go first, at that phase where it is free."""
         for k, p in fixed_steps.items():
             self.hold(k, p)
-        for k in sorted(range(len(self.trains)), key=lambda k: (-self.trains[k].weight, self.trains[k].key)):
+        order = sorted(range(len(self.trains)), key=lambda k: (-self.trains[k].weight, self.trains[k].key))
+        for k in order:
+            p = (preferred_steps or {}).get(k)
+            if p is not None and k not in excluded and not self.runs_in_some_form(k) and self.blocked[k][p] == 0:
+                self.hold(k, p)
+        for k in order:
+            if self.runs_in_some_form(k):
+                continue
             free = np.flatnonzero(self.blocked[k] == 0)
             if self.phase[k] is None and k not in excluded and free.size:
                 self.hold(k, int(min(free, key=lambda p: self.damage(k, int(p)))))
 
     # -- improvement: CP-SAT on one neighbourhood at a time
     def neighbourhood(self, k: int, excluded: set[int]) -> list[int]:
-        """Left-out train k, the held trains in its way at its least blocked phases,
-        and the left-out trains next to those."""
-        around = {k}
-        for p in np.argsort(self.blocked[k], kind="stable")[:LNS_PHASES]:
-            around |= {j for j, clash in self.clash[k] if self.phase[j] is not None and clash[p, self.phase[j]]}
+        """Left-out train k with its alternatives, the held trains in their way at their least
+        blocked phases (with their alternatives), and the left-out trains next to those."""
+        around = set(self.alternatives[k])
+        for a in self.alternatives[k]:
+            for p in np.argsort(self.blocked[a], kind="stable")[:LNS_PHASES]:
+                for j, clash in self.clash[a]:
+                    if self.phase[j] is not None and clash[p, self.phase[j]]:
+                        around |= set(self.alternatives[j][:LNS_SIZE // 4])
         for j in sorted(around):
             for i, _ in self.clash[j]:
                 if len(around) >= LNS_SIZE:
                     break
-                if self.phase[i] is None and i not in excluded:
+                if i not in excluded and not self.runs_in_some_form(i):
                     around.add(i)
         return sorted(around)
 
@@ -302,15 +322,17 @@ def _pair_constraint(m, a: PeriodicTrain, b: PeriodicTrain, tab: _PairTable, va,
 
 
 def solve_pattern(trains: Sequence[PeriodicTrain], fixed: dict[str, int] | None = None,
-                  deterministic_time: float = LNS_STEP_TIME, progress: Callable[[str], None] = lambda _: None
-                  ) -> PatternResult:
+                  deterministic_time: float = LNS_STEP_TIME, progress: Callable[[str], None] = lambda _: None,
+                  preferred: dict[str, int] | None = None) -> PatternResult:
     """Phases for as many trains as fit together (by weight), on the grid.
 
     A greedy pattern first; then, for each train it leaves out (most valuable first),
     CP-SAT chooses again for that train and the trains around it, the rest kept
     (a large neighbourhood search), for up to ``LNS_ROUNDS`` rounds while it gains.
     ``deterministic_time`` bounds each CP-SAT step. ``fixed`` pins some trains'
-    phases (seconds). Every step is deterministic, so a rebuild gives the same day.
+    phases (seconds); ``preferred`` phases are taken first where they are free (the
+    evening keeps the day's minutes). Every step is deterministic, so a rebuild gives
+    the same day.
     """
     fixed = fixed or {}
     tables = _pair_tables(trains)
@@ -319,14 +341,17 @@ def solve_pattern(trains: Sequence[PeriodicTrain], fixed: dict[str, int] | None 
     fixed_steps = {k: int(fixed[t.key]) // GRID_S % steps[k] for k, t in enumerate(trains) if t.key in fixed}
     excluded = {k for k, t in enumerate(trains) if self_conflicting(t) and k not in fixed_steps}
     state = _Pattern(trains, tables)
-    state.greedy(fixed_steps, excluded)
+    preferred_steps = {k: int((preferred or {})[t.key]) // GRID_S % steps[k]
+                       for k, t in enumerate(trains) if t.key in (preferred or {})}
+    state.greedy(fixed_steps, excluded, preferred_steps)
     start = state.value
     for round_ in range(LNS_ROUNDS):
-        left = sorted((k for k in range(len(trains)) if state.phase[k] is None and k not in excluded),
+        left = sorted((k for k in range(len(trains)) if k not in excluded and not state.runs_in_some_form(k)),
                       key=lambda k: (-trains[k].weight, trains[k].key))
-        gained = 0
-        for k in left:
-            if state.phase[k] is None:
+        gained, tried = 0, set()
+        for k in left:  # one neighbourhood per train left out, its alternatives included
+            if not state.runs_in_some_form(k) and state.alternatives[k][0] not in tried:
+                tried.add(state.alternatives[k][0])
                 gained += state.resolve(state.neighbourhood(k, excluded), set(fixed_steps), deterministic_time)
         progress(f"pattern: round {round_ + 1}, {gained} neighbourhoods improved, worth {state.value:,}")
         if not gained:

@@ -34,7 +34,7 @@ from railcap.occupancy import DEFAULT_PARAMETERS
 from railcap.occupancy.resources import lanes
 from railcap.timetable.occupation import platform_points, relative_occupations
 from railcap.physics.route import Route, RouteFinder, RouteLeg
-from railcap.timetable.patterns import ServicePattern
+from railcap.timetable.patterns import EVENING_PAGE, WEEKDAY_DAY_PAGE, ServicePattern
 from railcap.timetable.periodic import (
     LNS_STEP_TIME, PERIOD_S, PeriodicTrain, free_phases, periodic_headway_s, solve_pattern,
 )
@@ -47,6 +47,7 @@ PASSENGER_MAX_SHIFT_MIN = 5  # a trip may leave up to this much earlier or later
 DWELL_STEP_S = 6.0  # ProRail plans in tenths of a minute
 DWELL_MAX_EXTRA_S = 120.0  # a passenger trip may wait up to 2 min longer at one stop ...
 DWELL_MAX_TOTAL_S = 240.0  # ... and 4 min longer over its whole run
+EVENING_SAME_RUN_S = 120.0  # an evening template this close to its day twin runs the day's times
 PATTERN_WAITS_S = (60.0, 120.0, 180.0)  # longer dwells a periodic train left out of the pattern may take at one stop
 DWELL_MAX_TRIES = 12
 PASSENGER_SHIFT_S = tuple([0.0] + [sgn * 60.0 * m for m in range(1, PASSENGER_MAX_SHIFT_MIN + 1) for sgn in (1, -1)])
@@ -398,17 +399,23 @@ def build_reference_day(network: Network, catalogue: Catalogue,
     freight_paths = [_freight_path(t, deps) for t, deps in freight]
     jobs = []
     freight_phases: dict[str, int] = {}
-    for name, group, extra in (("day", day, freight_paths), ("evening", evening, [])):
-        held = _lay_out_pattern(group, extra, pattern_time, report, name, progress)
-        jobs += [(0 if j.template.key in held else 1, j) for j in group]
-        freight_phases.update({t.key: held[t.key] for t in extra if t.key in held})
+    as_day = _evening_runs_day_times(day, evening)
+    day_held = _lay_out_pattern(day, freight_paths, pattern_time, report, "day", progress)
+    fixed, preferred = _evening_keeps_day(day, evening, day_held)
+    evening_held = _lay_out_pattern(evening, [], pattern_time, report, "evening", progress,
+                                    fixed=fixed, preferred=preferred)
+    if "evening" in report.patterns:
+        report.patterns["evening"].update(runs_day_times=as_day, day_minutes_fixed=len(fixed),
+                                          day_minutes_preferred=len(preferred))
+    for order, (group, held) in enumerate(((day, day_held), (evening, evening_held))):
+        jobs += [(order if j.template.key in held else 2, j) for j in group]  # day pattern, evening, others
+    freight_phases.update({t.key: day_held[t.key][1] for t in freight_paths if t.key in day_held})
     jobs.sort(key=lambda pj: (pj[0], _rank(pj[1].template.product), pj[1].template.key,
                               pj[1].departures[0] if len(pj[1].departures) else 0))
-    for outside_pattern, job in jobs:
+    for stage, job in jobs:
         template = job.template
         progress(template.key)
-        phase = 0.0 if not outside_pattern else best_phase(board, template, job.departures,
-                                                         job.series_headway_s or 0.0)
+        phase = 0.0 if stage < 2 else best_phase(board, template, job.departures, job.series_headway_s or 0.0)
         for d in job.departures:
             rid = f"{template.key}/{int(d + phase) // 60:04d}"
             got = insert(board, template, float(d + phase), PASSENGER_SHIFT_S)
@@ -432,17 +439,20 @@ def build_reference_day(network: Network, catalogue: Catalogue,
 
 
 def _lay_out_pattern(jobs: list[Job], extra: list[PeriodicTrain], deterministic_time: float,
-                     report: BuildReport, name: str, progress) -> dict[str, int]:
+                     report: BuildReport, name: str, progress, fixed: dict[str, int] | None = None,
+                     preferred: dict[str, int] | None = None) -> dict[str, tuple[str, int]]:
     """Solve the hourly pattern of ``jobs`` (and of the ``extra`` paths, such as freight)
     and move the jobs' departures onto its phases (in place).
 
-    Returns the phase of every template the pattern holds; the others keep their
+    Returns, for every template (or path) the pattern holds, the pattern key it is held
+    as (the template itself or an alternative) and its phase; the others keep their
     evenly spread departures and are fitted in afterwards.
     """
     trains, variants = pattern_trains(jobs, extra)
     if not trains:
         return {}
-    result = solve_pattern(list(trains.values()), deterministic_time=deterministic_time, progress=progress)
+    result = solve_pattern(list(trains.values()), fixed=fixed, deterministic_time=deterministic_time,
+                           progress=progress, preferred=preferred)
     held = {variants[k].key if k in variants else k: (k, phase) for k, phase in result.phases_s.items()}
     waiting = _hold_waiting(jobs, trains, variants, held)
     report.patterns[name] = {"trains": len(trains) - len(variants) + len({t.key for t in variants.values()}),
@@ -457,14 +467,74 @@ def _lay_out_pattern(jobs: list[Job], extra: list[PeriodicTrain], deterministic_
             key, phase = held[j.template.key]
             j.template = variants[key]
             j.departures = periodic_departures(j.departures, phase, trains[key].headway_s, j.headway_s)
-    return {k: phase for k, (_, phase) in held.items()}
+    return held
+
+
+def _day_twin_key(evening_key: str) -> str | None:
+    """The day template of the same series, route and direction (``P…-w4`` -> ``P…-w1``)."""
+    end = f"-w{EVENING_PAGE}"
+    return evening_key[: -len(end)] + f"-w{WEEKDAY_DAY_PAGE}" if evening_key.endswith(end) else None
+
+
+def _evening_runs_day_times(day: list[Job], evening: list[Job]) -> int:
+    """Evening templates that stop where their day twin stops and take within
+    ``EVENING_SAME_RUN_S`` as long run the day's times (in place); returns how many.
+
+    The patterns' minutes are medians per window, so the same train often differs by a
+    minute between the day page and the evening page; the real timetable keeps its
+    minutes past the hour across 20:00, and so, with this, can the reference day.
+    """
+    twins = {j.template.key: j.template for j in day}
+    done: dict[str, Template] = {}
+    for j in evening:
+        e = j.template
+        if e.key in done:  # the same template in the other evening window
+            j.template = done[e.key]
+            continue
+        d = twins.get(_day_twin_key(e.key) or "")
+        if d is None or d.legs != e.legs:
+            continue
+        same_stops = [p[0] for p in e.points if p[3]] == [p[0] for p in d.points if p[3]]
+        if same_stops and abs(e.points[-1][1] - d.points[-1][1]) <= EVENING_SAME_RUN_S:
+            done[e.key] = j.template = replace(d, key=e.key)
+    return len(done)
+
+
+def _evening_keeps_day(day: list[Job], evening: list[Job], day_held: dict[str, tuple[str, int]]
+                       ) -> tuple[dict[str, int], dict[str, int]]:
+    """Fixed and preferred evening phases: a series' route and direction keeps the day's
+    minutes past the hour (and its lane), as Dutch evening patterns do; without that,
+    trips at 20:00 and 06:00, where the two patterns meet, clash.
+
+    Fixed where the evening template runs the day's times and its headway repeats the
+    day's slots (so the fixed trains cannot clash with each other); preferred otherwise.
+    """
+    day_by_key = {j.template.key: j for j in day}
+    fixed, preferred = {}, {}
+    for j in evening:
+        twin = day_by_key.get(_day_twin_key(j.template.key) or "")
+        if twin is None or twin.template.key not in day_held:
+            continue
+        pattern_key, phase = day_held[twin.template.key]
+        key = j.template.key + pattern_key[len(twin.template.key):]  # the same lane alternative
+        h_day = periodic_headway_s(twin.headway_s / 60.0 if twin.headway_s else None)
+        h_eve = periodic_headway_s(j.headway_s / 60.0 if j.headway_s else None)
+        same_run = np.array_equal(j.template.starts, twin.template.starts) and list(
+            j.template.resources) == list(twin.template.resources)
+        if same_run and h_day and h_eve and h_eve % h_day == 0:
+            fixed[key] = phase
+        else:
+            preferred[key] = phase
+    return fixed, preferred
 
 
 def pattern_trains(jobs: list[Job], extra: Sequence[PeriodicTrain] = ()
                    ) -> tuple[dict[str, PeriodicTrain], dict[str, Template]]:
-    """The periodic trains of the hourly pattern: each periodic template (and its run on the
-    other lane, as an alternative), and the ``extra`` paths. Also the template of each
-    pattern key that stands for one."""
+    """The periodic trains of the hourly pattern, and the template each pattern key stands for.
+
+    Each periodic template comes with its run on the other lane of four-track sections
+    as an alternative (at most one of them is held). Then the ``extra`` paths.
+    """
     trips = Counter()
     for j in jobs:
         trips[j.template.key] += len(j.departures)
@@ -474,13 +544,13 @@ def pattern_trains(jobs: list[Job], extra: Sequence[PeriodicTrain] = ()
         h = periodic_headway_s(j.headway_s / 60.0 if j.headway_s else None)
         if h is None or j.template.key in trains:
             continue
-        for k, t in enumerate((j.template, on_other_lane(j.template))):
-            if t is None:
-                continue
-            key = t.key if k == 0 else f"{t.key}|lane{t.lane}"
+        base = j.template
+        other = on_other_lane(base)
+        options = [(base.key, base)] + ([(f"{base.key}|lane{other.lane}", other)] if other else [])
+        for key, t in options:
             variants[key] = t
-            trains[key] = PeriodicTrain(key, h, t.resources, t.starts, t.ends, _worth(t, trips[t.key]),
-                                        alternative_to=t.key if k else "")
+            trains[key] = PeriodicTrain(key, h, t.resources, t.starts, t.ends, _worth(t, trips[base.key]),
+                                        alternative_to=base.key if key != base.key else "")
     trains.update({t.key: t for t in extra})
     return trains, variants
 
