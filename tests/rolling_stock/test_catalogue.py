@@ -128,3 +128,15 @@ def test_unreadable_consist_file(tmp_path):
         load_consist_file(f)
     with pytest.raises(InputFileError, match="cannot read"):
         load_consist_file(tmp_path / "missing.json")
+
+
+def test_container_trains_fit_gauge_gb_where_p400_intermodal_does_not():
+    from railcap.model.infrastructure import LoadingGauge
+    from railcap.model.samples import straight_section
+
+    cat = load_catalogue()
+    gb_line = straight_section("gb", "a", "b", 10_000, loading_gauge=LoadingGauge.GB)
+    containers, p400 = cat.consist("container-650"), cat.consist("intermodal-650")
+    assert containers.length_m == p400.length_m and containers.mass_kg == p400.mass_kg
+    assert containers.problems_on(gb_line) == []
+    assert any("gauge" in str(p) for p in p400.problems_on(gb_line))

@@ -310,3 +310,13 @@ def test_the_evening_keeps_the_day_minutes_past_the_hour():
         assert len(day_minutes) == 1 and evening
         assert {round(r.departure_s) % 1800 for r in evening} == day_minutes
         assert {round(r.arrival_s - r.departure_s) for r in runs} == {27 * 60}  # the day's run time
+
+
+def test_shipped_day_runs_the_container_terminals_flows():
+    """Moerdijk–Venlo, Kijfhoek–Eijsden and Kijfhoek–Born run as container trains (gauge GB)."""
+    from railcap.data.reference import load_reference_timetable
+
+    tt = load_reference_timetable()
+    pairs = {(r.origin, r.destination) for r in tt.of_class(TrainClass.FREIGHT) if r.consist == "container-650"}
+    assert {("moerdijk-industrieterrein", "venlo-grens"), ("kijfhoek", "eijsden-grens"),
+            ("kijfhoek", "born-franciscushaven")} <= pairs
