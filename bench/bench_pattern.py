@@ -35,8 +35,8 @@ def whole_model_cp_sat(trains: list[PeriodicTrain], seconds: float) -> tuple[int
     for k, t in enumerate(trains):
         if periodic.self_conflicting(t):
             m.Add(run[k] == 0)
-    for (i, j), tab in periodic._pair_tables(trains).items():
-        periodic._pair_constraint(m, trains[i], trains[j], tab, (phase[i], run[i]), (phase[j], run[j]))
+    for (i, j), tab in periodic.pair_tables(trains).items():
+        periodic.pair_constraint(m, trains[i], trains[j], tab, (phase[i], run[i]), (phase[j], run[j]))
     m.Maximize(sum(t.weight * r for t, r in zip(trains, run)))
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 2

@@ -59,6 +59,11 @@ class PeriodicTrain:
     weight: int  # what running it is worth in the objective (train-km per day, say)
     alternative_to: str = ""  # trains naming the same key here are alternatives: at most one runs
 
+    @property
+    def group(self) -> str:
+        """The key a train and its alternatives share."""
+        return self.alternative_to or self.key
+
 
 @dataclass(frozen=True)
 class PatternResult:
@@ -147,7 +152,15 @@ class _PairTable:
     clash: np.ndarray
 
 
-def _pair_tables(trains: Sequence[PeriodicTrain]) -> dict[tuple[int, int], _PairTable]:
+def _groups(trains: Sequence[PeriodicTrain]) -> dict[str, list[int]]:
+    """Each train and its alternatives, by the key they share."""
+    out: dict[str, list[int]] = defaultdict(list)
+    for k, t in enumerate(trains):
+        out[t.group].append(k)
+    return out
+
+
+def pair_tables(trains: Sequence[PeriodicTrain]) -> dict[tuple[int, int], _PairTable]:
     """The conflict table of every pair of trains (i < j) whose blocking times can overlap."""
     by_res: dict[str, set[int]] = defaultdict(set)
     for k, t in enumerate(trains):
@@ -162,10 +175,7 @@ def _pair_tables(trains: Sequence[PeriodicTrain]) -> dict[tuple[int, int], _Pair
         p = np.arange(trains[i].headway_s // GRID_S)[:, None]
         q = np.arange(trains[j].headway_s // GRID_S)[None, :]
         tables[(i, j)] = _PairTable(g, forbidden, forbidden[(q - p) % (g // GRID_S)])
-    groups: dict[str, list[int]] = defaultdict(list)
-    for k, t in enumerate(trains):
-        groups[t.alternative_to or t.key].append(k)
-    for ks in groups.values():
+    for ks in _groups(trains).values():
         for i in ks:
             for j in ks:
                 if i < j:  # alternatives exclude each other whatever their phases
@@ -188,10 +198,8 @@ class _Pattern:
             self.clash[j].append((i, tab.clash.T))
         self.phase: list[int | None] = [None] * len(trains)
         self.blocked = [np.zeros(t.headway_s // GRID_S, dtype=int) for t in trains]
-        members: dict[str, list[int]] = defaultdict(list)  # a train and its alternatives
-        for k, t in enumerate(trains):
-            members[t.alternative_to or t.key].append(k)
-        self.alternatives = [members[t.alternative_to or t.key] for t in trains]
+        groups = _groups(trains)
+        self.alternatives = [groups[t.group] for t in trains]  # a train and its alternatives
 
     def runs_in_some_form(self, k: int) -> bool:
         """True when train k or one of its alternatives is held."""
@@ -221,8 +229,7 @@ class _Pattern:
                 cost += self.trains[j].weight * np.count_nonzero(clash[p] & free) / free.size
         return cost
 
-    def greedy(self, fixed_steps: dict[int, int], excluded: set[int],
-               preferred_steps: dict[int, int] | None = None) -> None:
+    def greedy(self, fixed_steps: dict[int, int], excluded: set[int], preferred_steps: dict[int, int]) -> None:
         """Most valuable train first, each at the free phase that closes the fewest
         free phases of the trains still to come (weighted by what they are worth).
         Trains with a preferred phase go first, at that phase where it is free."""
@@ -230,14 +237,12 @@ class _Pattern:
             self.hold(k, p)
         order = sorted(range(len(self.trains)), key=lambda k: (-self.trains[k].weight, self.trains[k].key))
         for k in order:
-            p = (preferred_steps or {}).get(k)
+            p = preferred_steps.get(k)
             if p is not None and k not in excluded and not self.runs_in_some_form(k) and self.blocked[k][p] == 0:
                 self.hold(k, p)
         for k in order:
-            if self.runs_in_some_form(k):
-                continue
             free = np.flatnonzero(self.blocked[k] == 0)
-            if self.phase[k] is None and k not in excluded and free.size:
+            if k not in excluded and free.size and not self.runs_in_some_form(k):
                 self.hold(k, int(min(free, key=lambda p: self.damage(k, int(p)))))
 
     # -- improvement: CP-SAT on one neighbourhood at a time
@@ -285,7 +290,7 @@ class _Pattern:
         for i in free:
             for j in free:
                 if i < j and (i, j) in self.tables:
-                    _pair_constraint(m, self.trains[i], self.trains[j], self.tables[(i, j)],
+                    pair_constraint(m, self.trains[i], self.trains[j], self.tables[(i, j)],
                                      (phase[i], run[i]), (phase[j], run[j]))
         m.Maximize(sum(self.trains[k].weight * run[k] for k in free))
         solver = cp_model.CpSolver()
@@ -306,7 +311,7 @@ class _Pattern:
         return True
 
 
-def _pair_constraint(m, a: PeriodicTrain, b: PeriodicTrain, tab: _PairTable, va, vb) -> None:
+def pair_constraint(m, a: PeriodicTrain, b: PeriodicTrain, tab: _PairTable, va, vb) -> None:
     """If both run, (phase_b − phase_a) mod g takes an allowed value (CP-SAT)."""
     from ortools.sat.python import cp_model
 
@@ -334,15 +339,15 @@ def solve_pattern(trains: Sequence[PeriodicTrain], fixed: dict[str, int] | None 
     evening keeps the day's minutes). Every step is deterministic, so a rebuild gives
     the same day.
     """
-    fixed = fixed or {}
-    tables = _pair_tables(trains)
+    fixed, preferred = fixed or {}, preferred or {}
+    tables = pair_tables(trains)
     progress(f"pattern: {len(trains)} trains, {len(tables)} pairs can clash")
     steps = [t.headway_s // GRID_S for t in trains]
     fixed_steps = {k: int(fixed[t.key]) // GRID_S % steps[k] for k, t in enumerate(trains) if t.key in fixed}
     excluded = {k for k, t in enumerate(trains) if self_conflicting(t) and k not in fixed_steps}
     state = _Pattern(trains, tables)
-    preferred_steps = {k: int((preferred or {})[t.key]) // GRID_S % steps[k]
-                       for k, t in enumerate(trains) if t.key in (preferred or {})}
+    preferred_steps = {k: int(preferred[t.key]) // GRID_S % steps[k]
+                       for k, t in enumerate(trains) if t.key in preferred}
     state.greedy(fixed_steps, excluded, preferred_steps)
     start = state.value
     for round_ in range(LNS_ROUNDS):

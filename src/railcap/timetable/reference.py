@@ -213,7 +213,7 @@ def build_template(key: str, cls: TrainClass, product: str, series: str, consist
     same function the conflict check uses on the finished timetable.
     """
     lane = 0 if cls == TrainClass.PASSENGER and _rank(product) <= _rank("Intercity") else 1
-    laned = tuple((leg, lane if lanes(leg.section) > 1 else 0) for leg in legs)
+    laned = on_lane(legs, lane)
     _, _, _, mv = relative_occupations(laned, consist, tuple(stop_plan) if stop_plan else None)
     route = Route(tuple(legs))
     x, t = np.asarray(mv.position_m), np.asarray(mv.time_s)
@@ -254,7 +254,7 @@ def to_run(t: Template, run_id: str, departure_s: float, notes: tuple[str, ...] 
            extra: dict[int, float] | None = None) -> TrainRun:
     return TrainRun(
         id=run_id, train_class=t.train_class, consist=t.consist.id,
-        legs=tuple(Leg(leg.section.id, leg.reverse, t.lane if lanes(leg.section) > 1 else 0) for leg in t.legs),
+        legs=tuple(Leg(leg.section.id, leg.reverse, lane) for leg, lane in t.laned),
         points=tuple(PassingPoint(op, round(departure_s + a, 1), round(departure_s + d, 1), st)
                      for op, a, d, st in waited_points(t, extra)),
         product=t.product, series=t.series, notes=notes)
@@ -329,9 +329,9 @@ def insert_waiting(board: BusyBoard, t: Template, departure_s: float, shifts: Se
             continue
         if hit is not None or not extra:
             continue
-        res, s2, e2, _ = relative_occupations(t.laned, t.consist, stop_plan(waited_points(t, extra)), t.platforms)
-        if board.is_free(res, s2, e2, dep):
-            board.add(res, s2, e2, dep)
+        waited = with_extra_dwell(t, extra)
+        if board.is_free(waited.resources, waited.starts, waited.ends, dep):
+            board.add(waited.resources, waited.starts, waited.ends, dep)
             return dep, extra
     return None
 
@@ -381,6 +381,11 @@ class Job:
     headway_s: float | None  # between this template's own trips (None: no regular headway)
     series_headway_s: float | None  # between the series' trips over all its routes (phase search step)
 
+    @property
+    def pattern_headway_s(self) -> int | None:
+        """Its headway in the hourly pattern (a divisor of the hour), None without a regular one."""
+        return periodic_headway_s(self.headway_s / 60.0 if self.headway_s else None)
+
 
 def build_reference_day(network: Network, catalogue: Catalogue,
                         day_patterns: list[ServicePattern], evening_patterns: list[ServicePattern],
@@ -397,19 +402,17 @@ def build_reference_day(network: Network, catalogue: Catalogue,
         evening += _passenger_jobs(catalogue, router, evening_patterns, w, stop_of, report, cache)
     freight = _freight_jobs(catalogue, router, flows, report, progress)
     freight_paths = [_freight_path(t, deps) for t, deps in freight]
-    jobs = []
-    freight_phases: dict[str, int] = {}
     as_day = _evening_runs_day_times(day, evening)
     day_held = _lay_out_pattern(day, freight_paths, pattern_time, report, "day", progress)
-    fixed, preferred = _evening_keeps_day(day, evening, day_held)
+    fixed, preferred = _evening_keeps_day(day, evening, day_held, as_day)
     evening_held = _lay_out_pattern(evening, [], pattern_time, report, "evening", progress,
                                     fixed=fixed, preferred=preferred)
     if "evening" in report.patterns:
-        report.patterns["evening"].update(runs_day_times=as_day, day_minutes_fixed=len(fixed),
+        report.patterns["evening"].update(runs_day_times=len(as_day), day_minutes_fixed=len(fixed),
                                           day_minutes_preferred=len(preferred))
-    for order, (group, held) in enumerate(((day, day_held), (evening, evening_held))):
-        jobs += [(order if j.template.key in held else 2, j) for j in group]  # day pattern, evening, others
-    freight_phases.update({t.key: day_held[t.key][1] for t in freight_paths if t.key in day_held})
+    jobs = [(order if j.template.key in held else 2, j)  # day pattern, evening pattern, the others
+            for order, (group, held) in enumerate(((day, day_held), (evening, evening_held))) for j in group]
+    freight_phases = {t.key: day_held[t.key][1] for t in freight_paths if t.key in day_held}
     jobs.sort(key=lambda pj: (pj[0], _rank(pj[1].template.product), pj[1].template.key,
                               pj[1].departures[0] if len(pj[1].departures) else 0))
     for stage, job in jobs:
@@ -455,7 +458,7 @@ def _lay_out_pattern(jobs: list[Job], extra: list[PeriodicTrain], deterministic_
                            progress=progress, preferred=preferred)
     held = {variants[k].key if k in variants else k: (k, phase) for k, phase in result.phases_s.items()}
     waiting = _hold_waiting(jobs, trains, variants, held)
-    report.patterns[name] = {"trains": len(trains) - len(variants) + len({t.key for t in variants.values()}),
+    report.patterns[name] = {"trains": len({t.key for t in variants.values()}) + len(extra),
                              "held": len(held), "method": result.method, "worth": result.objective,
                              "greedy_start": result.start_objective,
                              "pairs": result.pairs, "freight_paths": len(extra),
@@ -476,9 +479,9 @@ def _day_twin_key(evening_key: str) -> str | None:
     return evening_key[: -len(end)] + f"-w{WEEKDAY_DAY_PAGE}" if evening_key.endswith(end) else None
 
 
-def _evening_runs_day_times(day: list[Job], evening: list[Job]) -> int:
+def _evening_runs_day_times(day: list[Job], evening: list[Job]) -> set[str]:
     """Evening templates that stop where their day twin stops and take within
-    ``EVENING_SAME_RUN_S`` as long run the day's times (in place); returns how many.
+    ``EVENING_SAME_RUN_S`` as long run the day's times (in place); returns their keys.
 
     The patterns' minutes are medians per window, so the same train often differs by a
     minute between the day page and the evening page; the real timetable keeps its
@@ -497,17 +500,18 @@ def _evening_runs_day_times(day: list[Job], evening: list[Job]) -> int:
         same_stops = [p[0] for p in e.points if p[3]] == [p[0] for p in d.points if p[3]]
         if same_stops and abs(e.points[-1][1] - d.points[-1][1]) <= EVENING_SAME_RUN_S:
             done[e.key] = j.template = replace(d, key=e.key)
-    return len(done)
+    return set(done)
 
 
-def _evening_keeps_day(day: list[Job], evening: list[Job], day_held: dict[str, tuple[str, int]]
-                       ) -> tuple[dict[str, int], dict[str, int]]:
+def _evening_keeps_day(day: list[Job], evening: list[Job], day_held: dict[str, tuple[str, int]],
+                       runs_day_times: set[str]) -> tuple[dict[str, int], dict[str, int]]:
     """Fixed and preferred evening phases: a series' route and direction keeps the day's
     minutes past the hour (and its lane), as Dutch evening patterns do; without that,
     trips at 20:00 and 06:00, where the two patterns meet, clash.
 
-    Fixed where the evening template runs the day's times and its headway repeats the
-    day's slots (so the fixed trains cannot clash with each other); preferred otherwise.
+    Fixed where the evening template runs the day's times, the day holds that very run
+    (not an alternative) and the evening headway repeats the day's slots (so the fixed
+    trains cannot clash with each other); preferred otherwise.
     """
     day_by_key = {j.template.key: j for j in day}
     fixed, preferred = {}, {}
@@ -517,10 +521,8 @@ def _evening_keeps_day(day: list[Job], evening: list[Job], day_held: dict[str, t
             continue
         pattern_key, phase = day_held[twin.template.key]
         key = j.template.key + pattern_key[len(twin.template.key):]  # the same lane alternative
-        h_day = periodic_headway_s(twin.headway_s / 60.0 if twin.headway_s else None)
-        h_eve = periodic_headway_s(j.headway_s / 60.0 if j.headway_s else None)
-        same_run = np.array_equal(j.template.starts, twin.template.starts) and list(
-            j.template.resources) == list(twin.template.resources)
+        h_day, h_eve = twin.pattern_headway_s, j.pattern_headway_s
+        same_run = j.template.key in runs_day_times and pattern_key == twin.template.key
         if same_run and h_day and h_eve and h_eve % h_day == 0:
             fixed[key] = phase
         else:
@@ -541,7 +543,7 @@ def pattern_trains(jobs: list[Job], extra: Sequence[PeriodicTrain] = ()
     trains: dict[str, PeriodicTrain] = {}
     variants: dict[str, Template] = {}
     for j in jobs:
-        h = periodic_headway_s(j.headway_s / 60.0 if j.headway_s else None)
+        h = j.pattern_headway_s
         if h is None or j.template.key in trains:
             continue
         base = j.template
@@ -613,9 +615,7 @@ def _waiting_variant(t: Template, train: PeriodicTrain, on: list[tuple[PeriodicT
 
 def with_extra_dwell(t: Template, extra: dict[int, float]) -> Template:
     """The template waiting ``extra`` seconds longer at some points (index -> s), blocking times recomputed."""
-    points = waited_points(t, extra)
-    res, starts, ends, _ = relative_occupations(t.laned, t.consist, stop_plan(points), t.platforms)
-    return replace(t, points=points, resources=res, starts=starts, ends=ends, _dwell_rows=None)
+    return _recomputed(replace(t, points=waited_points(t, extra)))
 
 
 def on_other_lane(t: Template) -> Template | None:
@@ -628,10 +628,18 @@ def on_other_lane(t: Template) -> Template | None:
     if t.train_class != TrainClass.PASSENGER or not any(lanes(leg.section) > 1 for leg in t.legs):
         return None
     lane = 1 - t.lane
-    laned = tuple((leg, lane if lanes(leg.section) > 1 else 0) for leg in t.legs)
-    stops = stop_plan(t.points)
-    res, starts, ends, _ = relative_occupations(laned, t.consist, stops, t.platforms)
-    return replace(t, lane=lane, laned=laned, resources=res, starts=starts, ends=ends, _dwell_rows=None)
+    return _recomputed(replace(t, lane=lane, laned=on_lane(t.legs, lane)))
+
+
+def on_lane(legs: Sequence[RouteLeg], lane: int) -> tuple[tuple[RouteLeg, int], ...]:
+    """Each leg with the lane it takes: ``lane`` on four-track sections, the only one elsewhere."""
+    return tuple((leg, lane if lanes(leg.section) > 1 else 0) for leg in legs)
+
+
+def _recomputed(t: Template) -> Template:
+    """The template with its blocking times computed again for its lanes and points."""
+    res, starts, ends, _ = relative_occupations(t.laned, t.consist, stop_plan(t.points), t.platforms)
+    return replace(t, resources=res, starts=starts, ends=ends, _dwell_rows=None)
 
 
 def _worth(t: Template, trips: int) -> int:
