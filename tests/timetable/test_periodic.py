@@ -85,3 +85,20 @@ def test_at_most_one_of_a_trains_alternatives_runs():
     assert set(result.phases_s) == {"full", "a|lane1"}
     free = solve_pattern([on_lane0, on_lane1], deterministic_time=5.0)
     assert len(free.phases_s) == 1 and free.objective == 5
+
+
+def test_more_starts_keep_the_best_pattern_and_stay_deterministic():
+    """Shaken greedy starts, each improved: the best is kept, and a second solve gives the same."""
+    rng = np.random.default_rng(7)
+    blocks = [f"b{k}" for k in range(6)]
+    trains = []
+    for k in range(24):
+        used = rng.choice(blocks, size=3, replace=False)
+        start = rng.uniform(0, 600)
+        trains.append(train(f"t{k}", [(b, start + 200 * i, start + 200 * i + rng.uniform(300, 700))
+                                      for i, b in enumerate(used)], headway_s=1800,
+                            weight=int(rng.integers(1, 10))))
+    one = solve_pattern(trains, deterministic_time=0.5, starts=1)
+    four = solve_pattern(trains, deterministic_time=0.5, starts=4)
+    assert four.objective >= one.objective
+    assert solve_pattern(trains, deterministic_time=0.5, starts=4).phases_s == four.phases_s

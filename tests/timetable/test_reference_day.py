@@ -279,6 +279,7 @@ def test_a_train_may_wait_at_a_loop_to_cross_twice(monkeypatch, waits, all_place
     import railcap.timetable.reference as reference
 
     monkeypatch.setattr(reference, "PATTERN_WAITS_S", waits)
+    monkeypatch.setattr(reference, "_cut_points", lambda t: [])  # no cutting in parts here
     net = _two_loop_line()
     route = PatternRoute(("a", "l1", "l2", "b"), (0.0, 3.6, 17.9, 22.0), (0.0, 4.1, 18.4, 22.0))
     p = ServicePattern("9100", "Sprinter", False, (route,), 30.0, None, 1)
@@ -290,6 +291,46 @@ def test_a_train_may_wait_at_a_loop_to_cross_twice(monkeypatch, waits, all_place
         dwell = {(r.origin, q.op_id): round(q.dwell_s) for r in tt.runs for q in r.points if q.op_id in ("l1", "l2")}
         planned = 30  # both loops: half a minute in the plan
         assert sorted(dwell.values())[-1] >= planned + 60 and sorted(dwell.values())[:3] == [planned] * 3
+
+
+def test_a_series_that_cannot_run_whole_runs_in_two_parts_cut_at_a_loop(monkeypatch):
+    """Without the dwell supplement the second direction finds no phase (see above); cut at a loop,
+    where trains stand clear of the line, each part gets a phase of its own. The parts share
+    their trip's id, and the trip counts once."""
+    import railcap.timetable.reference as reference
+    from railcap.timetable.corridors import Corridor, volume
+
+    monkeypatch.setattr(reference, "PATTERN_WAITS_S", ())
+    net = _two_loop_line()
+    route = PatternRoute(("a", "l1", "l2", "b"), (0.0, 3.6, 17.9, 22.0), (0.0, 4.1, 18.4, 22.0))
+    p = ServicePattern("9100", "Sprinter", False, (route,), 30.0, None, 1)
+    tt, report = build_reference_day(net, load_catalogue(), [p], [], lambda s: s, [])
+    assert find_conflicts(timetable_occupations(tt, net)) == []
+    assert report.patterns["day"]["in_parts"] == 1 and report.patterns["day"]["shortened"] == 0
+    assert report.placed["passenger"] == report.wanted["passenger"] == 56
+    parts = [r for r in tt.runs if "~" in r.id]
+    assert len(parts) == 2 * 28 and len(tt.runs) == 28 + 2 * 28
+    by_trip: dict[str, list] = {}
+    for r in parts:
+        by_trip.setdefault(r.trip_id, []).append(r)
+    for first, second in (sorted(rs, key=lambda r: r.id) for rs in by_trip.values()):
+        assert first.id.endswith("~1") and second.id.endswith("~2")
+        assert first.destination == second.origin in ("l1", "l2")  # cut at a loop
+        assert second.departure_s >= first.arrival_s  # the train waits there, it does not jump ahead
+        assert "cut at" in first.notes[0]
+    whole_day = Corridor("all", "passenger", (), 56, 56, "56", per_day=True)
+    assert volume(tt.runs, whole_day) == 56  # a trip in two parts counts once
+
+
+def test_a_run_id_names_its_trip():
+    from railcap.model.timetable import TrainRun
+
+    def run(i):
+        return TrainRun(i, TrainClass.PASSENGER, "slt-6", (), ())
+
+    assert run("P9100-0b-w1/0412~2").trip_id == "P9100-0b-w1/0412"
+    assert run("P9100-0b-w1/0412").trip_id == "P9100-0b-w1/0412"
+    assert run("gtfs~trip~a").trip_id == "gtfs~trip~a"  # only a digit after the mark makes a part
 
 
 def test_the_evening_keeps_the_day_minutes_past_the_hour():

@@ -155,7 +155,8 @@ def rebuild(patterns: Path = typer.Option(DEFAULT_PATTERNS, help="Folder with th
         console.print(f"[dim]{p}[/]")
     for name, pat in report.patterns.items():
         console.print(f"hourly pattern ({name}): {pat['held']} of {pat['trains']} periodic trains held, "
-                      f"{pat['on_other_lane']} on their other lane, {pat['waiting']} waiting longer at a stop "
+                      f"{pat['on_other_lane']} on their other lane, {pat['waiting']} waiting longer at a stop, "
+                      f"{pat['in_parts']} run in two parts, {pat['shortened']} shortened "
                       f"(worth {pat['worth']:,}: greedy start {pat['greedy_start']:,}, improved by CP-SAT "
                       f"on neighbourhoods; {pat['pairs']} pairs can clash)")
         if "runs_day_times" in pat:

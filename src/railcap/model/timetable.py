@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+TRIP_PART_MARK = "~"  # a run id ending in this mark and a digit is one part of a trip cut in parts
+
 
 class TrainClass(StrEnum):
     """Priority classes, lowest number first in priority (the allocation decree's order)."""
@@ -43,6 +45,8 @@ class PassingPoint:
 
 @dataclass(frozen=True)
 class TrainRun:
+    """One train's run: its route (legs), times at every point passed, and what it is."""
+
     id: str
     train_class: TrainClass
     consist: str  # id in the rolling-stock catalogue
@@ -56,6 +60,12 @@ class TrainRun:
     @property
     def departure_s(self) -> float:
         return self.points[0].departure_s
+
+    @property
+    def trip_id(self) -> str:
+        """The trip the run belongs to: the parts of a series cut in two (ids ``…~1``, ``…~2``) share it."""
+        head, mark, tail = self.id.rpartition(TRIP_PART_MARK)
+        return head if mark and tail.isdigit() else self.id
 
     @property
     def arrival_s(self) -> float:

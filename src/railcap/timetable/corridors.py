@@ -68,7 +68,7 @@ def _passing(runs: Iterable[TrainRun]) -> list[tuple[TrainRun, dict[str, float]]
 
 def volume(runs: Iterable[TrainRun], c: Corridor, _passing_times=None) -> float:
     """The corridor's volume in its unit (trains per hour per direction, or per day)."""
-    n = 0
+    trips = set()  # the parts of a trip cut in parts count once
     for r, at in _passing_times if _passing_times is not None else _passing(runs):
         if r.train_class.value != c.train_class:
             continue
@@ -77,7 +77,8 @@ def volume(runs: Iterable[TrainRun], c: Corridor, _passing_times=None) -> float:
             continue
         if c.unit == "/h/dir" and not (DAYTIME[0] <= t % 86_400 < DAYTIME[1]):
             continue
-        n += 1
+        trips.add(r.trip_id)
+    n = len(trips)
     if c.unit == "/h/dir":
         return n / ((DAYTIME[1] - DAYTIME[0]) / 3600.0) / 2.0
     return float(n)

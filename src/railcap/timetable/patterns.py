@@ -17,6 +17,7 @@ from railcap.model.errors import InputFileError, Problem
 
 WEEKDAY_DAY_PAGE = 1  # "ma-do tot 20 uur"
 EVENING_PAGE = 4  # "ma-zo na 20 uur"
+IRREGULAR_CLASS = "overig"  # frequency class of a series that runs less than once an hour (peak or odd trips)
 
 
 @dataclass(frozen=True)
@@ -43,7 +44,13 @@ def _trips_from_note(note: str) -> int | None:
 
 
 def read_page(folder: Path, page: int) -> list[ServicePattern]:
-    """One window's series, with the minutes matched to the stops index by index."""
+    """One window's series, with the minutes matched to the stops index by index.
+
+    A series of the frequency class ``IRREGULAR_CLASS`` gets no headway even where
+    the minutes file gives one: that gap is measured between its few trips (a
+    peak-hour extra with 4 trips a day shows 30 min), and taking it for an
+    all-day interval would plan 56 trips. Its trips come from the GTFS note.
+    """
     s_path, m_path = folder / f"page{page}.series.json", folder / f"page{page}.minutes.json"
     try:
         series = json.loads(s_path.read_text("utf-8"))["series"]
@@ -61,9 +68,10 @@ def read_page(folder: Path, page: int) -> list[ServicePattern]:
                 raise InputFileError(Problem(f"{m_path.name} series {s['id']} route {j}", "arr/dep",
                                              "not as many times as stops"))
             routes.append(PatternRoute(tuple(r["stops"]), tuple(mr["arr"]), tuple(mr["dep"])))
+        regular = s["frequency"].get("class") != IRREGULAR_CLASS
         out.append(ServicePattern(s["id"], s["product"], s.get("kind") == "internationaal", tuple(routes),
-                                  mins.get("headwayMinutes"), _trips_from_note(s["frequency"].get("note", "")),
-                                  page))
+                                  mins.get("headwayMinutes") if regular else None,
+                                  _trips_from_note(s["frequency"].get("note", "")), page))
     return out
 
 

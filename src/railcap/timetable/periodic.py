@@ -45,6 +45,8 @@ LNS_SIZE = 60  # trains CP-SAT chooses again at a time around one left-out train
 LNS_PHASES = 6  # the left-out train's least blocked phases whose blockers join it
 LNS_STEP_TIME = 1.0  # CP-SAT's deterministic time per neighbourhood
 LNS_ROUNDS = 3  # passes over the left-out trains while they gain
+PATTERN_STARTS = 4  # greedy starts (the first in order of worth, the others shaken), each improved; the best kept
+START_SHAKE = 0.5  # spread (log-normal sigma) of the random factor on the weights that orders a shaken start
 
 
 @dataclass(frozen=True)
@@ -229,13 +231,17 @@ class _Pattern:
                 cost += self.trains[j].weight * np.count_nonzero(clash[p] & free) / free.size
         return cost
 
-    def greedy(self, fixed_steps: dict[int, int], excluded: set[int], preferred_steps: dict[int, int]) -> None:
+    def greedy(self, fixed_steps: dict[int, int], excluded: set[int], preferred_steps: dict[int, int],
+               seed: int = 0) -> None:
         """Most valuable train first, each at the free phase that closes the fewest
         free phases of the trains still to come (weighted by what they are worth).
-        Trains with a preferred phase go first, at that phase where it is free."""
+        Trains with a preferred phase go first, at that phase where it is free.
+        A ``seed`` other than 0 shakes the order (each weight times a random factor)."""
         for k, p in fixed_steps.items():
             self.hold(k, p)
-        order = sorted(range(len(self.trains)), key=lambda k: (-self.trains[k].weight, self.trains[k].key))
+        shake = np.exp(np.random.default_rng(seed).normal(0.0, START_SHAKE, len(self.trains))) if seed \
+            else np.ones(len(self.trains))
+        order = sorted(range(len(self.trains)), key=lambda k: (-self.trains[k].weight * shake[k], self.trains[k].key))
         for k in order:
             p = preferred_steps.get(k)
             if p is not None and k not in excluded and not self.runs_in_some_form(k) and self.blocked[k][p] == 0:
@@ -328,7 +334,7 @@ def pair_constraint(m, a: PeriodicTrain, b: PeriodicTrain, tab: _PairTable, va, 
 
 def solve_pattern(trains: Sequence[PeriodicTrain], fixed: dict[str, int] | None = None,
                   deterministic_time: float = LNS_STEP_TIME, progress: Callable[[str], None] = lambda _: None,
-                  preferred: dict[str, int] | None = None) -> PatternResult:
+                  preferred: dict[str, int] | None = None, starts: int = PATTERN_STARTS) -> PatternResult:
     """Phases for as many trains as fit together (by weight), on the grid.
 
     A greedy pattern first; then, for each train it leaves out (most valuable first),
@@ -345,11 +351,30 @@ def solve_pattern(trains: Sequence[PeriodicTrain], fixed: dict[str, int] | None 
     steps = [t.headway_s // GRID_S for t in trains]
     fixed_steps = {k: int(fixed[t.key]) // GRID_S % steps[k] for k, t in enumerate(trains) if t.key in fixed}
     excluded = {k for k, t in enumerate(trains) if self_conflicting(t) and k not in fixed_steps}
-    state = _Pattern(trains, tables)
     preferred_steps = {k: int(preferred[t.key]) // GRID_S % steps[k]
                        for k, t in enumerate(trains) if t.key in preferred}
-    state.greedy(fixed_steps, excluded, preferred_steps)
-    start = state.value
+    best, start = None, 0
+    for seed in range(starts):
+        state = _Pattern(trains, tables)
+        state.greedy(fixed_steps, excluded, preferred_steps, seed)
+        if seed == 0:
+            start = state.value
+        _improve(state, excluded, set(fixed_steps), deterministic_time, progress)
+        progress(f"pattern: start {seed + 1} of {starts} worth {state.value:,}")
+        if best is None or state.value > best.value:
+            best = state
+    state = best
+    phases = {t.key: state.phase[k] * GRID_S for k, t in enumerate(trains) if state.phase[k] is not None}
+    left_out = tuple(t.key for t in trains if t.key not in phases)
+    return PatternResult(phases, left_out, "LNS" if state.value > start else "GREEDY", state.value, len(tables),
+                         start)
+
+
+def _improve(state: _Pattern, excluded: set[int], fixed: set[int], deterministic_time: float,
+             progress: Callable[[str], None]) -> None:
+    """The large neighbourhood search: one CP-SAT neighbourhood per train left out, most
+    valuable first, for up to ``LNS_ROUNDS`` rounds while it gains."""
+    trains = state.trains
     for round_ in range(LNS_ROUNDS):
         left = sorted((k for k in range(len(trains)) if k not in excluded and not state.runs_in_some_form(k)),
                       key=lambda k: (-trains[k].weight, trains[k].key))
@@ -357,11 +382,7 @@ def solve_pattern(trains: Sequence[PeriodicTrain], fixed: dict[str, int] | None 
         for k in left:  # one neighbourhood per train left out, its alternatives included
             if not state.runs_in_some_form(k) and state.alternatives[k][0] not in tried:
                 tried.add(state.alternatives[k][0])
-                gained += state.resolve(state.neighbourhood(k, excluded), set(fixed_steps), deterministic_time)
+                gained += state.resolve(state.neighbourhood(k, excluded), fixed, deterministic_time)
         progress(f"pattern: round {round_ + 1}, {gained} neighbourhoods improved, worth {state.value:,}")
         if not gained:
             break
-    phases = {t.key: state.phase[k] * GRID_S for k, t in enumerate(trains) if state.phase[k] is not None}
-    left_out = tuple(t.key for t in trains if t.key not in phases)
-    return PatternResult(phases, left_out, "LNS" if state.value > start else "GREEDY", state.value, len(tables),
-                         start)

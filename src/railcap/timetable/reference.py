@@ -26,17 +26,18 @@ from typing import Callable, Sequence
 import numpy as np
 
 from railcap.data.rolling_stock import Catalogue
-from railcap.model.errors import Problem
+from railcap.model.errors import Problem, ValidationError
 from railcap.model.infrastructure import Network
 from railcap.model.rolling_stock import Consist
-from railcap.model.timetable import Leg, PassingPoint, Timetable, TrainClass, TrainRun
+from railcap.model.timetable import TRIP_PART_MARK, Leg, PassingPoint, Timetable, TrainClass, TrainRun
 from railcap.occupancy import DEFAULT_PARAMETERS
 from railcap.occupancy.resources import lanes
 from railcap.timetable.occupation import platform_points, relative_occupations
 from railcap.physics.route import Route, RouteFinder, RouteLeg
 from railcap.timetable.patterns import EVENING_PAGE, WEEKDAY_DAY_PAGE, ServicePattern
 from railcap.timetable.periodic import (
-    LNS_STEP_TIME, PERIOD_S, PeriodicTrain, free_phases, periodic_headway_s, solve_pattern,
+    GRID_S, LNS_STEP_TIME, PERIOD_S, PeriodicTrain, forbidden_offsets, free_phases, periodic_headway_s,
+    solve_pattern,
 )
 from railcap.timetable.slots import BusyBoard
 
@@ -58,6 +59,8 @@ WAITING_RETRY_S = 120.0  # ... each leaving this much later than the last path f
 FREIGHT_SPEED_CAP_MS = 100 / 3.6  # freight on the mixed network runs at most 100 km/h (facts file ≈)
 MAX_SUPPLEMENT = 0.5  # a planned run may be this much slower than physics (supplements, speeds the registry lacks); beyond, the train waits at the stop
 PLAN_ROUNDING_S = 60.0  # the patterns' times are whole (median) minutes
+MIN_PART_SHARE = 1 / 3  # a series shortened to one part keeps at least this share of its route ...
+MIN_PART_M = 15_000.0  # ... and at least this length
 FAST_TRAIN_WEIGHT = 2  # in the hourly pattern, an Intercity (or faster) train counts this many times
 FALLBACK_CONSISTS = ("icng-8", "gtw-28-dmu")  # a dual-voltage unit for 25 kV lines, a diesel one for lines without wire
 
@@ -336,6 +339,24 @@ def insert_waiting(board: BusyBoard, t: Template, departure_s: float, shifts: Se
     return None
 
 
+def _insert_parts(board: BusyBoard, job: Job, trip_id: str, departure_s: float, report: BuildReport,
+                  network: Network) -> list[TrainRun]:
+    """The runs of one trip of a series cut in parts (``_hold_parts``), each part fitted on its own;
+    they share the trip's id (``TrainRun.trip_id``). A trip none of whose parts fits is left out."""
+    runs = []
+    for n, (part, offset) in enumerate(job.parts, 1):
+        got = insert(board, part, departure_s + offset, PASSENGER_SHIFT_S)
+        if got is not None:
+            first, last = (network.ops[part.points[k][0]].name for k in (0, -1))
+            note = (f"part {n} of 2 of {job.template.series}: cut at {last if n == 1 else first}"
+                    if len(job.parts) == 2 else f"{job.template.series} shortened to {first} – {last}")
+            runs.append(to_run(part, f"{trip_id}{TRIP_PART_MARK}{n}", got, notes=(note,)))
+    if not runs:
+        first_part, offset = job.parts[0]
+        report.note_dropped(board, first_part, trip_id, departure_s + offset)
+    return runs
+
+
 def freight_shifts() -> list[float]:
     """0, +2 min, -2 min, +4 min, … up to ±``FREIGHT_MAX_SHIFT_S``."""
     steps = np.arange(FREIGHT_SHIFT_STEP_S, FREIGHT_MAX_SHIFT_S + 1, FREIGHT_SHIFT_STEP_S)
@@ -380,6 +401,7 @@ class Job:
     departures: np.ndarray
     headway_s: float | None  # between this template's own trips (None: no regular headway)
     series_headway_s: float | None  # between the series' trips over all its routes (phase search step)
+    parts: tuple[tuple[Template, float], ...] = ()  # a series cut in parts: (part, departure after the trip's)
 
     @property
     def pattern_headway_s(self) -> int | None:
@@ -421,6 +443,11 @@ def build_reference_day(network: Network, catalogue: Catalogue,
         phase = 0.0 if stage < 2 else best_phase(board, template, job.departures, job.series_headway_s or 0.0)
         for d in job.departures:
             rid = f"{template.key}/{int(d + phase) // 60:04d}"
+            if job.parts:
+                report.wanted[template.train_class.value] = report.wanted.get(template.train_class.value, 0) + 1
+                report.planned.append(to_run(template, rid, float(d + phase)))
+                runs += _insert_parts(board, job, rid, float(d + phase), report, network)
+                continue
             got = insert(board, template, float(d + phase), PASSENGER_SHIFT_S)
             extra = None
             if got is None:
@@ -436,8 +463,8 @@ def build_reference_day(network: Network, catalogue: Catalogue,
             report.shifted += int(got != d + phase)
             runs.append(to_run(template, rid, got, extra=extra))
     runs += _insert_freight(board, freight, freight_phases, report, network)
-    for r in runs:
-        report.placed[r.train_class.value] = report.placed.get(r.train_class.value, 0) + 1
+    for cls, _ in {(r.train_class.value, r.trip_id) for r in runs}:  # the parts of a trip count once
+        report.placed[cls] = report.placed.get(cls, 0) + 1
     return Timetable(tuple(runs), {"day": "reference weekday"}), report
 
 
@@ -458,15 +485,17 @@ def _lay_out_pattern(jobs: list[Job], extra: list[PeriodicTrain], deterministic_
                            progress=progress, preferred=preferred)
     held = {variants[k].key if k in variants else k: (k, phase) for k, phase in result.phases_s.items()}
     waiting = _hold_waiting(jobs, trains, variants, held)
+    in_parts, shortened = _hold_parts(jobs, trains, held)
     report.patterns[name] = {"trains": len({t.key for t in variants.values()}) + len(extra),
-                             "held": len(held), "method": result.method, "worth": result.objective,
+                             "held": len(held) - in_parts - shortened,  # whole runs; the parts below
+                             "method": result.method, "worth": result.objective,
                              "greedy_start": result.start_objective,
                              "pairs": result.pairs, "freight_paths": len(extra),
                              "freight_paths_held": sum(1 for t in extra if t.key in held),
                              "on_other_lane": sum(1 for k, _ in held.values() if k in variants and "|lane" in k),
-                             "waiting": waiting}
+                             "waiting": waiting, "in_parts": in_parts, "shortened": shortened}
     for j in jobs:
-        if j.template.key in held:
+        if j.template.key in held and not j.parts:
             key, phase = held[j.template.key]
             j.template = variants[key]
             j.departures = periodic_departures(j.departures, phase, trains[key].headway_s, j.headway_s)
@@ -517,7 +546,7 @@ def _evening_keeps_day(day: list[Job], evening: list[Job], day_held: dict[str, t
     fixed, preferred = {}, {}
     for j in evening:
         twin = day_by_key.get(_day_twin_key(j.template.key) or "")
-        if twin is None or twin.template.key not in day_held:
+        if twin is None or twin.template.key not in day_held or twin.parts:
             continue
         pattern_key, phase = day_held[twin.template.key]
         key = j.template.key + pattern_key[len(twin.template.key):]  # the same lane alternative
@@ -612,6 +641,123 @@ def _waiting_variant(t: Template, train: PeriodicTrain, on: list[tuple[PeriodicT
                 return waited, exact, int(free[0])
     return None
 
+
+def _hold_parts(jobs: list[Job], trains: dict[str, PeriodicTrain], held: dict[str, tuple[str, int]]
+                ) -> tuple[int, int]:
+    """Run in parts the periodic templates the pattern still leaves out (in place).
+
+    Where a whole run finds no phase, a planner cuts the series at a station where
+    trains stand clear of the line: the two parts each get a phase of their own, the
+    second leaving at the first phase after the first part's arrival that is free
+    (the train waits there, or passengers change). Where only one part fits, the
+    series is shortened to it if it keeps ``MIN_PART_SHARE`` of the route and at
+    least ``MIN_PART_M``. Most valuable first. Returns (run in two parts, shortened).
+    """
+    on = [(trains[k], phase) for k, phase in held.values()]
+    in_parts = shortened = 0
+    left = {j.template.key: j.template for j in jobs if j.template.key in trains and j.template.key not in held}
+    for key in sorted(left, key=lambda k: (-trains[k].weight, k)):
+        got = _parts_that_fit(left[key], trains[key], on)
+        if got is None:
+            continue
+        trip_phase, parts, placed = got
+        for j in jobs:
+            if j.template.key == key:
+                j.parts = tuple((part, offset) for part, offset, _, _ in parts)
+                j.departures = periodic_departures(j.departures, trip_phase, trains[key].headway_s, j.headway_s)
+        held[key] = (key, trip_phase)
+        on += placed
+        in_parts += len(parts) == 2
+        shortened += len(parts) == 1
+    return in_parts, shortened
+
+
+def _parts_that_fit(t: Template, train: PeriodicTrain, on: list[tuple[PeriodicTrain, int]]):
+    """The best cut of ``t`` among the held trains: (trip phase, [(part, departure after the trip's,
+    pattern train, phase)], the parts as held (train, phase)), or None.
+
+    Both parts running beats one; of two cuts with both parts, the shorter wait at the cut wins;
+    of one part, the longer one."""
+    h = train.headway_s
+    length = sum(leg.section.length_m for leg in t.legs)
+    best, best_score = None, None
+    for i in _cut_points(t):
+        first, second = part_of(t, 0, i), part_of(t, i, len(t.points) - 1)
+        pa = _part_train(first, train, on)
+        pb = _part_train(second, train, on)
+        t0 = t.points[i][2]
+        if pa and pb:
+            pair = _both_parts(pa, pb, t0, h)
+            if pair is not None:
+                phase_a, phase_b, wait = pair
+                score = (2, -wait)
+                if best_score is None or score > best_score:
+                    best_score = score
+                    best = (phase_a, [(first, 0.0, pa[0], phase_a), (second, t0 + wait, pb[0], phase_b)])
+                continue
+        for part, got, offset in ((first, pa, 0.0), (second, pb, t0)):
+            if part is None or got is None:
+                continue
+            kept = sum(leg.section.length_m for leg in part.legs)
+            if kept >= MIN_PART_M and kept >= MIN_PART_SHARE * length:
+                score = (1, kept)
+                if best_score is None or score > best_score:
+                    phase = int(got[1][0])
+                    best_score, best = score, (int((phase - offset) % h), [(part, offset, got[0], phase)])
+    if best is None:
+        return None
+    trip_phase, parts = best
+    return trip_phase, parts, [(train_, phase) for _, _, train_, phase in parts]
+
+
+def _cut_points(t: Template) -> list[int]:
+    """Where a series may be cut: its intermediate stops at which trains stand clear of the line."""
+    return [i for i, (op, _, _, stops) in enumerate(t.points)
+            if stops and 0 < i < len(t.points) - 1 and op in t.platforms]
+
+
+def part_of(t: Template, first: int, last: int) -> Template | None:
+    """The template's run from point ``first`` to point ``last`` alone, leaving at t = 0, its blocking
+    times computed again (it starts and ends there); None where the physics cannot run it so."""
+    t0 = t.points[first][2]
+    points = [(op, a - t0, d - t0, st) for op, a, d, st in t.points[first:last + 1]]
+    points[0] = (points[0][0], 0.0, 0.0, True)
+    points[-1] = (points[-1][0], points[-1][1], points[-1][1], True)
+    legs = t.legs[first:last]
+    cut = replace(t, key=f"{t.key}{TRIP_PART_MARK}{t.points[first][0]}-{t.points[last][0]}", legs=legs,
+                  laned=on_lane(legs, t.lane), points=points)
+    try:
+        with np.errstate(divide="ignore", invalid="ignore"):  # a part that stalls is rejected below
+            return _recomputed(cut)
+    except ValidationError:
+        return None
+
+
+def _part_train(part: Template | None, train: PeriodicTrain, on: list[tuple[PeriodicTrain, int]]):
+    """The part as a pattern train and its free phases among the held trains, or None if it has none."""
+    if part is None:
+        return None
+    pt = replace(train, key=part.key, resources=part.resources, starts=part.starts, ends=part.ends,
+                 alternative_to="")
+    free = free_phases(pt, on)
+    return (pt, free) if free.size else None
+
+
+def _both_parts(pa, pb, t0: float, h: int) -> tuple[int, int, float] | None:
+    """Phases of the two parts that clash neither with the held trains nor with each other, the
+    second part waiting as little as it can after its through time: (phase a, phase b, wait)."""
+    (a, free_a), (b, free_b) = pa, pb
+    fa, fb = free_a[:, None], free_b[None, :]
+    wait = np.mod(fb - fa - t0, h).astype(float)
+    clash = forbidden_offsets(a, b)
+    if clash is not None:
+        g, forbidden = clash
+        wait[forbidden[np.mod(fb - fa, g) // GRID_S]] = np.inf
+    k = int(np.argmin(wait))
+    i, j = divmod(k, wait.shape[1])
+    if not np.isfinite(wait[i, j]):
+        return None
+    return int(free_a[i]), int(free_b[j]), float(wait[i, j])
 
 def with_extra_dwell(t: Template, extra: dict[int, float]) -> Template:
     """The template waiting ``extra`` seconds longer at some points (index -> s), blocking times recomputed."""

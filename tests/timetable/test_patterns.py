@@ -1,0 +1,37 @@
+"""Reading the 2026 service patterns: a page's series, their minutes and how often they run."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from railcap.model.errors import InputFileError
+from railcap.timetable.patterns import read_page
+
+
+def _page(tmp_path, series: list[dict], minutes: dict) -> None:
+    (tmp_path / "page1.series.json").write_text(json.dumps({"page": 1, "series": series}), "utf-8")
+    (tmp_path / "page1.minutes.json").write_text(json.dumps({"series": minutes}), "utf-8")
+
+
+def _series(sid: str, cls: str, trips: int) -> dict:
+    return {"id": sid, "product": "Sprinter", "kind": "binnenland",
+            "frequency": {"class": cls, "note": f"GTFS-afgeleid: ~{trips} ritten per dag (beide richtingen)"},
+            "routes": [{"stops": ["a", "b"]}]}
+
+
+def test_a_regular_series_keeps_its_headway_and_an_irregular_one_its_trips(tmp_path):
+    """A series of class 'overig' with 4 trips a day shows a 30 min gap between them; that is
+    no half-hourly service, so it gets no headway and keeps its 4 trips."""
+    minutes = {s: {"headwayMinutes": 30.0, "routes": [{"arr": [0, 10], "dep": [0, 10]}]} for s in ("1", "2")}
+    _page(tmp_path, [_series("1", "2x_per_uur", 52), _series("2", "overig", 4)], minutes)
+    regular, irregular = read_page(tmp_path, 1)
+    assert (regular.headway_min, regular.trips_per_day_both) == (30.0, 52)
+    assert (irregular.headway_min, irregular.trips_per_day_both) == (None, 4)
+
+
+def test_a_series_without_minutes_is_named(tmp_path):
+    _page(tmp_path, [_series("7", "2x_per_uur", 52)], {})
+    with pytest.raises(InputFileError, match="7"):
+        read_page(tmp_path, 1)
