@@ -322,6 +322,38 @@ def test_a_series_that_cannot_run_whole_runs_in_two_parts_cut_at_a_loop(monkeypa
     assert volume(tt.runs, whole_day) == 56  # a trip in two parts counts once
 
 
+def test_a_series_that_finds_a_full_line_in_its_middle_runs_head_and_tail():
+    """B – C is single track, busy with an Intercity shuttle every 30 min both ways (held first: it
+    is worth more); the hourly Sprinter A – B – C – D finds a gap there in one direction only. The
+    other direction runs D – C and B – A, the piece between not run, and says so."""
+    from railcap.model.infrastructure import Network
+    from railcap.model.samples import op, straight_section
+
+    ops = [op(k, track_lengths_m=(400.0,) * 4) for k in ("a", "b", "c", "d")]
+    secs = [straight_section("a-b", "a", "b", 20_000, 100), straight_section("b-c", "b", "c", 16_000, 100, tracks=1),
+            straight_section("c-d", "c", "d", 20_000, 100)]
+    net = Network.of(ops, secs, {"name": "busy middle"})
+    shuttle = ServicePattern("8000", "Intercity", False, (PatternRoute(("b", "c"), (0.0, 12.0), (0.0, 12.0)),),
+                             30.0, None, 1)
+    long = ServicePattern("9000", "Sprinter", False,
+                          (PatternRoute(("a", "b", "c", "d"), (0.0, 15.0, 30.0, 46.0), (0.0, 16.0, 31.0, 46.0)),),
+                          60.0, None, 1)
+    tt, report = build_reference_day(net, load_catalogue(), [shuttle, long], [], lambda s: s, [])
+    assert find_conflicts(timetable_occupations(tt, net)) == []
+    assert report.patterns["day"]["shortened"] == 1 and report.patterns["day"]["in_parts"] == 0
+    assert report.placed["passenger"] == report.wanted["passenger"] == 28 + 28 + 14 + 14
+    whole = [r for r in tt.runs if r.series == "9000" and "~" not in r.id]
+    parts = [r for r in tt.runs if r.series == "9000" and "~" in r.id]
+    assert len(whole) == 14 and len(parts) == 28
+    direction = {(whole[0].origin, whole[0].destination)}
+    assert direction in ({("a", "d")}, {("d", "a")})
+    expected = {("d", "c"), ("b", "a")} if direction == {("a", "d")} else {("a", "b"), ("c", "d")}
+    assert {(r.origin, r.destination) for r in parts} == expected
+    assert all("not run between" in r.notes[0] for r in parts)
+    assert not any(leg.section_id == "b-c" for r in parts for leg in r.legs)
+    assert len({r.trip_id for r in parts}) == 14  # two runs, one trip
+
+
 def test_a_run_id_names_its_trip():
     from railcap.model.timetable import TrainRun
 

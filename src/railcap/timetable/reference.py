@@ -61,6 +61,7 @@ MAX_SUPPLEMENT = 0.5  # a planned run may be this much slower than physics (supp
 PLAN_ROUNDING_S = 60.0  # the patterns' times are whole (median) minutes
 MIN_PART_SHARE = 1 / 3  # a series shortened to one part keeps at least this share of its route ...
 MIN_PART_M = 15_000.0  # ... and at least this length
+MIN_PIECE_M = 5_000.0  # a series run in two parts with a gap between: each part at least this long
 FAST_TRAIN_WEIGHT = 2  # in the hourly pattern, an Intercity (or faster) train counts this many times
 FALLBACK_CONSISTS = ("icng-8", "gtw-28-dmu")  # a dual-voltage unit for 25 kV lines, a diesel one for lines without wire
 
@@ -347,14 +348,29 @@ def _insert_parts(board: BusyBoard, job: Job, trip_id: str, departure_s: float, 
     for n, (part, offset) in enumerate(job.parts, 1):
         got = insert(board, part, departure_s + offset, PASSENGER_SHIFT_S)
         if got is not None:
-            first, last = (network.ops[part.points[k][0]].name for k in (0, -1))
-            note = (f"part {n} of 2 of {job.template.series}: cut at {last if n == 1 else first}"
-                    if len(job.parts) == 2 else f"{job.template.series} shortened to {first} – {last}")
-            runs.append(to_run(part, f"{trip_id}{TRIP_PART_MARK}{n}", got, notes=(note,)))
+            runs.append(to_run(part, f"{trip_id}{TRIP_PART_MARK}{n}", got, notes=(_part_note(job, n, network),)))
     if not runs:
         first_part, offset = job.parts[0]
         report.note_dropped(board, first_part, trip_id, departure_s + offset)
     return runs
+
+
+def _covers_route(parts: tuple[Template, ...]) -> bool:
+    """True when the parts run the whole route: two that meet at the cut."""
+    return len(parts) == 2 and parts[0].points[-1][0] == parts[1].points[0][0]
+
+
+def _part_note(job: Job, n: int, network: Network) -> str:
+    """What a part's run says of itself: where the series was cut, or how it was shortened."""
+    parts = tuple(part for part, _ in job.parts)
+    name = {op: network.ops[op].name for part in parts for op in (part.points[0][0], part.points[-1][0])}
+    series = job.template.series
+    if len(parts) == 1:
+        return f"{series} shortened to {name[parts[0].points[0][0]]} – {name[parts[0].points[-1][0]]}"
+    if _covers_route(parts):
+        return f"part {n} of 2 of {series}: cut at {name[parts[0].points[-1][0]]}"
+    return (f"part {n} of 2 of {series}: not run between {name[parts[0].points[-1][0]]} "
+            f"and {name[parts[1].points[0][0]]}")
 
 
 def freight_shifts() -> list[float]:
@@ -667,47 +683,81 @@ def _hold_parts(jobs: list[Job], trains: dict[str, PeriodicTrain], held: dict[st
                 j.departures = periodic_departures(j.departures, trip_phase, trains[key].headway_s, j.headway_s)
         held[key] = (key, trip_phase)
         on += placed
-        in_parts += len(parts) == 2
-        shortened += len(parts) == 1
+        whole = _covers_route(tuple(part for part, *_ in parts))
+        in_parts += whole
+        shortened += not whole
     return in_parts, shortened
 
 
 def _parts_that_fit(t: Template, train: PeriodicTrain, on: list[tuple[PeriodicTrain, int]]):
-    """The best cut of ``t`` among the held trains: (trip phase, [(part, departure after the trip's,
-    pattern train, phase)], the parts as held (train, phase)), or None.
+    """The best way to run ``t`` in parts among the held trains: (trip phase, [(part, departure
+    after the trip's, pattern train, phase)] in route order, the parts as held), or None.
 
-    Both parts running beats one; of two cuts with both parts, the shorter wait at the cut wins;
-    of one part, the longer one."""
-    h = train.headway_s
-    length = sum(leg.section.length_m for leg in t.legs)
-    best, best_score = None, None
+    The parts are a head (origin to a cut point) and a tail (a cut point to the destination):
+    a head and tail that meet run the whole route (best: the shortest wait at the cut); else a
+    head and a tail with a gap between, or one of them alone, shortening the series (best: the
+    most kept, at least ``MIN_PART_SHARE`` of the route and ``MIN_PART_M``, each part at least
+    ``MIN_PIECE_M``).
+    """
+    h, n = train.headway_s, len(t.points) - 1
+    length = _route_m(t)
+    heads, tails = {}, {}
     for i in _cut_points(t):
-        first, second = part_of(t, 0, i), part_of(t, i, len(t.points) - 1)
-        pa = _part_train(first, train, on)
-        pb = _part_train(second, train, on)
-        t0 = t.points[i][2]
-        if pa and pb:
-            pair = _both_parts(pa, pb, t0, h)
-            if pair is not None:
-                phase_a, phase_b, wait = pair
-                score = (2, -wait)
-                if best_score is None or score > best_score:
-                    best_score = score
-                    best = (phase_a, [(first, 0.0, pa[0], phase_a), (second, t0 + wait, pb[0], phase_b)])
+        for ends, side in (((0, i), heads), ((i, n), tails)):
+            part = part_of(t, *ends)
+            got = _part_train(part, train, on)
+            if got is not None:
+                side[i] = (part, *got)
+    best, best_score = None, None
+
+    def consider(score, parts):
+        nonlocal best, best_score
+        if best_score is None or score > best_score:
+            best, best_score = parts, score
+
+    for i, (head, head_train, head_free) in heads.items():
+        for k, (tail, tail_train, tail_free) in tails.items():
+            if k < i:
                 continue
-        for part, got, offset in ((first, pa, 0.0), (second, pb, t0)):
-            if part is None or got is None:
+            pair = _both_parts((head_train, head_free), (tail_train, tail_free), t.points[k][2], h)
+            if pair is None:
                 continue
-            kept = sum(leg.section.length_m for leg in part.legs)
-            if kept >= MIN_PART_M and kept >= MIN_PART_SHARE * length:
-                score = (1, kept)
-                if best_score is None or score > best_score:
-                    phase = int(got[1][0])
-                    best_score, best = score, (int((phase - offset) % h), [(part, offset, got[0], phase)])
+            kept = _route_m(head) + _route_m(tail)
+            if k == i:
+                consider((2, -pair[2]), [(0, head, head_train, pair[0]), (k, tail, tail_train, pair[1])])
+            elif min(_route_m(head), _route_m(tail)) >= MIN_PIECE_M and _shortened_enough(kept, length):
+                consider((1, kept), [(0, head, head_train, pair[0]), (k, tail, tail_train, pair[1])])
+    for i, (part, part_train, free) in [*((0, v) for v in heads.values()), *tails.items()]:
+        if _shortened_enough(_route_m(part), length):
+            consider((1, _route_m(part)), [(i, part, part_train, int(free[0]))])
     if best is None:
         return None
-    trip_phase, parts = best
-    return trip_phase, parts, [(train_, phase) for _, _, train_, phase in parts]
+    return _trip_offsets(t, best, h)
+
+
+def _trip_offsets(t: Template, parts: list, h: int):
+    """Each part's departure after the trip's: the first at its through time, each next one at the
+    first of its phases after the previous part's departure plus the through time between them."""
+    (first_at, _, _, first_phase), out = parts[0], []
+    t0 = t.points[first_at][2]
+    trip_phase = int((first_phase - t0) % h)
+    offset, prev_at, prev_phase = t0, first_at, first_phase
+    for at, part, part_train, phase in parts:
+        if out:
+            run = t.points[at][2] - t.points[prev_at][2]
+            offset += run + (phase - prev_phase - run) % h
+        out.append((part, float(offset), part_train, phase))
+        prev_at, prev_phase = at, phase
+    return trip_phase, out, [(part_train, phase) for _, _, part_train, phase in out]
+
+
+def _route_m(t: Template) -> float:
+    return sum(leg.section.length_m for leg in t.legs)
+
+
+def _shortened_enough(kept_m: float, length_m: float) -> bool:
+    """A shortened series still worth running: ``MIN_PART_SHARE`` of its route and ``MIN_PART_M``."""
+    return kept_m >= MIN_PART_M and kept_m >= MIN_PART_SHARE * length_m
 
 
 def _cut_points(t: Template) -> list[int]:
