@@ -343,10 +343,13 @@ def insert_waiting(board: BusyBoard, t: Template, departure_s: float, shifts: Se
 def _insert_parts(board: BusyBoard, job: Job, trip_id: str, departure_s: float, report: BuildReport,
                   network: Network) -> list[TrainRun]:
     """The runs of one trip of a series cut in parts (``_hold_parts``), each part fitted on its own;
-    they share the trip's id (``TrainRun.trip_id``). A trip none of whose parts fits is left out."""
-    runs = []
+    they share the trip's id (``TrainRun.trip_id``). The second part of a cut train does not leave
+    before the first has arrived. A trip none of whose parts fits is left out."""
+    runs: list[TrainRun] = []
     for n, (part, offset) in enumerate(job.parts, 1):
-        got = insert(board, part, departure_s + offset, PASSENGER_SHIFT_S)
+        at = departure_s + offset
+        after = runs[-1].arrival_s if runs and runs[-1].destination == part.points[0][0] else -math.inf
+        got = insert(board, part, at, [dt for dt in PASSENGER_SHIFT_S if at + dt >= after])  # not before it arrives
         if got is not None:
             runs.append(to_run(part, f"{trip_id}{TRIP_PART_MARK}{n}", got, notes=(_part_note(job, n, network),)))
     if not runs:
