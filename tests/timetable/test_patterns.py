@@ -31,6 +31,13 @@ def test_a_regular_series_keeps_its_headway_and_an_irregular_one_its_trips(tmp_p
     assert (irregular.headway_min, irregular.trips_per_day_both) == (None, 4)
 
 
+def test_a_regular_series_without_a_measured_headway_takes_its_class(tmp_path):
+    minutes = {s: {"headwayMinutes": None, "routes": [{"arr": [0, 10], "dep": [0, 10]}]} for s in ("1", "2", "3")}
+    _page(tmp_path, [_series("1", "2x_per_uur", 46), _series("2", "1x_per_uur", 22), _series("3", "overig", 3)],
+          minutes)
+    assert [p.headway_min for p in read_page(tmp_path, 1)] == [30.0, 60.0, None]
+
+
 def test_a_series_without_minutes_is_named(tmp_path):
     _page(tmp_path, [_series("7", "2x_per_uur", 52)], {})
     with pytest.raises(InputFileError, match="7"):

@@ -18,6 +18,7 @@ from railcap.model.errors import InputFileError, Problem
 WEEKDAY_DAY_PAGE = 1  # "ma-do tot 20 uur"
 EVENING_PAGE = 4  # "ma-zo na 20 uur"
 IRREGULAR_CLASS = "overig"  # frequency class of a series that runs less than once an hour (peak or odd trips)
+CLASS_HEADWAY_MIN = {"2x_per_uur": 30.0, "1x_per_uur": 60.0}  # a regular series whose minutes give no headway
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,8 @@ def read_page(folder: Path, page: int) -> list[ServicePattern]:
     the minutes file gives one: that gap is measured between its few trips (a
     peak-hour extra with 4 trips a day shows 30 min), and taking it for an
     all-day interval would plan 56 trips. Its trips come from the GTFS note.
+    A regular series whose minutes give no headway (the Maaslijn's half-hourly
+    stopping train, for one) takes the one its class names (``CLASS_HEADWAY_MIN``).
     """
     s_path, m_path = folder / f"page{page}.series.json", folder / f"page{page}.minutes.json"
     try:
@@ -68,10 +71,11 @@ def read_page(folder: Path, page: int) -> list[ServicePattern]:
                 raise InputFileError(Problem(f"{m_path.name} series {s['id']} route {j}", "arr/dep",
                                              "not as many times as stops"))
             routes.append(PatternRoute(tuple(r["stops"]), tuple(mr["arr"]), tuple(mr["dep"])))
-        regular = s["frequency"].get("class") != IRREGULAR_CLASS
+        frequency = s["frequency"].get("class")
+        headway = None if frequency == IRREGULAR_CLASS else \
+            mins.get("headwayMinutes") or CLASS_HEADWAY_MIN.get(frequency)
         out.append(ServicePattern(s["id"], s["product"], s.get("kind") == "internationaal", tuple(routes),
-                                  mins.get("headwayMinutes") if regular else None,
-                                  _trips_from_note(s["frequency"].get("note", "")), page))
+                                  headway, _trips_from_note(s["frequency"].get("note", "")), page))
     return out
 
 

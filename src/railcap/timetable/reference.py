@@ -504,7 +504,7 @@ def _lay_out_pattern(jobs: list[Job], extra: list[PeriodicTrain], deterministic_
                            progress=progress, preferred=preferred)
     held = {variants[k].key if k in variants else k: (k, phase) for k, phase in result.phases_s.items()}
     waiting = _hold_waiting(jobs, trains, variants, held)
-    in_parts, shortened = _hold_parts(jobs, trains, held)
+    in_parts, shortened = _hold_parts(jobs, trains, variants, held)
     report.patterns[name] = {"trains": len({t.key for t in variants.values()}) + len(extra),
                              "held": len(held) - in_parts - shortened,  # whole runs; the parts below
                              "method": result.method, "worth": result.objective,
@@ -661,25 +661,28 @@ def _waiting_variant(t: Template, train: PeriodicTrain, on: list[tuple[PeriodicT
     return None
 
 
-def _hold_parts(jobs: list[Job], trains: dict[str, PeriodicTrain], held: dict[str, tuple[str, int]]
-                ) -> tuple[int, int]:
+def _hold_parts(jobs: list[Job], trains: dict[str, PeriodicTrain], variants: dict[str, Template],
+                held: dict[str, tuple[str, int]]) -> tuple[int, int]:
     """Run in parts the periodic templates the pattern still leaves out (in place).
 
     Where a whole run finds no phase, a planner cuts the series at a station where
-    trains stand clear of the line: the two parts each get a phase of their own, the
-    second leaving at the first phase after the first part's arrival that is free
-    (the train waits there, or passengers change). Where only one part fits, the
-    series is shortened to it if it keeps ``MIN_PART_SHARE`` of the route and at
-    least ``MIN_PART_M``. Most valuable first. Returns (run in two parts, shortened).
+    trains stand clear of the line: each part gets a phase of its own, the second
+    leaving at the first free phase after the first has arrived (the train waits
+    there, or passengers change). Where the parts do not both fit, the series is
+    shortened: it skips the piece between them, or runs one part alone
+    (``_parts_that_fit``), on either lane of four-track sections. Most valuable
+    first; the trips then take the parts' phases. Returns how many templates run
+    whole in two parts, and how many shortened.
     """
     on = [(trains[k], phase) for k, phase in held.values()]
     in_parts = shortened = 0
     left = {j.template.key: j.template for j in jobs if j.template.key in trains and j.template.key not in held}
     for key in sorted(left, key=lambda k: (-trains[k].weight, k)):
-        got = _parts_that_fit(left[key], trains[key], on)
-        if got is None:
+        lanes_ = [t for k, t in variants.items() if k == key or trains[k].alternative_to == key]
+        tries = [got for t in lanes_ if (got := _parts_that_fit(t, trains[key], on)) is not None]
+        if not tries:
             continue
-        trip_phase, parts, placed = got
+        _, (trip_phase, parts, placed) = max(tries, key=lambda got: got[0])
         for j in jobs:
             if j.template.key == key:
                 j.parts = tuple((part, offset) for part, offset, _, _ in parts)
@@ -693,8 +696,8 @@ def _hold_parts(jobs: list[Job], trains: dict[str, PeriodicTrain], held: dict[st
 
 
 def _parts_that_fit(t: Template, train: PeriodicTrain, on: list[tuple[PeriodicTrain, int]]):
-    """The best way to run ``t`` in parts among the held trains: (trip phase, [(part, departure
-    after the trip's, pattern train, phase)] in route order, the parts as held), or None.
+    """The best way to run ``t`` in parts among the held trains: (score, (trip phase, [(part,
+    departure after the trip's, pattern train, phase)] in route order, the parts as held)), or None.
 
     The parts are a head (origin to a cut point) and a tail (a cut point to the destination):
     a head and tail that meet run the whole route (best: the shortest wait at the cut); else a
@@ -735,7 +738,7 @@ def _parts_that_fit(t: Template, train: PeriodicTrain, on: list[tuple[PeriodicTr
             consider((1, _route_m(part)), [(i, part, part_train, int(free[0]))])
     if best is None:
         return None
-    return _trip_offsets(t, best, h)
+    return best_score, _trip_offsets(t, best, h)
 
 
 def _trip_offsets(t: Template, parts: list, h: int):
@@ -811,6 +814,7 @@ def _both_parts(pa, pb, t0: float, h: int) -> tuple[int, int, float] | None:
     if not np.isfinite(wait[i, j]):
         return None
     return int(free_a[i]), int(free_b[j]), float(wait[i, j])
+
 
 def with_extra_dwell(t: Template, extra: dict[int, float]) -> Template:
     """The template waiting ``extra`` seconds longer at some points (index -> s), blocking times recomputed."""
