@@ -43,7 +43,8 @@ from railcap.timetable.slots import BusyBoard
 
 DAY_S = 86_400.0
 DAY_WINDOW = (6 * 3600.0, 20 * 3600.0)  # page 1, Monday–Thursday before 20:00
-EVENING_WINDOWS = ((20 * 3600.0, 24 * 3600.0), (5 * 3600.0, 6 * 3600.0))  # page 4, also used 05:00–06:00
+EARLY_WINDOW = (5 * 3600.0, 6 * 3600.0)  # the data has no early-morning page: page 4's trips, the day's minutes
+EVENING_WINDOWS = ((20 * 3600.0, 24 * 3600.0), EARLY_WINDOW)  # page 4, also used 05:00–06:00
 PASSENGER_MAX_SHIFT_MIN = 5  # a trip may leave up to this much earlier or later than its pattern says
 DWELL_STEP_S = 6.0  # ProRail plans in tenths of a minute
 DWELL_MAX_EXTRA_S = 120.0  # a passenger trip may wait up to 2 min longer at one stop ...
@@ -420,6 +421,7 @@ class Job:
     departures: np.ndarray
     headway_s: float | None  # between this template's own trips (None: no regular headway)
     series_headway_s: float | None  # between the series' trips over all its routes (phase search step)
+    window: tuple[float, float] = (0.0, 0.0)  # the pattern window its trips come from
     parts: tuple[tuple[Template, float], ...] = ()  # a series cut in parts: (part, departure after the trip's)
 
     @property
@@ -448,11 +450,12 @@ def build_reference_day(network: Network, catalogue: Catalogue,
     fixed, preferred = _evening_keeps_day(day, evening, day_held, as_day)
     evening_held = _lay_out_pattern(evening, [], pattern_time, report, "evening", progress,
                                     fixed=fixed, preferred=preferred)
+    early = _early_hour_runs_day_pattern(day, evening, day_held)
     if "evening" in report.patterns:
         report.patterns["evening"].update(runs_day_times=len(as_day), day_minutes_fixed=len(fixed),
-                                          day_minutes_preferred=len(preferred))
-    jobs = [(order if j.template.key in held else 2, j)  # day pattern, evening pattern, the others
-            for order, (group, held) in enumerate(((day, day_held), (evening, evening_held))) for j in group]
+                                          day_minutes_preferred=len(preferred), early_hour_day_pattern=early)
+    jobs = [(0 if j.template.key in day_held else 1 if j.template.key in evening_held else 2, j)
+            for j in day + evening]  # day pattern, evening pattern, the others
     freight_phases = {t.key: day_held[t.key][1] for t in freight_paths if t.key in day_held}
     jobs.sort(key=lambda pj: (pj[0], _rank(pj[1].template.product), pj[1].template.key,
                               pj[1].departures[0] if len(pj[1].departures) else 0))
@@ -519,6 +522,33 @@ def _lay_out_pattern(jobs: list[Job], extra: list[PeriodicTrain], deterministic_
             j.template = variants[key]
             j.departures = periodic_departures(j.departures, phase, trains[key].headway_s, j.headway_s)
     return held
+
+
+def _early_hour_runs_day_pattern(day: list[Job], evening: list[Job], day_held: dict[str, tuple[str, int]]) -> int:
+    """Trips before 06:00 run as the day pattern's first trips where they can (in place).
+
+    The data has no early-morning page, so 05:00–06:00 takes page 4's trips; laid out at
+    the evening pattern's minutes, those still running after 06:00 meet the day pattern
+    and many were left out. A template whose day twin the day pattern holds whole runs
+    the day twin's times at its minutes past the hour instead (with the evening's
+    headway), so the first hour leads into the day without a seam. Returns how many.
+    """
+    day_by_key = {j.template.key: j for j in day}
+    moved = 0
+    for j in evening:
+        twin = day_by_key.get(_day_twin_key(j.template.key) or "")
+        if j.window != EARLY_WINDOW or twin is None or twin.template.key not in day_held or twin.parts:
+            continue
+        _, phase = day_held[twin.template.key]
+        slots = periodic_departures(np.array([EARLY_WINDOW[0], EARLY_WINDOW[1] - 1.0]), phase,
+                                    twin.pattern_headway_s, j.headway_s)
+        slots = slots[slots < EARLY_WINDOW[1]]
+        if len(slots) < len(j.departures):
+            continue  # the day runs it less often than the evening does
+        j.template, j.parts = twin.template, ()
+        j.departures = slots[:len(j.departures)]
+        moved += 1
+    return moved
 
 
 def _day_twin_key(evening_key: str) -> str | None:
@@ -736,9 +766,29 @@ def _parts_that_fit(t: Template, train: PeriodicTrain, on: list[tuple[PeriodicTr
     for i, (part, part_train, free) in [*((0, v) for v in heads.values()), *tails.items()]:
         if _shortened_enough(_route_m(part), length):
             consider((1, _route_m(part)), [(i, part, part_train, int(free[0]))])
+    if best_score is None or best_score[0] < 2:
+        middle = _longest_middle(t, train, on, best_score[1] if best_score else 0.0)
+        if middle is not None:
+            consider((1, _route_m(middle[1])), [middle])
     if best is None:
         return None
     return best_score, _trip_offsets(t, best, h)
+
+
+def _longest_middle(t: Template, train: PeriodicTrain, on: list[tuple[PeriodicTrain, int]], beat_m: float):
+    """The longest piece between two cut points that fits alone and keeps more than ``beat_m``
+    (a series shortened at both ends): (first point, part, pattern train, phase), or None."""
+    cuts, km = _cut_points(t), np.cumsum([0.0] + [leg.section.length_m for leg in t.legs])
+    length = float(km[-1])
+    pieces = sorted(((float(km[k] - km[i]), i, k) for i in cuts for k in cuts if k > i), reverse=True)
+    for kept, i, k in pieces:
+        if kept <= beat_m or not _shortened_enough(kept, length):
+            return None
+        got = _part_train(part_of(t, i, k), train, on)
+        if got is not None:
+            pt, free = got
+            return i, part_of(t, i, k), pt, int(free[0])
+    return None
 
 
 def _trip_offsets(t: Template, parts: list, h: int):
@@ -898,7 +948,7 @@ def _passenger_jobs(catalogue, router, patterns, window, stop_of, report, cache)
                     continue
                 n = None if one_way is None else max(1, round(one_way / len(p.routes)))
                 own = headway * len(p.routes) if headway else None
-                jobs.append(Job(t, departures_in(window, own, n), own, headway))
+                jobs.append(Job(t, departures_in(window, own, n), own, headway, window=window))
     return jobs
 
 
