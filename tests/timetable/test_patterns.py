@@ -42,3 +42,19 @@ def test_a_series_without_minutes_is_named(tmp_path):
     _page(tmp_path, [_series("7", "2x_per_uur", 52)], {})
     with pytest.raises(InputFileError, match="7"):
         read_page(tmp_path, 1)
+
+
+def test_a_measured_headway_that_would_plan_far_more_trips_than_run_is_doubled():
+    """An hourly series whose trips come in pairs shows a 30 min gap; 20 trips in the day window
+    are an hourly service, 42 a half-hourly one (the GTFS notes undercount a little)."""
+    from railcap.timetable.patterns import PatternRoute, ServicePattern
+    from railcap.timetable.reference import DAY_WINDOW, EARLY_WINDOW, _service_headway_s
+
+    def series(trips):
+        return ServicePattern("1", "Sneltrein", False, (PatternRoute(("a", "b"), (0.0, 9.0), (0.0, 9.0)),),
+                              30.0, trips, 1)
+
+    assert _service_headway_s(series(20), DAY_WINDOW) == 3600.0
+    assert _service_headway_s(series(42), DAY_WINDOW) == 1800.0
+    assert _service_headway_s(series(20), EARLY_WINDOW) == 1800.0  # one hour: 4 trips are no excess
+    assert _service_headway_s(series(None), DAY_WINDOW) == 1800.0

@@ -354,6 +354,31 @@ def test_a_series_that_finds_a_full_line_in_its_middle_runs_head_and_tail():
     assert len({r.trip_id for r in parts}) == 14  # two runs, one trip
 
 
+def test_a_series_that_finds_both_ends_full_runs_its_middle():
+    """A – B and D – E are one long block each way, taken by Intercity shuttles every 15 min (held
+    first: they are worth more); the hourly Sprinter A – E finds no phase at either end, so it is
+    shortened to B – D."""
+    from railcap.model.infrastructure import Network
+    from railcap.model.samples import op, straight_section
+
+    ops = [op(k, track_lengths_m=(400.0,) * 4) for k in "abcde"]
+    secs = [straight_section("a-b", "a", "b", 16_000, 100, block_m=16_000),
+            straight_section("b-c", "b", "c", 20_000, 100), straight_section("c-d", "c", "d", 20_000, 100),
+            straight_section("d-e", "d", "e", 16_000, 100, block_m=16_000)]
+    net = Network.of(ops, secs, {"name": "busy ends"})
+    shuttles = [ServicePattern(sid, "Intercity", False, (PatternRoute(stops, (0.0, 12.0), (0.0, 12.0)),), 15.0, None, 1)
+                for sid, stops in (("8000", ("a", "b")), ("8100", ("d", "e")))]
+    long = ServicePattern("9000", "Sprinter", False,
+                          (PatternRoute(("a", "b", "c", "d", "e"), (0.0, 13.0, 27.0, 41.0, 54.0),
+                                        (0.0, 14.0, 28.0, 42.0, 54.0)),), 60.0, None, 1)
+    tt, report = build_reference_day(net, load_catalogue(), [*shuttles, long], [], lambda s: s, [])
+    assert find_conflicts(timetable_occupations(tt, net)) == []
+    sprinters = [r for r in tt.runs if r.series == "9000"]
+    assert {(r.origin, r.destination) for r in sprinters} == {("b", "d"), ("d", "b")}
+    assert all(r.notes == ("9000 shortened to B – D",) or r.notes == ("9000 shortened to D – B",) for r in sprinters)
+    assert report.patterns["day"]["shortened"] == 2
+
+
 def test_a_run_id_names_its_trip():
     from railcap.model.timetable import TrainRun
 
@@ -383,6 +408,26 @@ def test_the_evening_keeps_the_day_minutes_past_the_hour():
         assert len(day_minutes) == 1 and evening
         assert {round(r.departure_s) % 1800 for r in evening} == day_minutes
         assert {round(r.arrival_s - r.departure_s) for r in runs} == {27 * 60}  # the day's run time
+
+
+def test_the_early_hour_runs_the_day_pattern():
+    """05:00–06:00 takes the evening page's trips (the data has no early page), but runs them as
+    the day pattern's first trips: the day's run time at the day's minutes past the hour."""
+    net = corridor()
+    day_route = PatternRoute(("y", "j", "x"), (0.0, 19.0, 27.0), (0.0, 20.0, 27.0))
+    evening_route = PatternRoute(("y", "j", "x"), (0.0, 19.0, 31.0), (0.0, 20.0, 31.0))  # 4 min longer
+    day = ServicePattern("700", "Intercity", False, (day_route,), 30.0, None, 1)
+    evening = ServicePattern("700", "Intercity", False, (evening_route,), 60.0, None, 4)
+    tt, report = build_reference_day(net, load_catalogue(), [day], [evening], lambda s: s, [])
+    assert report.patterns["evening"]["early_hour_day_pattern"] == 2
+    for origin in ("y", "x"):
+        runs = [r for r in tt.runs if r.origin == origin]
+        day_minutes = {round(r.departure_s) % 1800 for r in runs if 6 * 3600 <= r.departure_s < 20 * 3600}
+        early = [r for r in runs if r.departure_s < 6 * 3600]
+        late = [r for r in runs if r.departure_s >= 20 * 3600]
+        assert len(early) == 1 and {round(early[0].departure_s) % 1800} == day_minutes
+        assert round(early[0].arrival_s - early[0].departure_s) == 27 * 60  # the day's run time
+        assert late and all(r.arrival_s - r.departure_s > 29 * 60 for r in late)  # the evening keeps its own
 
 
 def test_shipped_day_runs_the_container_terminals_flows():
