@@ -293,6 +293,23 @@ def test_a_train_may_wait_at_a_loop_to_cross_twice(monkeypatch, waits, all_place
         assert sorted(dwell.values())[-1] >= planned + 60 and sorted(dwell.values())[:3] == [planned] * 3
 
 
+def test_a_train_may_wait_at_the_loops_it_crosses_at(monkeypatch):
+    """Without the one-stop dwell supplement, the second direction waits at the loops (several
+    stops, a few minutes at most): one run per trip, not two parts."""
+    import railcap.timetable.reference as reference
+
+    monkeypatch.setattr(reference, "PATTERN_WAITS_S", ())
+    net = _two_loop_line()
+    route = PatternRoute(("a", "l1", "l2", "b"), (0.0, 3.6, 17.9, 22.0), (0.0, 4.1, 18.4, 22.0))
+    p = ServicePattern("9100", "Sprinter", False, (route,), 30.0, None, 1)
+    tt, report = build_reference_day(net, load_catalogue(), [p], [], lambda s: s, [])
+    assert find_conflicts(timetable_occupations(tt, net)) == []
+    assert report.patterns["day"]["waiting"] == 1 and report.patterns["day"]["in_parts"] == 0
+    assert report.placed["passenger"] == report.wanted["passenger"] and not any("~" in r.id for r in tt.runs)
+    dwell = max(q.dwell_s for r in tt.runs for q in r.points if q.op_id in ("l1", "l2"))
+    assert 30 + 30 <= dwell <= 30 + reference.LOOP_WAIT_MAX_S  # waits beyond the planned half minute
+
+
 def test_a_series_that_cannot_run_whole_runs_in_two_parts_cut_at_a_loop(monkeypatch):
     """Without the dwell supplement the second direction finds no phase (see above); cut at a loop,
     where trains stand clear of the line, each part gets a phase of its own. The parts share
@@ -301,6 +318,7 @@ def test_a_series_that_cannot_run_whole_runs_in_two_parts_cut_at_a_loop(monkeypa
     from railcap.timetable.corridors import Corridor, volume
 
     monkeypatch.setattr(reference, "PATTERN_WAITS_S", ())
+    monkeypatch.setattr(reference, "LOOP_WAIT_MAX_S", 0.0)  # no waiting at the loops either
     net = _two_loop_line()
     route = PatternRoute(("a", "l1", "l2", "b"), (0.0, 3.6, 17.9, 22.0), (0.0, 4.1, 18.4, 22.0))
     p = ServicePattern("9100", "Sprinter", False, (route,), 30.0, None, 1)

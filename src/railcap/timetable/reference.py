@@ -51,6 +51,8 @@ DWELL_MAX_EXTRA_S = 120.0  # a passenger trip may wait up to 2 min longer at one
 DWELL_MAX_TOTAL_S = 240.0  # ... and 4 min longer over its whole run
 EVENING_SAME_RUN_S = 120.0  # an evening template this close to its day twin runs the day's times
 PATTERN_WAITS_S = (60.0, 120.0, 180.0)  # longer dwells a periodic train left out of the pattern may take at one stop
+LOOP_WAIT_MAX_S = 300.0  # ... or at several stops where it stands clear, up to this at each ...
+LOOP_WAITS_MAX_S = 600.0  # ... and this in all (crossing others on a single-track line)
 DWELL_MAX_TRIES = 12
 PASSENGER_SHIFT_S = tuple([0.0] + [sgn * 60.0 * m for m in range(1, PASSENGER_MAX_SHIFT_MIN + 1) for sgn in (1, -1)])
 FREIGHT_SHIFT_STEP_S = 120.0
@@ -651,16 +653,17 @@ def _hold_waiting(jobs: list[Job], trains: dict[str, PeriodicTrain], variants: d
 
     A planner lets a train wait a minute or two where it stands off the line, so
     that another can pass or cross. Most valuable first, each left-out train tries
-    ``PATTERN_WAITS_S`` at each of its stops; a variant whose blocking times
-    (computed again exactly) clash with no held train is held at its first free
-    phase. Returns how many were held so.
+    ``PATTERN_WAITS_S`` at each of its stops, then waits at several of its stops
+    where it stands clear (``_loop_waits_variant``); a variant whose blocking times
+    (computed again exactly) clash with no held train is held at a free phase.
+    Returns how many were held so.
     """
     on = [(trains[k], phase) for k, phase in held.values()]
     placed = 0
     left = sorted({j.template.key for j in jobs if j.template.key in trains and j.template.key not in held},
                   key=lambda key: (-trains[key].weight, key))
     for key in left:
-        got = _waiting_variant(variants[key], trains[key], on)
+        got = _waiting_variant(variants[key], trains[key], on) or _loop_waits_variant(variants[key], trains[key], on)
         if got is None:
             continue
         t, train, phase = got
@@ -689,6 +692,60 @@ def _waiting_variant(t: Template, train: PeriodicTrain, on: list[tuple[PeriodicT
             if free.size:
                 return waited, exact, int(free[0])
     return None
+
+
+def _loop_waits_variant(t: Template, train: PeriodicTrain, on: list[tuple[PeriodicTrain, int]]
+                        ) -> tuple[Template, PeriodicTrain, int] | None:
+    """``t`` waiting at several of its stops where it stands clear, as a train crossing others on a
+    single-track line does: its template, train and phase, or None.
+
+    The run is split at those stops; each piece's free phases among the held trains are
+    found, and from each free phase of the first piece the next pieces follow at their
+    first free phase (the wait at the stop between), each wait at most ``LOOP_WAIT_MAX_S``,
+    all at most ``LOOP_WAITS_MAX_S``. The least waiting wins, and the whole run with those
+    dwells is checked exactly.
+    """
+    cuts = _cut_points(t)
+    if not cuts:
+        return None
+    bounds = [0, *cuts, len(t.points) - 1]
+    free = []
+    for a, b in zip(bounds, bounds[1:]):
+        got = _part_train(part_of(t, a, b), train, on)
+        if got is None:
+            return None
+        free.append(got[1])
+    best = None
+    for first in free[0]:
+        waits = _waits_after(t, bounds, free, int(first), train.headway_s)
+        if waits is not None and (best is None or sum(waits.values()) < sum(best[1].values())):
+            best = (int(first), waits)
+    if best is None or not best[1]:
+        return None
+    waited = with_extra_dwell(t, best[1])
+    exact = replace(train, key=f"{t.key}|waits{len(best[1])}", resources=waited.resources,
+                    starts=waited.starts, ends=waited.ends)
+    ok = free_phases(exact, on)
+    if not ok.size:
+        return None
+    return waited, exact, best[0] if best[0] in ok else int(ok[0])
+
+
+def _waits_after(t: Template, bounds: list[int], free: list[np.ndarray], phase: int, h: int
+                 ) -> dict[int, float] | None:
+    """The waits at the stops ``bounds[1:-1]`` if the first piece leaves at ``phase`` and each next
+    piece at its first free phase after it may (point index -> s), or None beyond the limits."""
+    waits: dict[int, float] = {}
+    for k in range(1, len(free)):
+        run = t.points[bounds[k]][2] - t.points[bounds[k - 1]][2]
+        options = np.mod(free[k] - phase - run, h)
+        j = int(np.argmin(options))
+        if options[j] > LOOP_WAIT_MAX_S:
+            return None
+        if options[j] > 0:
+            waits[bounds[k]] = float(options[j])
+        phase = int(free[k][j])
+    return waits if sum(waits.values()) <= LOOP_WAITS_MAX_S else None
 
 
 def _hold_parts(jobs: list[Job], trains: dict[str, PeriodicTrain], variants: dict[str, Template],
