@@ -58,3 +58,15 @@ def test_a_measured_headway_that_would_plan_far_more_trips_than_run_is_doubled()
     assert _service_headway_s(series(42), DAY_WINDOW) == 1800.0
     assert _service_headway_s(series(20), EARLY_WINDOW) == 1800.0  # one hour: 4 trips are no excess
     assert _service_headway_s(series(None), DAY_WINDOW) == 1800.0
+
+
+def test_a_stop_no_train_could_reach_in_its_minutes_is_another_variants_and_left_out():
+    """Merged variants: X (40 km along the line) half a minute after Y, then J 19 minutes after Y."""
+    from railcap.data.rolling_stock import load_catalogue
+    from railcap.model.samples import corridor
+    from railcap.timetable.reference import Router, _unreachable_stops
+
+    router, unit = Router(corridor()), load_catalogue().consist("virm-6")
+    stops = [("y", 0.0, 0.0), ("x", 0.5, 0.5), ("j", 19.0, 20.0), ("x", 27.0, 27.0)]
+    assert _unreachable_stops(stops, lambda s: s, router, unit) == {1}
+    assert _unreachable_stops([("y", 0.0, 0.0), ("j", 19.0, 20.0), ("x", 27.0, 27.0)], lambda s: s, router, unit) == set()

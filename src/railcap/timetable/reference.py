@@ -62,6 +62,8 @@ WAITING_RETRY_S = 120.0  # ... each leaving this much later than the last path f
 FREIGHT_SPEED_CAP_MS = 100 / 3.6  # freight on the mixed network runs at most 100 km/h (facts file ≈)
 MAX_SUPPLEMENT = 0.5  # a planned run may be this much slower than physics (supplements, speeds the registry lacks); beyond, the train waits at the stop
 PLAN_ROUNDING_S = 60.0  # the patterns' times are whole (median) minutes
+MAX_STOP_SPEED_KMH = 200.0  # no train here averages more from one stop to the next, along the line ...
+DETOUR_FACTOR = 1.6  # ... whose length is taken as at most this times the straight line
 MIN_PART_SHARE = 1 / 3  # a series shortened to one part keeps at least this share of its route ...
 MIN_PART_M = 15_000.0  # ... and at least this length
 MIN_PIECE_M = 5_000.0  # a series run in two parts with a gap between: each part at least this long
@@ -1030,6 +1032,11 @@ def _service_headway_s(p: ServicePattern, window: tuple[float, float]) -> float 
 
 def _pattern_template(key, router, p, route, direction, consists, report, stop_of):
     stops = list(zip(route.stops, route.arrival_min, route.departure_min))
+    elsewhere = _unreachable_stops(stops, stop_of, router, consists[0])
+    if elsewhere:
+        report.unmapped_stops.setdefault(p.series, []).extend(
+            f"{stops[i][0]} (not reachable in its minutes)" for i in sorted(elsewhere))
+        stops = [x for i, x in enumerate(stops) if i not in elsewhere]
     if direction < 0:
         total = max(x for x in (*route.arrival_min, *route.departure_min) if x is not None)
         stops = [(s, None if d is None else total - d, None if a is None else total - a)
@@ -1064,6 +1071,40 @@ def _pattern_template(key, router, p, route, direction, consists, report, stop_o
     except Exception as exc:  # a route the physics cannot run is reported, not fatal
         report.problems.append(Problem(f"series {p.series}", "route", str(exc).splitlines()[0]))
         return None
+
+
+def _unreachable_stops(stops: list[tuple[str, float | None, float | None]], stop_of: Callable[[str], str | None],
+                       router: Router, consist: Consist) -> set[int]:
+    """The indices of a pattern route's stops (slug, arrival, departure in minutes, in the order the
+    pattern gives) that a train cannot reach in its minutes.
+
+    Where the GTFS derivation merged two variants of a series, a stop of one lies between
+    stops of the other with a minute or less to get there (Sprinter 4300: Almere
+    Oostvaarders 102.0, Amsterdam Lelylaan 102.5, Lelystad 113.0). A stop farther from the
+    last reachable one than ``MAX_STOP_SPEED_KMH`` allows is such a stop. The distance is
+    the route's, but at most ``DETOUR_FACTOR`` times the straight line (the model's
+    fastest route to a stop on a parallel line can be a long way round). A route left
+    with fewer than two stops keeps them all (its plan is simply too fast; it runs late).
+    """
+    from pyproj import Geod
+
+    geod, out = Geod(ellps="WGS84"), set()
+    last = None  # (op, departure minute) of the last stop kept
+    for i, (slug, a, d) in enumerate(stops):
+        op = stop_of(slug) if a is not None and d is not None else None
+        if op is None:
+            continue
+        legs = router.legs(last[0], op, True, consist) if last is not None and last[0] != op else None
+        if legs:  # without a route there is no judging it here (the routing reports it)
+            p, q = router.net.ops[last[0]], router.net.ops[op]
+            km = min(DETOUR_FACTOR * geod.inv(p.lon, p.lat, q.lon, q.lat)[2],
+                     sum(leg.section.length_m for leg in legs)) / 1000.0
+            if km > 1.0 and km > MAX_STOP_SPEED_KMH * max(a - last[1], 0.0) / 60.0:
+                out.add(i)
+                continue
+        last = (op, d)
+    mapped = [i for i, (slug, a, d) in enumerate(stops) if a is not None and d is not None and stop_of(slug)]
+    return out if len(set(mapped) - out) >= 2 else set()
 
 
 def _first_routable(router: Router, stops: list[str], consists: list[Consist]
