@@ -448,6 +448,17 @@ def test_the_early_hour_runs_the_day_pattern():
         assert late and all(r.arrival_s - r.departure_s > 29 * 60 for r in late)  # the evening keeps its own
 
 
+def test_an_irregular_evening_series_runs_no_trip_before_six():
+    """Page 4 counts a night train's two trips after 20:00; the early hour it also lends trips to
+    gets none of them."""
+    net = corridor()
+    night = ServicePattern("32700", "Nachttrein", False, (PatternRoute(("y", "x"), (0.0, 30.0), (0.0, 30.0)),),
+                           None, 2, 4)
+    tt, report = build_reference_day(net, load_catalogue(), [], [night], lambda s: s, [])
+    assert report.wanted["passenger"] == 2 and len(tt.runs) == 2
+    assert all(r.departure_s >= 20 * 3600 for r in tt.runs)
+
+
 def test_shipped_day_runs_the_container_terminals_flows():
     """Moerdijk–Venlo, Kijfhoek–Eijsden and Kijfhoek–Born run as container trains (gauge GB)."""
     from railcap.data.reference import load_reference_timetable

@@ -996,6 +996,8 @@ def _passenger_jobs(catalogue, router, patterns, window, stop_of, report, cache)
     for p in patterns:
         consists = [consist_for(p.product, catalogue)] + fallbacks
         headway = _service_headway_s(p, window)
+        if headway is None and window == EARLY_WINDOW:
+            continue  # page 4 counts its irregular trips after 20:00 (last and night trains), none before 06:00
         one_way = (p.trips_per_day_both or 2) // 2 if headway is None else None
         for j, route in enumerate(p.routes):
             for direction in (+1, -1):
