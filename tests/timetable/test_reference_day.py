@@ -276,10 +276,10 @@ def test_a_train_may_wait_at_a_loop_to_cross_twice(monkeypatch, waits, all_place
     """Half-hourly both ways on a 22 min run: trains meet twice, at L1 and at L2, which
     lie a little less than 15 min apart. One direction waits at its first loop so that both
     crossings work (a planner's dwell supplement)."""
-    import railcap.timetable.reference as reference
+    import railcap.timetable.fitting as fitting
 
-    monkeypatch.setattr(reference, "PATTERN_WAITS_S", waits)
-    monkeypatch.setattr(reference, "_cut_points", lambda t: [])  # no cutting in parts here
+    monkeypatch.setattr(fitting, "PATTERN_WAITS_S", waits)
+    monkeypatch.setattr(fitting, "_cut_points", lambda t: [])  # no cutting in parts here
     net = _two_loop_line()
     route = PatternRoute(("a", "l1", "l2", "b"), (0.0, 3.6, 17.9, 22.0), (0.0, 4.1, 18.4, 22.0))
     p = ServicePattern("9100", "Sprinter", False, (route,), 30.0, None, 1)
@@ -296,9 +296,9 @@ def test_a_train_may_wait_at_a_loop_to_cross_twice(monkeypatch, waits, all_place
 def test_a_train_may_wait_at_the_loops_it_crosses_at(monkeypatch):
     """Without the one-stop dwell supplement, the second direction waits at the loops (several
     stops, a few minutes at most): one run per trip, not two parts."""
-    import railcap.timetable.reference as reference
+    import railcap.timetable.fitting as fitting
 
-    monkeypatch.setattr(reference, "PATTERN_WAITS_S", ())
+    monkeypatch.setattr(fitting, "PATTERN_WAITS_S", ())
     net = _two_loop_line()
     route = PatternRoute(("a", "l1", "l2", "b"), (0.0, 3.6, 17.9, 22.0), (0.0, 4.1, 18.4, 22.0))
     p = ServicePattern("9100", "Sprinter", False, (route,), 30.0, None, 1)
@@ -307,18 +307,18 @@ def test_a_train_may_wait_at_the_loops_it_crosses_at(monkeypatch):
     assert report.patterns["day"]["waiting"] == 1 and report.patterns["day"]["in_parts"] == 0
     assert report.placed["passenger"] == report.wanted["passenger"] and not any("~" in r.id for r in tt.runs)
     dwell = max(q.dwell_s for r in tt.runs for q in r.points if q.op_id in ("l1", "l2"))
-    assert 30 + 30 <= dwell <= 30 + reference.LOOP_WAIT_MAX_S  # waits beyond the planned half minute
+    assert 30 + 30 <= dwell <= 30 + fitting.LOOP_WAIT_MAX_S  # waits beyond the planned half minute
 
 
 def test_a_series_that_cannot_run_whole_runs_in_two_parts_cut_at_a_loop(monkeypatch):
     """Without the dwell supplement the second direction finds no phase (see above); cut at a loop,
     where trains stand clear of the line, each part gets a phase of its own. The parts share
     their trip's id, and the trip counts once."""
-    import railcap.timetable.reference as reference
+    import railcap.timetable.fitting as fitting
     from railcap.timetable.corridors import Corridor, volume
 
-    monkeypatch.setattr(reference, "PATTERN_WAITS_S", ())
-    monkeypatch.setattr(reference, "LOOP_WAIT_MAX_S", 0.0)  # no waiting at the loops either
+    monkeypatch.setattr(fitting, "PATTERN_WAITS_S", ())
+    monkeypatch.setattr(fitting, "LOOP_WAIT_MAX_S", 0.0)  # no waiting at the loops either
     net = _two_loop_line()
     route = PatternRoute(("a", "l1", "l2", "b"), (0.0, 3.6, 17.9, 22.0), (0.0, 4.1, 18.4, 22.0))
     p = ServicePattern("9100", "Sprinter", False, (route,), 30.0, None, 1)
