@@ -22,7 +22,7 @@ from railcap.model.infrastructure import Network
 from railcap.model.timetable import TRIP_PART_MARK, TrainRun
 from railcap.timetable.periodic import GRID_S, PeriodicTrain, forbidden_offsets, free_phases
 from railcap.timetable.reference import (
-    PASSENGER_SHIFT_S, BuildReport, Job, Template, _recomputed, insert, on_lane, periodic_departures, to_run,
+    PASSENGER_SHIFT_S, BuildReport, Job, Template, recomputed, insert, on_lane, periodic_departures, to_run,
     with_extra_dwell,
 )
 from railcap.timetable.slots import BusyBoard
@@ -36,7 +36,7 @@ MIN_PIECE_M = 5_000.0  # a series run in two parts with a gap between: each part
 
 
 def hold_waiting(jobs: list[Job], trains: dict[str, PeriodicTrain], variants: dict[str, Template],
-                  held: dict[str, tuple[str, int]]) -> int:
+                 held: dict[str, tuple[str, int]]) -> int:
     """Fit trains the pattern left out by letting them wait longer at one stop (in place).
 
     A planner lets a train wait a minute or two where it stands off the line, so
@@ -137,7 +137,7 @@ def _waits_after(t: Template, bounds: list[int], free: list[np.ndarray], phase: 
 
 
 def hold_parts(jobs: list[Job], trains: dict[str, PeriodicTrain], variants: dict[str, Template],
-                held: dict[str, tuple[str, int]]) -> tuple[int, int]:
+               held: dict[str, tuple[str, int]]) -> tuple[int, int]:
     """Run in parts the periodic templates the pattern still leaves out (in place).
 
     Where a whole run finds no phase, a planner cuts the series at a station where
@@ -279,7 +279,7 @@ def part_of(t: Template, first: int, last: int) -> Template | None:
                   laned=on_lane(legs, t.lane), points=points)
     try:
         with np.errstate(divide="ignore", invalid="ignore"):  # a part that stalls is rejected below
-            return _recomputed(cut)
+            return recomputed(cut)
     except ValidationError:
         return None
 
@@ -312,7 +312,7 @@ def _both_parts(pa, pb, t0: float, h: int) -> tuple[int, int, float] | None:
 
 
 def insert_parts(board: BusyBoard, job: Job, trip_id: str, departure_s: float, report: BuildReport,
-                  network: Network) -> list[TrainRun]:
+                 network: Network) -> list[TrainRun]:
     """The runs of one trip of a series cut in parts (``hold_parts``), each part fitted on its own;
     they share the trip's id (``TrainRun.trip_id``). The second part of a cut train does not leave
     before the first has arrived. A trip none of whose parts fits is left out."""

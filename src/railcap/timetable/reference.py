@@ -610,7 +610,7 @@ def day_pattern_trains(network: Network, catalogue: Catalogue, day_patterns: lis
 
 def with_extra_dwell(t: Template, extra: dict[int, float]) -> Template:
     """The template waiting ``extra`` seconds longer at some points (index -> s), blocking times recomputed."""
-    return _recomputed(replace(t, points=waited_points(t, extra)))
+    return recomputed(replace(t, points=waited_points(t, extra)))
 
 
 def on_other_lane(t: Template) -> Template | None:
@@ -623,7 +623,7 @@ def on_other_lane(t: Template) -> Template | None:
     if t.train_class != TrainClass.PASSENGER or not any(lanes(leg.section) > 1 for leg in t.legs):
         return None
     lane = 1 - t.lane
-    return _recomputed(replace(t, lane=lane, laned=on_lane(t.legs, lane)))
+    return recomputed(replace(t, lane=lane, laned=on_lane(t.legs, lane)))
 
 
 def on_lane(legs: Sequence[RouteLeg], lane: int) -> tuple[tuple[RouteLeg, int], ...]:
@@ -631,7 +631,7 @@ def on_lane(legs: Sequence[RouteLeg], lane: int) -> tuple[tuple[RouteLeg, int], 
     return tuple((leg, lane if lanes(leg.section) > 1 else 0) for leg in legs)
 
 
-def _recomputed(t: Template) -> Template:
+def recomputed(t: Template) -> Template:
     """The template with its blocking times computed again for its lanes and points."""
     res, starts, ends, _ = relative_occupations(t.laned, t.consist, stop_plan(t.points), t.platforms)
     return replace(t, resources=res, starts=starts, ends=ends, _dwell_rows=None)
