@@ -271,6 +271,16 @@ def _two_loop_line():
     return Network.of(ops, secs, {"name": "two loops"})
 
 
+def _two_loop_day():
+    """The half-hourly Sprinter A – L1 – L2 – B both ways on the two-loop line, built and refereed."""
+    net = _two_loop_line()
+    route = PatternRoute(("a", "l1", "l2", "b"), (0.0, 3.6, 17.9, 22.0), (0.0, 4.1, 18.4, 22.0))
+    p = ServicePattern("9100", "Sprinter", False, (route,), 30.0, None, 1)
+    tt, report = build_reference_day(net, load_catalogue(), [p], [], lambda s: s, [])
+    assert find_conflicts(timetable_occupations(tt, net)) == []
+    return tt, report
+
+
 @pytest.mark.parametrize("waits, all_placed", [((), False), ((60.0, 120.0, 180.0), True)])
 def test_a_train_may_wait_at_a_loop_to_cross_twice(monkeypatch, waits, all_placed):
     """Half-hourly both ways on a 22 min run: trains meet twice, at L1 and at L2, which
@@ -280,11 +290,7 @@ def test_a_train_may_wait_at_a_loop_to_cross_twice(monkeypatch, waits, all_place
 
     monkeypatch.setattr(fitting, "PATTERN_WAITS_S", waits)
     monkeypatch.setattr(fitting, "_cut_points", lambda t: [])  # no cutting in parts here
-    net = _two_loop_line()
-    route = PatternRoute(("a", "l1", "l2", "b"), (0.0, 3.6, 17.9, 22.0), (0.0, 4.1, 18.4, 22.0))
-    p = ServicePattern("9100", "Sprinter", False, (route,), 30.0, None, 1)
-    tt, report = build_reference_day(net, load_catalogue(), [p], [], lambda s: s, [])
-    assert find_conflicts(timetable_occupations(tt, net)) == []
+    tt, report = _two_loop_day()
     assert (report.placed["passenger"] == report.wanted["passenger"]) is all_placed
     assert report.patterns["day"]["waiting"] == int(all_placed)
     if all_placed:
@@ -299,11 +305,7 @@ def test_a_train_may_wait_at_the_loops_it_crosses_at(monkeypatch):
     import railcap.timetable.fitting as fitting
 
     monkeypatch.setattr(fitting, "PATTERN_WAITS_S", ())
-    net = _two_loop_line()
-    route = PatternRoute(("a", "l1", "l2", "b"), (0.0, 3.6, 17.9, 22.0), (0.0, 4.1, 18.4, 22.0))
-    p = ServicePattern("9100", "Sprinter", False, (route,), 30.0, None, 1)
-    tt, report = build_reference_day(net, load_catalogue(), [p], [], lambda s: s, [])
-    assert find_conflicts(timetable_occupations(tt, net)) == []
+    tt, report = _two_loop_day()
     assert report.patterns["day"]["waiting"] == 1 and report.patterns["day"]["in_parts"] == 0
     assert report.placed["passenger"] == report.wanted["passenger"] and not any("~" in r.id for r in tt.runs)
     dwell = max(q.dwell_s for r in tt.runs for q in r.points if q.op_id in ("l1", "l2"))
@@ -319,11 +321,7 @@ def test_a_series_that_cannot_run_whole_runs_in_two_parts_cut_at_a_loop(monkeypa
 
     monkeypatch.setattr(fitting, "PATTERN_WAITS_S", ())
     monkeypatch.setattr(fitting, "LOOP_WAIT_MAX_S", 0.0)  # no waiting at the loops either
-    net = _two_loop_line()
-    route = PatternRoute(("a", "l1", "l2", "b"), (0.0, 3.6, 17.9, 22.0), (0.0, 4.1, 18.4, 22.0))
-    p = ServicePattern("9100", "Sprinter", False, (route,), 30.0, None, 1)
-    tt, report = build_reference_day(net, load_catalogue(), [p], [], lambda s: s, [])
-    assert find_conflicts(timetable_occupations(tt, net)) == []
+    tt, report = _two_loop_day()
     assert report.patterns["day"]["in_parts"] == 1 and report.patterns["day"]["shortened"] == 0
     assert report.placed["passenger"] == report.wanted["passenger"] == 56
     parts = [r for r in tt.runs if "~" in r.id]

@@ -229,10 +229,11 @@ def _longest_middle(t: Template, train: PeriodicTrain, on: list[tuple[PeriodicTr
     for kept, i, k in pieces:
         if kept <= beat_m or not _shortened_enough(kept, length):
             return None
-        got = _part_train(part_of(t, i, k), train, on)
+        part = part_of(t, i, k)
+        got = _part_train(part, train, on)
         if got is not None:
             pt, free = got
-            return i, part_of(t, i, k), pt, int(free[0])
+            return i, part, pt, int(free[0])
     return None
 
 
