@@ -15,6 +15,7 @@ from railcap.model.samples import corridor
 from railcap.model.timetable import TrainClass
 from railcap.occupancy import find_conflicts
 from railcap.timetable.occupation import timetable_occupations
+from railcap.timetable.corridors import Corridor, volume
 from railcap.timetable.patterns import PatternRoute, ServicePattern
 from railcap.timetable.reference import FreightFlow, build_reference_day
 
@@ -190,6 +191,17 @@ def test_intercity_trains_weigh_more_in_the_hourly_pattern():
     ic = build_template("ic", TrainClass.PASSENGER, "Intercity", "1", consist, legs, None)
     sprinter = build_template("spr", TrainClass.PASSENGER, "Sprinter", "2", consist, legs, None)
     assert _worth(ic, 28) == FAST_TRAIN_WEIGHT * _worth(sprinter, 28) > 0
+    assert _worth(ic, 7, hourly=False) == _worth(sprinter, 7)  # every two hours: its slot is half used
+
+
+def test_rolling_stock_follows_the_longest_matching_product_name():
+    from railcap.timetable.reference import consist_for
+
+    catalogue = load_catalogue()
+    assert consist_for("Intercity Berlijn", catalogue).id == "ic-berlin"
+    assert consist_for("Intercity", catalogue).id == "virm-6"
+    assert consist_for("Intercity direct", catalogue).id == "icng-8"
+    assert consist_for("ICE International", catalogue).id == "ice-3m"
 
 
 def test_a_freight_train_that_cannot_run_through_waits_at_a_stand():
@@ -338,10 +350,7 @@ def test_a_series_that_cannot_run_whole_runs_in_two_parts_cut_at_a_loop(monkeypa
     assert volume(tt.runs, whole_day) == 56  # a trip in two parts counts once
 
 
-def test_a_series_that_finds_a_full_line_in_its_middle_runs_head_and_tail():
-    """B – C is single track, busy with an Intercity shuttle every 30 min both ways (held first: it
-    is worth more); the hourly Sprinter A – B – C – D finds a gap there in one direction only. The
-    other direction runs D – C and B – A, the piece between not run, and says so."""
+def _busy_middle(international: bool):
     from railcap.model.infrastructure import Network
     from railcap.model.samples import op, straight_section
 
@@ -351,10 +360,17 @@ def test_a_series_that_finds_a_full_line_in_its_middle_runs_head_and_tail():
     net = Network.of(ops, secs, {"name": "busy middle"})
     shuttle = ServicePattern("8000", "Intercity", False, (PatternRoute(("b", "c"), (0.0, 12.0), (0.0, 12.0)),),
                              30.0, None, 1)
-    long = ServicePattern("9000", "Sprinter", False,
+    long = ServicePattern("9000", "Sprinter", international,
                           (PatternRoute(("a", "b", "c", "d"), (0.0, 15.0, 30.0, 46.0), (0.0, 16.0, 31.0, 46.0)),),
                           60.0, None, 1)
-    tt, report = build_reference_day(net, load_catalogue(), [shuttle, long], [], lambda s: s, [])
+    return net, *build_reference_day(net, load_catalogue(), [shuttle, long], [], lambda s: s, [])
+
+
+def test_a_series_that_finds_a_full_line_in_its_middle_runs_head_and_tail():
+    """B – C is single track, busy with an Intercity shuttle every 30 min both ways (held first: it
+    is worth more); the hourly Sprinter A – B – C – D finds a gap there in one direction only. The
+    other direction runs D – C and B – A, the piece between not run, and says so."""
+    net, tt, report = _busy_middle(international=False)
     assert find_conflicts(timetable_occupations(tt, net)) == []
     assert report.patterns["day"]["shortened"] == 1 and report.patterns["day"]["in_parts"] == 0
     assert report.placed["passenger"] == report.wanted["passenger"] == 28 + 28 + 14 + 14
@@ -368,6 +384,20 @@ def test_a_series_that_finds_a_full_line_in_its_middle_runs_head_and_tail():
     assert all("not run between" in r.notes[0] for r in parts)
     assert not any(leg.section_id == "b-c" for r in parts for leg in r.legs)
     assert len({r.trip_id for r in parts}) == 14  # two runs, one trip
+    head_and_tail = Corridor("a–d", "passenger", (("a", "d"),), 1, 1, "1")
+    assert volume(tt.runs, head_and_tail) == 0.5  # the trips with a piece not run do not pass a – d
+
+
+def test_an_international_train_is_not_shortened():
+    """The same line, the long series crossing a border: abroad its path is fixed, so it is not
+    run in pieces. Left out of the hourly pattern, its trips go in after it, whole, where the
+    shuttles leave room (each shifted or waiting a little), or not at all."""
+    net, tt, report = _busy_middle(international=True)
+    assert find_conflicts(timetable_occupations(tt, net)) == []
+    assert report.patterns["day"]["shortened"] == report.patterns["day"]["in_parts"] == 0
+    long = [r for r in tt.runs if r.series == "9000"]
+    assert len(long) + len(report.dropped) == 28 and len(long) > 14
+    assert all("~" not in r.id and {r.origin, r.destination} == {"a", "d"} for r in long)
 
 
 def test_a_series_that_finds_both_ends_full_runs_its_middle():
@@ -465,3 +495,24 @@ def test_shipped_day_runs_the_container_terminals_flows():
     pairs = {(r.origin, r.destination) for r in tt.of_class(TrainClass.FREIGHT) if r.consist == "container-650"}
     assert {("moerdijk-industrieterrein", "venlo-grens"), ("kijfhoek", "eijsden-grens"),
             ("kijfhoek", "born-franciscushaven")} <= pairs
+
+
+def test_shipped_day_runs_the_cross_border_trains_once_each():
+    """RE19 Arnhem – Emmerich comes from the patterns only (it was also added by hand once,
+    and ran twice an hour); the ICE and the IC Berlin, which the feed lacks, every two hours."""
+    from railcap.data.reference import load_reference_timetable
+
+    tt = load_reference_timetable()
+    by_series: dict[str, int] = {}
+    for r in tt.runs:
+        ops = {p.op_id for p in r.points}
+        if {"zevenaar", "emmerich"} <= ops and 6 * 3600 <= r.departure_s < 20 * 3600:
+            by_series[r.series] = by_series.get(r.series, 0) + 1
+    assert by_series.get("20000", 0) >= 24 and "RE19" not in by_series
+    assert 7 <= by_series.get("ICE", 0) <= 14
+    berlin = [r for r in tt.runs if r.series == "IC-Berlin"]
+    assert 7 <= len(berlin) <= 14 and all(r.consist == "ic-berlin" for r in berlin)
+    assert all({r.origin, r.destination} == {"amsterdam-centraal", "bad-bentheim"} for r in berlin)  # whole
+    venlo = [r for r in tt.runs if r.series == "20000" and r.points[-1].op_id == "venlo-grens"]
+    antwerp = [r for r in tt.runs if r.series == "2550"]
+    assert len(venlo) >= 10 and len(antwerp) >= 20

@@ -178,7 +178,8 @@ def _parts_that_fit(t: Template, train: PeriodicTrain, on: list[tuple[PeriodicTr
     a head and tail that meet run the whole route (best: the shortest wait at the cut); else a
     head and a tail with a gap between, or one of them alone, shortening the series (best: the
     most kept, at least ``MIN_PART_SHARE`` of the route and ``MIN_PART_M``, each part at least
-    ``MIN_PIECE_M``).
+    ``MIN_PIECE_M``). A train that crosses the border is not shortened: abroad, its path
+    is the neighbour's, fixed.
     """
     h, n = train.headway_s, len(t.points) - 1
     length = _route_m(t)
@@ -206,8 +207,12 @@ def _parts_that_fit(t: Template, train: PeriodicTrain, on: list[tuple[PeriodicTr
             kept = _route_m(head) + _route_m(tail)
             if k == i:
                 consider((2, -pair[2]), [(0, head, head_train, pair[0]), (k, tail, tail_train, pair[1])])
+            elif t.crosses_border:
+                continue
             elif min(_route_m(head), _route_m(tail)) >= MIN_PIECE_M and _shortened_enough(kept, length):
                 consider((1, kept), [(0, head, head_train, pair[0]), (k, tail, tail_train, pair[1])])
+    if t.crosses_border:  # whole, in two parts that meet, or not at all
+        return None if best is None else (best_score, _trip_offsets(t, best, h))
     for i, (part, part_train, free) in [*((0, v) for v in heads.values()), *tails.items()]:
         if _shortened_enough(_route_m(part), length):
             consider((1, _route_m(part)), [(i, part, part_train, int(free[0]))])

@@ -65,6 +65,7 @@ PRODUCT_CONSIST = {  # rolling stock by product (public deployment, simplified; 
     "Intercity direct": "icng-8", "Intercity": "virm-6", "Sneltrein": "flirt-4", "Sprinter": "slt-6",
     "Stoptrein": "flirt-3", "Eurocity": "ic-berlin", "ICE": "ice-3m", "Eurostar": "ice-3m",
     "Intercity Berlijn": "ic-berlin", "Nightjet": "ic-berlin", "European Sleeper": "ic-berlin",
+    "GoVolta": "ic-berlin",
 }
 
 
@@ -85,6 +86,7 @@ class Template:
     ends: np.ndarray = field(default_factory=lambda: np.zeros(0))
     laned: tuple = ()  # ((RouteLeg, lane), ...) as the occupation function takes them
     platforms: frozenset[str] = frozenset()
+    crosses_border: bool = False  # an international train: not shortened, it would miss its path abroad
     _dwell_rows: list | None = None  # per intermediate stop: (point index, rows after it, rows spanning it)
 
     def dwell_rows(self) -> list[tuple[int, np.ndarray, np.ndarray]]:
@@ -357,9 +359,10 @@ def departures_in(window: tuple[float, float], headway_s: float | None, trips_on
 
 
 def consist_for(product: str, catalogue: Catalogue) -> Consist:
-    for prefix, cid in PRODUCT_CONSIST.items():
+    """The product's rolling stock: the longest matching prefix ("Intercity Berlijn" before "Intercity")."""
+    for prefix in sorted(PRODUCT_CONSIST, key=len, reverse=True):
         if product.startswith(prefix):
-            return catalogue.consist(cid)
+            return catalogue.consist(PRODUCT_CONSIST[prefix])
     return catalogue.consist("slt-6")
 
 
@@ -637,11 +640,14 @@ def recomputed(t: Template) -> Template:
     return replace(t, resources=res, starts=starts, ends=ends, _dwell_rows=None)
 
 
-def _worth(t: Template, trips: int) -> int:
+def _worth(t: Template, trips: int, hourly: bool = True) -> int:
     """What a template's trips are worth in the pattern: trains, weighted by their length,
-    Intercity and faster ``FAST_TRAIN_WEIGHT`` times (the order in which the day is planned)."""
+    Intercity and faster ``FAST_TRAIN_WEIGHT`` times (the order in which the day is planned)
+    when they run at least hourly. A train every two hours holds its hourly slot only every
+    other hour, so it does not also count double: it would take the slot of an all-day
+    stopping train (the IC Berlin the Sprinter Apeldoorn – Enschede's)."""
     km = sum(leg.section.length_m for leg in t.legs) / 1000.0
-    fast = t.train_class == TrainClass.PASSENGER and _rank(t.product) <= _rank("Intercity")
+    fast = hourly and t.train_class == TrainClass.PASSENGER and _rank(t.product) <= _rank("Intercity")
     return max(1, round(trips * (10 + km) * (FAST_TRAIN_WEIGHT if fast else 1)))
 
 
@@ -751,8 +757,10 @@ def _pattern_template(key, router, p, route, direction, consists, report, stop_o
                                        + ", ".join(c.id for c in consists)))
         return None
     try:
-        return build_template(key, TrainClass.PASSENGER, p.product, p.series, consist, legs, mapped,
-                              router.platforms)
+        t = build_template(key, TrainClass.PASSENGER, p.product, p.series, consist, legs, mapped,
+                           router.platforms)
+        t.crosses_border = p.international
+        return t
     except Exception as exc:  # a route the physics cannot run is reported, not fatal
         report.problems.append(Problem(f"series {p.series}", "route", str(exc).splitlines()[0]))
         return None
