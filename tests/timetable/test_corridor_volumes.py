@@ -64,6 +64,19 @@ def test_volume_counts_runs_through_both_points_in_daytime():
     assert c.matches(0.91) and not c.matches(0.89) and c.matches(1.1) and not c.matches(1.11)
 
 
+def test_the_facts_stated_margin_widens_the_range_before_the_10_percent():
+    c = Corridor("A–B", "passenger", (("a", "b"),), 4, 4, "4 /h/dir", uncertainty=1)
+    assert c.matches(5.5) and not c.matches(5.51) and c.matches(2.7) and not c.matches(2.69)
+    assert c.matches_bare_figure(4.4) and not c.matches_bare_figure(4.5)
+
+
+def test_the_shipped_margins_are_the_ones_the_facts_state():
+    """The facts give passenger trains per hour "≈ ±1–2" (read as ±1), freight and totals bare."""
+    assert "±1–2" in SOURCE
+    for c in CORRIDORS:
+        assert c.uncertainty == (1 if c.unit == "/h/dir" else 0), c.name
+
+
 def test_cli_corridors_json():
     r = CliRunner().invoke(app, ["timetable", "corridors", "--json"])
     assert r.exit_code == 0, r.output

@@ -104,13 +104,19 @@ def export(blocking: Path = typer.Option(..., "--blocking", help="CSV, or Parque
 
 def _corridor_rich_table(rows, title: str) -> Table:
     planned = any("planned" in r for r in rows)
-    t = Table("corridor", "class", "facts", *(["planned"] if planned else []), "placed", "within 10 %",
-              title=title)
+    t = Table("corridor", "class", "facts", *(["planned"] if planned else []), "placed",
+              "within 10 %\n(facts' ±)", "within 10 %\n(bare figure)", title=title)
     for r in rows:
         fact = f"{r['low']:g}" if r["low"] == r["high"] else f"{r['low']:g}–{r['high']:g}"
+        fact += f" ±{r['uncertainty']:g}" if r.get("uncertainty") else ""
         t.add_row(r["corridor"], r["class"], f"{fact} {r['unit']}",
                   *([f"{r['planned']:g}"] if planned else []), f"{r['placed']:g}",
-                  "[green]yes[/]" if r["ok"] else "[red]no[/]")
+                  "[green]yes[/]" if r["ok"] else "[red]no[/]",
+                  "[green]yes[/]" if r["ok_bare_figure"] else "[yellow]no[/]")
+    ok = sum(r["ok"] for r in rows)
+    bare = sum(r["ok_bare_figure"] for r in rows)
+    t.caption = (f"{ok} of {len(rows)} within 10 % of the facts taken with the margin they state (±); "
+                 f"{bare} of the bare figures")
     return t
 
 

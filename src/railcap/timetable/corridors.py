@@ -1,8 +1,9 @@
 """Train volumes per corridor: what a timetable runs where the facts file gives a figure.
 
-A corridor is measured where a run passes both points of one of its pairs
+A corridor is measured where a trip passes both points of one of its pairs
 (the run's passing points hold every point of its route, so a pair of
-neighbouring points is one section). Passenger corridors count weekday daytime
+neighbouring points is one section; the parts of a trip cut in two pass
+together). Passenger corridors count weekday daytime
 trains (06:00–20:00 at the first of the two points) per hour per direction;
 freight corridors count trains per day, both directions. A corridor without
 pairs counts every run of its class (a whole-network total, per day).
@@ -32,12 +33,19 @@ class Corridor:
     fact: str
     per_day: bool = False  # a passenger total per day rather than per hour per direction
     known_gap: str = ""  # why the reference day does not reach this volume (docs/data.md), if it does not
+    uncertainty: float = 0.0  # the facts' own stated margin, in the corridor's unit ("≈ ±1–2" per hour)
 
     @property
     def unit(self) -> str:
         return "/day" if self.per_day or self.train_class != "passenger" else "/h/dir"
 
     def matches(self, volume: float) -> bool:
+        """Within 10 % of the facts' range, the range taken with the margin the facts state."""
+        low, high = self.low - self.uncertainty, self.high + self.uncertainty
+        return low * (1 - TOLERANCE) - 1e-9 <= volume <= high * (1 + TOLERANCE) + 1e-9
+
+    def matches_bare_figure(self, volume: float) -> bool:
+        """Within 10 % of the facts' range as printed, ignoring the margin they state."""
         return self.low * (1 - TOLERANCE) - 1e-9 <= volume <= self.high * (1 + TOLERANCE) + 1e-9
 
 
@@ -47,38 +55,62 @@ def load_corridors(path: Path | None = None) -> tuple[list[Corridor], str]:
         resources.files("railcap.data").joinpath("corridor_volumes.json").read_text("utf-8")
     doc = json.loads(text)
     out = [Corridor(c["name"], c["class"], tuple(tuple(p) for p in c["between"]), float(c["low"]),
-                    float(c["high"]), c.get("fact", ""), bool(c.get("per_day", False)), c.get("known_gap", ""))
+                    float(c["high"]), c.get("fact", ""), bool(c.get("per_day", False)), c.get("known_gap", ""),
+                    float(c.get("uncertainty", 0.0)))
            for c in doc["corridors"]]
     return out, doc["source"]
 
 
-def _time_at(run: TrainRun, at: dict[str, float], pairs: tuple[tuple[str, str], ...]) -> float | None:
-    """When the run passes the first point of the first pair it uses, or None."""
+@dataclass
+class _Trip:
+    """A trip as a corridor sees it: where a trip runs in two parts that meet (cut at a station),
+    they pass its points together; a part after a piece not run is a piece of its own."""
+
+    train_class: str
+    departure_s: float
+    pieces: list[dict[str, float]]  # when each continuous piece passes each of its points
+    last_op: str = ""
+
+
+def _time_at(trip: _Trip, pairs: tuple[tuple[str, str], ...]) -> float | None:
+    """When the trip passes the first point of the first pair it uses, or None."""
     if not pairs:
-        return run.departure_s
-    for a, b in pairs:
-        if a in at and b in at:
-            return min(at[a], at[b])
+        return trip.departure_s
+    for at in trip.pieces:
+        for a, b in pairs:
+            if a in at and b in at:
+                return min(at[a], at[b])
     return None
 
 
-def _passing(runs: Iterable[TrainRun]) -> list[tuple[TrainRun, dict[str, float]]]:
-    return [(r, {p.op_id: p.departure_s for p in r.points}) for r in runs]
-
-
-def volume(runs: Iterable[TrainRun], c: Corridor, _passing_times=None) -> float:
-    """The corridor's volume in its unit (trains per hour per direction, or per day)."""
-    trips = set()  # the parts of a trip cut in parts count once
-    for r, at in _passing_times if _passing_times is not None else _passing(runs):
-        if r.train_class.value != c.train_class:
+def _passing(runs: Iterable[TrainRun]) -> list[_Trip]:
+    trips: dict[str, _Trip] = {}
+    for r in sorted(runs, key=lambda r: (r.trip_id, r.departure_s)):
+        at = {p.op_id: p.departure_s for p in r.points}
+        trip = trips.get(r.trip_id)
+        if trip is None:
+            trips[r.trip_id] = _Trip(r.train_class.value, r.departure_s, [at], r.points[-1].op_id)
             continue
-        t = _time_at(r, at, c.between)
+        if r.points[0].op_id == trip.last_op:
+            trip.pieces[-1] = {**at, **trip.pieces[-1]}
+        else:
+            trip.pieces.append(at)
+        trip.last_op = r.points[-1].op_id
+    return list(trips.values())
+
+
+def volume(runs: Iterable[TrainRun], c: Corridor, _passing_times: list[_Trip] | None = None) -> float:
+    """The corridor's volume in its unit (trains per hour per direction, or per day)."""
+    n = 0
+    for trip in _passing_times if _passing_times is not None else _passing(runs):
+        if trip.train_class != c.train_class:
+            continue
+        t = _time_at(trip, c.between)
         if t is None:
             continue
         if c.unit == "/h/dir" and not (DAYTIME[0] <= t % 86_400 < DAYTIME[1]):
             continue
-        trips.add(r.trip_id)
-    n = len(trips)
+        n += 1
     if c.unit == "/h/dir":
         return n / ((DAYTIME[1] - DAYTIME[0]) / 3600.0) / 2.0
     return float(n)
@@ -94,8 +126,8 @@ def corridor_table(placed: Timetable, planned: Timetable | None = None,
     for c in corridors:
         got = volume(placed.runs, c, got_at)
         row = {"corridor": c.name, "class": c.train_class, "unit": c.unit, "fact": c.fact,
-               "low": c.low, "high": c.high, "placed": round(got, 2), "ok": c.matches(got),
-               "known_gap": c.known_gap}
+               "low": c.low, "high": c.high, "uncertainty": c.uncertainty, "placed": round(got, 2),
+               "ok": c.matches(got), "ok_bare_figure": c.matches_bare_figure(got), "known_gap": c.known_gap}
         if plan_at is not None:
             row["planned"] = round(volume(planned.runs, c, plan_at), 2)
         rows.append(row)
