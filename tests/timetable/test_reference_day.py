@@ -191,7 +191,6 @@ def test_intercity_trains_weigh_more_in_the_hourly_pattern():
     ic = build_template("ic", TrainClass.PASSENGER, "Intercity", "1", consist, legs, None)
     sprinter = build_template("spr", TrainClass.PASSENGER, "Sprinter", "2", consist, legs, None)
     assert _worth(ic, 28) == FAST_TRAIN_WEIGHT * _worth(sprinter, 28) > 0
-    assert _worth(ic, 7, hourly=False) == _worth(sprinter, 7)  # every two hours: its slot is half used
 
 
 def test_rolling_stock_follows_the_longest_matching_product_name():

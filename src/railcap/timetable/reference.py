@@ -640,14 +640,11 @@ def recomputed(t: Template) -> Template:
     return replace(t, resources=res, starts=starts, ends=ends, _dwell_rows=None)
 
 
-def _worth(t: Template, trips: int, hourly: bool = True) -> int:
+def _worth(t: Template, trips: int) -> int:
     """What a template's trips are worth in the pattern: trains, weighted by their length,
-    Intercity and faster ``FAST_TRAIN_WEIGHT`` times (the order in which the day is planned)
-    when they run at least hourly. A train every two hours holds its hourly slot only every
-    other hour, so it does not also count double: it would take the slot of an all-day
-    stopping train (the IC Berlin the Sprinter Apeldoorn – Enschede's)."""
+    Intercity and faster ``FAST_TRAIN_WEIGHT`` times (the order in which the day is planned)."""
     km = sum(leg.section.length_m for leg in t.legs) / 1000.0
-    fast = hourly and t.train_class == TrainClass.PASSENGER and _rank(t.product) <= _rank("Intercity")
+    fast = t.train_class == TrainClass.PASSENGER and _rank(t.product) <= _rank("Intercity")
     return max(1, round(trips * (10 + km) * (FAST_TRAIN_WEIGHT if fast else 1)))
 
 
