@@ -294,7 +294,7 @@ def _approach_times(runs: _Runs, bl: _Blocks, approach_m: np.ndarray) -> np.ndar
     dup = (np.diff(runs.pos) <= 0) & same
     still = (runs.speed <= STANDSTILL_MS) | np.r_[dup, False] | np.r_[False, dup]
     stop_key, stop_t = runs.key[still], runs.time[still]
-    stop_pos, stop_train = runs.pos[still], runs.train[still]
+    stop_train = runs.train[still]
     if not len(stop_key):
         return t_pass
     # The last standstill at or before each block signal (latest time at that place).

@@ -34,7 +34,7 @@ from railcap.model.timetable import TrainRun
 from railcap.occupancy import FreeIntervalIndex, OccupationTable
 from railcap.pathing.request import PathRequest
 from railcap.pathing.segments import Segment, SegmentCache
-from railcap.physics.route import Route, RouteLeg
+from railcap.physics.route import Route
 
 MAX_HOPS = 2  # a segment may pass at most this many stand points without stopping
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from dataclasses import dataclass, field, replace
-from typing import Callable, Sequence
+from typing import TYPE_CHECKING, Callable, Sequence
 
 import numpy as np
 
@@ -37,6 +37,9 @@ from railcap.physics.route import Route, RouteFinder, RouteLeg
 from railcap.timetable.patterns import EVENING_PAGE, WEEKDAY_DAY_PAGE, ServicePattern
 from railcap.timetable.periodic import LNS_STEP_TIME, PERIOD_S, PeriodicTrain, periodic_headway_s, solve_pattern
 from railcap.timetable.slots import BusyBoard
+
+if TYPE_CHECKING:
+    from railcap.occupancy.table import OccupationTable
 
 DAY_S = 86_400.0
 DAY_WINDOW = (6 * 3600.0, 20 * 3600.0)  # page 1, Monday–Thursday before 20:00
