@@ -9,12 +9,10 @@ from importlib import resources
 from pathlib import Path
 from typing import Callable
 
-from pyproj import Geod
-
 from railcap.data.embedded import embedded_path, load_network
 from railcap.data.rolling_stock import load_catalogue
 from railcap.data.timetable_io import read_timetable, write_timetable
-from railcap.model.infrastructure import Network, OpKind
+from railcap.model.infrastructure import Network, OpKind, ground_distance_m
 from railcap.model.timetable import Timetable
 from railcap.timetable.patterns import (
     EVENING_PAGE, WEEKDAY_DAY_PAGE, PatternRoute, ServicePattern, read_foreign_services, read_page,
@@ -26,7 +24,6 @@ TIMETABLE_FILE = "timetable_nl_weekday.json.gz"
 STOP_RADIUS_M = 1500.0
 BORDER_REACH_M = 30_000.0  # a foreign stop at most this far from the last Dutch one is run to the border
 BORDER_DETOUR_M = 2_000.0  # the border point lies at most this far off the straight line between them
-_GEOD = Geod(ellps="WGS84")
 
 
 @lru_cache(maxsize=1)
@@ -55,8 +52,8 @@ def stop_mapper(network: Network, slugs: dict[str, dict]) -> Callable[[str], str
         if info:
             op = by_code.get(info["code"])
             if op is None and info["lat"] is not None:
-                best = min(candidates, key=lambda o: _GEOD.inv(o.lon, o.lat, info["lon"], info["lat"])[2])
-                if _GEOD.inv(best.lon, best.lat, info["lon"], info["lat"])[2] <= STOP_RADIUS_M:
+                best = min(candidates, key=lambda o: ground_distance_m(o.lat, o.lon, info["lat"], info["lon"]))
+                if ground_distance_m(best.lat, best.lon, info["lat"], info["lon"]) <= STOP_RADIUS_M:
                     op = best.id
         cache[slug] = op
         return op
@@ -109,12 +106,12 @@ def _border_between(r: PatternRoute, home: int, abroad: int, slugs, borders) -> 
     t_abroad = r.arrival_min[abroad] if abroad > home else r.departure_min[abroad]
     if t_home is None or t_abroad is None:
         return None
-    span = _metres(a["lat"], a["lon"], b["lat"], b["lon"])
+    span = ground_distance_m(a["lat"], a["lon"], b["lat"], b["lon"])
     if span > BORDER_REACH_M:
         return None
     best = None
     for op, lat, lon in borders:
-        near, far = _metres(a["lat"], a["lon"], lat, lon), _metres(lat, lon, b["lat"], b["lon"])
+        near, far = ground_distance_m(a["lat"], a["lon"], lat, lon), ground_distance_m(lat, lon, b["lat"], b["lon"])
         detour = near + far - span
         if near >= STOP_RADIUS_M and detour <= BORDER_DETOUR_M and (best is None or detour < best[0]):
             best = (detour, op, near / (near + far))
@@ -122,10 +119,6 @@ def _border_between(r: PatternRoute, home: int, abroad: int, slugs, borders) -> 
         return None
     minute = t_home + (t_abroad - t_home) * best[2]
     return best[1], minute, minute
-
-
-def _metres(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    return _GEOD.inv(lon1, lat1, lon2, lat2)[2]
 
 
 def reference_inputs(patterns_dir: Path):

@@ -19,6 +19,14 @@ from functools import cached_property
 from typing import Iterable, Iterator
 
 import numpy as np
+from pyproj import Geod
+
+_GEOD = Geod(ellps="WGS84")
+
+
+def ground_distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """The distance between two WGS84 points along the ellipsoid, in metres."""
+    return float(_GEOD.inv(lon1, lat1, lon2, lat2)[2])
 
 
 def name_to_id(name: str) -> str:

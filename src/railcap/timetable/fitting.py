@@ -183,6 +183,7 @@ def _parts_that_fit(t: Template, train: PeriodicTrain, on: list[tuple[PeriodicTr
     """
     h, n = train.headway_s, len(t.points) - 1
     length = _route_m(t)
+    may_shorten = not t.crosses_border  # else whole, in two parts that meet, or not at all
     heads, tails = {}, {}
     for i in _cut_points(t):
         for ends, side in (((0, i), heads), ((i, n), tails)):
@@ -207,16 +208,14 @@ def _parts_that_fit(t: Template, train: PeriodicTrain, on: list[tuple[PeriodicTr
             kept = _route_m(head) + _route_m(tail)
             if k == i:
                 consider((2, -pair[2]), [(0, head, head_train, pair[0]), (k, tail, tail_train, pair[1])])
-            elif t.crosses_border:
-                continue
-            elif min(_route_m(head), _route_m(tail)) >= MIN_PIECE_M and _shortened_enough(kept, length):
+            elif may_shorten and min(_route_m(head), _route_m(tail)) >= MIN_PIECE_M \
+                    and _shortened_enough(kept, length):
                 consider((1, kept), [(0, head, head_train, pair[0]), (k, tail, tail_train, pair[1])])
-    if t.crosses_border:  # whole, in two parts that meet, or not at all
-        return None if best is None else (best_score, _trip_offsets(t, best, h))
-    for i, (part, part_train, free) in [*((0, v) for v in heads.values()), *tails.items()]:
-        if _shortened_enough(_route_m(part), length):
-            consider((1, _route_m(part)), [(i, part, part_train, int(free[0]))])
-    if best_score is None or best_score[0] < 2:
+    if may_shorten:
+        for i, (part, part_train, free) in [*((0, v) for v in heads.values()), *tails.items()]:
+            if _shortened_enough(_route_m(part), length):
+                consider((1, _route_m(part)), [(i, part, part_train, int(free[0]))])
+    if may_shorten and (best_score is None or best_score[0] < 2):
         middle = _longest_middle(t, train, on, best_score[1] if best_score else 0.0)
         if middle is not None:
             consider((1, _route_m(middle[1])), [middle])

@@ -27,7 +27,7 @@ import numpy as np
 
 from railcap.data.rolling_stock import Catalogue
 from railcap.model.errors import Problem
-from railcap.model.infrastructure import Network
+from railcap.model.infrastructure import Network, ground_distance_m
 from railcap.model.rolling_stock import Consist
 from railcap.model.timetable import Leg, PassingPoint, Timetable, TrainClass, TrainRun
 from railcap.occupancy import DEFAULT_PARAMETERS
@@ -431,25 +431,24 @@ def build_reference_day(network: Network, catalogue: Catalogue,
         progress(template.key)
         phase = 0.0 if stage < 2 else best_phase(board, template, job.departures, job.series_headway_s or 0.0)
         for d in job.departures:
-            rid = f"{template.key}/{int(d + phase) // 60:04d}"
+            wanted = float(d + phase)
+            rid = f"{template.key}/{int(wanted) // 60:04d}"
+            report.wanted[template.train_class.value] = report.wanted.get(template.train_class.value, 0) + 1
+            report.planned.append(to_run(template, rid, wanted))
             if job.parts:
-                report.wanted[template.train_class.value] = report.wanted.get(template.train_class.value, 0) + 1
-                report.planned.append(to_run(template, rid, float(d + phase)))
-                runs += insert_parts(board, job, rid, float(d + phase), report, network)
+                runs += insert_parts(board, job, rid, wanted, report, network)
                 continue
-            got = insert(board, template, float(d + phase), PASSENGER_SHIFT_S)
+            got = insert(board, template, wanted, PASSENGER_SHIFT_S)
             extra = None
             if got is None:
-                waited = insert_waiting(board, template, float(d + phase), PASSENGER_SHIFT_S)
+                waited = insert_waiting(board, template, wanted, PASSENGER_SHIFT_S)
                 if waited is not None:
                     got, extra = waited
                     report.waited += 1
-            report.wanted[template.train_class.value] = report.wanted.get(template.train_class.value, 0) + 1
-            report.planned.append(to_run(template, rid, float(d + phase)))
             if got is None:
-                report.note_dropped(board, template, rid, float(d + phase))
+                report.note_dropped(board, template, rid, wanted)
                 continue
-            report.shifted += int(got != d + phase)
+            report.shifted += int(got != wanted)
             runs.append(to_run(template, rid, got, extra=extra))
     runs += _insert_freight(board, freight, freight_phases, report, network)
     for cls, _ in {(r.train_class.value, r.trip_id) for r in runs}:  # the parts of a trip count once
@@ -779,9 +778,7 @@ def _unreachable_stops(stops: list[tuple[str, float | None, float | None]], stop
     fastest route to a stop on a parallel line can be a long way round). A route left
     with fewer than two stops keeps them all (its plan is simply too fast; it runs late).
     """
-    from pyproj import Geod
-
-    geod, out = Geod(ellps="WGS84"), set()
+    out = set()
     last = None  # (op, departure minute) of the last stop kept
     for i, (slug, a, d) in enumerate(stops):
         op = stop_of(slug) if a is not None and d is not None else None
@@ -790,7 +787,7 @@ def _unreachable_stops(stops: list[tuple[str, float | None, float | None]], stop
         legs = router.legs(last[0], op, True, consist) if last is not None and last[0] != op else None
         if legs:  # without a route there is no judging it here (the routing reports it)
             p, q = router.net.ops[last[0]], router.net.ops[op]
-            km = min(DETOUR_FACTOR * geod.inv(p.lon, p.lat, q.lon, q.lat)[2],
+            km = min(DETOUR_FACTOR * ground_distance_m(p.lat, p.lon, q.lat, q.lon),
                      sum(leg.section.length_m for leg in legs)) / 1000.0
             if km > 1.0 and km > MAX_STOP_SPEED_KMH * max(a - last[1], 0.0) / 60.0:
                 out.add(i)
