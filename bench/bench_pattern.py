@@ -80,7 +80,7 @@ def main() -> None:
 
 
 def _alternatives_respected(trains: list[PeriodicTrain], phases: dict[str, int]) -> bool:
-    groups = [t.alternative_to or t.key for t in trains if t.key in phases]
+    groups = [t.group for t in trains if t.key in phases]
     return len(groups) == len(set(groups))
 
 
