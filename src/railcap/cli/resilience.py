@@ -76,10 +76,11 @@ def rank(top: int = typer.Option(20, "--top", help="show the N most important el
                              "unmet_trains_per_day": model.base.unmet_trains_per_day,
                              "train_km_per_day": model.base.train_km_per_day},
                     "military": [m.__dict__ for m in mil],
-                    "ranking": [r.to_dict() for r in reports[:top]]})
+                    "ranking": [r.to_dict() for r in reports]})
         return
+    shown = f"; the {top} most important shown" if top < len(reports) else ""
     table = Table(title=f"N-1 importance ({len(reports)} cases, {len(reports) - skipped} solved, "
-                        f"{skipped} carry no freight and equal the base; {secs:.1f} s)")
+                        f"{skipped} carry no freight and equal the base; {secs:.1f} s{shown})")
     for col in ("#", "element", "km/train", "unmet/day", "Δ train-km/day", "what is lost, where it goes"):
         table.add_column(col, overflow="fold")
     for i, c in enumerate(reports[:top], 1):
@@ -123,6 +124,8 @@ def _print_scenario(rep: ScenarioReport) -> None:
     console.print(table)
     console.print(f"  lost service ∫(1−Q)dt = {rep.lost_service_days:.1f} days; resilience loss "
                   f"{rep.resilience_loss_train_days:.1f} train-days (simple: {rep.loss_simple_train_days:.1f})")
+    if len(w.diversions) > 5:
+        console.print(f"  diversions: the 5 largest of {len(w.diversions)} (all of them with --json)")
     for d in w.diversions[:5]:
         console.print(f"  diversion {d.section} {d.direction}: +{d.extra_trains_per_day:.1f} → "
                       f"{d.load_trains_per_day:.1f}/{d.capacity_trains_per_day:.1f} trains/day ({d.utilisation:.0%})")
@@ -131,9 +134,20 @@ def _print_scenario(rep: ScenarioReport) -> None:
                                                       if m.reachable else "[red]no compatible route[/]"))
 
 
+def _scenario_help() -> str:
+    """The named scenarios of the embedded Dutch file, for ``scenario --help``."""
+    from railcap.resilience.embedded import scenario_names
+
+    try:
+        names = scenario_names()
+    except (OSError, ValueError):
+        return "a scenario name from the scenario file, or a scenario FILE"
+    return "a scenario FILE, or one of the named Dutch scenarios: " + ", ".join(names)
+
+
 @app.command()
 @user_errors
-def scenario(name: str = typer.Argument(..., help="a scenario name from the scenario file, or a scenario FILE"),
+def scenario(name: str = typer.Argument(..., help=_scenario_help()),
              as_json: bool = typer.Option(False, "--json", help="machine output"),
              network: str = NetworkOpt, demand: Optional[Path] = DemandOpt, passenger: str = PassengerOpt) -> None:
     """Run a named scenario (or every scenario in a file): worst case, recovery curve, resilience loss."""

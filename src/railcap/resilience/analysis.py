@@ -270,13 +270,14 @@ class ResilienceModel:
             total += through + orig + term if o in f.ops else orig + term
         return float(total)
 
-    def _diversions(self, r: FlowResult, top: int = 8) -> tuple[Diversion, ...]:
+    def _diversions(self, r: FlowResult, top: int | None = None) -> tuple[Diversion, ...]:
+        """Section directions with more trains than in the base, largest increase first (all, or ``top``)."""
         m = self.problem.macro
         delta = r.resource_load - self.base.resource_load
         cap = self.problem.row_upper[self.problem.resource_row0:]
         order = np.argsort(-delta, kind="stable")
         out = []
-        for res in order[:top]:
+        for res in order if top is None else order[:top]:
             if delta[res] <= EPS:
                 break
             i = m.resource_section[res]

@@ -23,6 +23,18 @@ def scenarios_file() -> Path:
     return EMBEDDED / "scenarios.json"
 
 
+def scenario_names() -> list[str]:
+    """The names of the embedded Dutch scenarios, in file order.
+
+    >>> "emmerich-closed" in scenario_names()
+    True
+    """
+    import json
+
+    doc = json.loads(scenarios_file().read_text(encoding="utf-8"))
+    return [s["name"] for s in doc.get("scenarios", []) if isinstance(s, dict) and "name" in s]
+
+
 class NetworkUnavailable(RailcapError):
     """The embedded Dutch network is not in this installation."""
 

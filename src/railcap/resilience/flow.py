@@ -41,6 +41,29 @@ from railcap.resilience.macro import MacroNetwork, build_macro
 INF = highspy.kHighsInf
 
 
+def quiet_highs() -> highspy.Highs:
+    """A HiGHS instance that writes nothing to standard output.
+
+    HiGHS prints its banner when the first instance in a process is made, before any
+    option can be set; the banner is sent to standard error instead (file descriptor
+    level, so it holds for the C++ library and for Dask workers alike), and the
+    solver's own log is switched off. ``--json`` output stays pure JSON.
+    """
+    import os
+    import sys
+
+    sys.stdout.flush()
+    saved = os.dup(1)
+    try:
+        os.dup2(2, 1)
+        h = highspy.Highs()
+        h.setOptionValue("output_flag", False)
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+    return h
+
+
 @dataclass(frozen=True)
 class Failure:
     """Elements out of service together; ``service`` is the share of their capacity left (0 = closed).
@@ -379,8 +402,7 @@ class RerouteEngine:
 
     def _load(self) -> highspy.Highs:
         p = self.problem
-        h = highspy.Highs()
-        h.setOptionValue("output_flag", False)
+        h = quiet_highs()
         h.setOptionValue("threads", 1)
         h.setOptionValue("presolve", "off")
         h.setOptionValue("solver", "simplex")
