@@ -11,12 +11,20 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install -q -e '.[test]'
 	touch $(STAMP)
 
-.PHONY: demo test bench rebuild-data
+.PHONY: demo test bench rebuild-data system-deps serve
 demo: $(STAMP)
 	$(BIN)/railcap demo
 
-test: $(STAMP)
+# chromium (browser tests) and PostgreSQL 15 (store tests) from Debian when missing; the tests start
+# and stop their own PostgreSQL server and fail, not skip, when the browser cannot be had.
+system-deps:
+	bash scripts/system-deps.sh
+
+test: $(STAMP) system-deps
 	$(BIN)/python -m pytest -n 2
+
+serve: $(STAMP)
+	$(BIN)/railcap serve
 
 bench: $(STAMP)
 	$(BIN)/python -m bench

@@ -11,6 +11,7 @@ from railcap.cli import rolling_stock as _rolling_stock
 from railcap.cli import resilience as _resilience
 from railcap.cli import runtime as _runtime
 from railcap.cli import timetable as _timetable
+from railcap.cli import users as _users
 
 app = typer.Typer(no_args_is_help=True, add_completion=False,
                   help="railcap: short-notice paths, resilience and measures on the Dutch rail network.")
@@ -23,6 +24,7 @@ app.add_typer(_resilience.app, name="resilience")
 app.add_typer(_timetable.app, name="timetable")
 app.command("diagram")(_diagram.diagram)
 app.add_typer(_path.app, name="path")
+app.add_typer(_users.app, name="users")
 
 
 @app.command()
