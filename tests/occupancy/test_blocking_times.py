@@ -89,13 +89,18 @@ def test_train_still_running_at_the_end_clears_at_its_last_speed():
     assert last.end_s == pytest.approx((6000 + L) / v + P.release_s)
 
 
-def test_wide_load_occupies_the_adjacent_block_for_the_same_time():
+def test_wide_load_holds_the_adjacent_track_for_its_whole_passage_of_the_section():
     yj = corridor().sections["y-j"]
     t = blocking_times("mil1", constant_speed(yj.length_m, 20.0, 0.0), [(yj, False)],
                        adjacent=True)
-    own, other = t.to_list()[0], t.to_list()[1]
-    assert other.resource_id == "y-j/-/0"
-    assert (own.start_s, own.end_s) == (other.start_s, other.end_s)
+    rows = t.to_list()
+    own = [o for o in rows if "/+/" in o.resource_id]
+    other = [o for o in rows if "/-/" in o.resource_id]
+    assert len(own) == len(other) == yj.blocks > 1
+    assert other[0].resource_id == "y-j/-/0"
+    first, last = min(o.start_s for o in own), max(o.end_s for o in own)
+    assert all((o.start_s, o.end_s) == (first, last) for o in other)
+    assert own[0].end_s < last  # its own blocks are released one by one
 
 
 def test_planning_grid_widens_outwards():

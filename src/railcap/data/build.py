@@ -19,8 +19,8 @@ from railcap.data.derive import PointSeed, RawPoint, RawSection, derive, to_spee
 from railcap.data.registry import read_registry
 from railcap.model.errors import InputFileError, Problem
 from railcap.model.infrastructure import (
-    AxleLoadClass, Electrification, LoadingGauge, Network, OperationalPoint, OpKind, Section,
-    SpeedBand, StationTrack, TrainProtection,
+    AxleLoadClass, Electrification, LoadingGauge, LoadingSite, Network, OperationalPoint, OpKind,
+    OutOfGaugeRule, Section, SpeedBand, StationTrack, TrainProtection,
 )
 
 RD_TO_WGS84 = Transformer.from_crs("EPSG:28992", "EPSG:4326", always_xy=True)
@@ -56,7 +56,7 @@ def overlay_seeds(overlay: dict[str, Any]) -> list[PointSeed]:
     seeds = []
     for p in overlay.get("points", []):
         x, y = WGS84_TO_RD.transform(p["lon"], p["lat"])
-        attrs = {k: p[k] for k in ("neighbour_station", "military_loading", "note", "source") if k in p}
+        attrs = {k: p[k] for k in ("neighbour_station", "military_loading", "note", "source", "loading") if k in p}
         if p.get("aliases"):
             attrs["overlay_aliases"] = list(p["aliases"])
         attrs["force"] = True
@@ -104,8 +104,36 @@ def _op(p: RawPoint) -> OperationalPoint:
         lat=float(lat), lon=float(lon), country=country if p.kind == OpKind.FOREIGN else "NL",
         code=p.code, tracks=tuple(p.tracks), neighbour_station=p.attrs.get("neighbour_station"),
         military_loading=bool(p.attrs.get("military_loading")), passenger_station=p.passenger,
+        loading=loading_site(p.attrs["loading"], p.name) if "loading" in p.attrs else None,
         tracks_beside_line=bool(p.attrs.get("tracks_beside_line")),
         notes=notes, sources=tuple(src), aliases=aliases)
+
+
+def _hhmm_s(text: str, where: str, field: str) -> float:
+    """'06:00' -> 21600.0 (24:00 is the end of the day)."""
+    try:
+        h, m = (int(x) for x in str(text).split(":"))
+        if not (0 <= h <= 24 and 0 <= m < 60 and h * 60 + m <= 1440):
+            raise ValueError
+    except ValueError:
+        raise InputFileError(Problem(where, field, f"'{text}' is not a clock time HH:MM")) from None
+    return float(h * 3600 + m * 60)
+
+
+def loading_site(d: dict[str, Any], name: str) -> LoadingSite:
+    """A loading site's capacity from the overlay's ``loading`` entry of a point."""
+    where = f"overlay point '{name}' loading"
+    return LoadingSite(
+        tracks=int(d["tracks"]), track_length_m=float(d["track_length_m"]),
+        trains_per_day=int(d["trains_per_day"]), load_time_s=float(d["load_time_min"]) * 60.0,
+        opens_s=_hhmm_s(d["opens"], where, "opens"), closes_s=_hhmm_s(d["closes"], where, "closes"),
+        source=str(d["source"]))
+
+
+def _out_of_gauge_rules(line: str, overlay: dict[str, Any]) -> tuple[OutOfGaugeRule, ...]:
+    """The restrictions for out-of-gauge loads the overlay names for this line."""
+    return tuple(OutOfGaugeRule(int(r["from_class"]), str(r["condition"]), f"{r['reason']} ({r['source']})")
+                 for r in overlay.get("out_of_gauge_rules", []) if line in r["lines"])
 
 
 def _attributes(line: str, overlay: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
@@ -178,7 +206,7 @@ def _sections(raw: list[RawSection], overlay: dict[str, Any]) -> list[Section]:
             wide_load_blocks_adjacent=bool(attrs["wide_load_blocks_adjacent"]),
             freight_only=bool(attrs.get("freight_only", False)),
             passenger_only=bool(attrs.get("passenger_only", False)), structures=to_structures(r),
-            line_name=r.line, geometry=_geometry(r.coords),
+            out_of_gauge_rules=_out_of_gauge_rules(r.line, overlay), line_name=r.line, geometry=_geometry(r.coords),
             sources=tuple(["ProRail registry: track branches, topology, local speeds, structures"] + sources)))
     return out
 

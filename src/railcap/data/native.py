@@ -13,8 +13,8 @@ from typing import Any
 from railcap.data.jsonfile import read_json, write_bytes
 from railcap.model.errors import InputFileError, Problem, ValidationError
 from railcap.model.infrastructure import (
-    AxleLoadClass, Electrification, LoadingGauge, Network, OperationalPoint, OpKind, Section,
-    SpeedBand, StationTrack, Structure, TrainProtection,
+    AxleLoadClass, Electrification, LoadingGauge, LoadingSite, Network, OperationalPoint, OpKind,
+    OutOfGaugeRule, Section, SpeedBand, StationTrack, Structure, TrainProtection,
 )
 from railcap.model.validate import network_problems
 
@@ -30,6 +30,11 @@ def op_to_dict(o: OperationalPoint) -> dict[str, Any]:
             d[k] = getattr(o, k)
     if o.military_loading:
         d["military_loading"] = True
+    if o.loading is not None:
+        ls = o.loading
+        d["loading"] = {"tracks": ls.tracks, "track_length_m": ls.track_length_m,
+                        "trains_per_day": ls.trains_per_day, "load_time_s": ls.load_time_s,
+                        "opens_s": ls.opens_s, "closes_s": ls.closes_s, "source": ls.source}
     if o.passenger_station:
         d["passenger_station"] = True
     if o.tracks_beside_line:
@@ -58,6 +63,8 @@ def section_to_dict(s: Section) -> dict[str, Any]:
         **({"passenger_only": True} if s.passenger_only else {}),
         "gradient_permille": s.gradient_permille,
         "structures": [[x.kind, round(x.start_m, 1), round(x.end_m, 1)] for x in s.structures],
+        **({"out_of_gauge_rules": [[r.from_class, r.condition, r.reason] for r in s.out_of_gauge_rules]}
+           if s.out_of_gauge_rules else {}),
         "geometry": [[round(lon, 5), round(lat, 5)] for lon, lat in s.geometry],
         "sources": list(s.sources),
     }
@@ -94,6 +101,7 @@ def _op(o: dict[str, Any]) -> OperationalPoint:
         lat=float(o["lat"]), lon=float(o["lon"]), country=o.get("country", "NL"), code=o.get("code"),
         tracks=tuple(StationTrack(t["id"], float(t["usable_length_m"])) for t in o.get("tracks", [])),
         neighbour_station=o.get("neighbour_station"), military_loading=bool(o.get("military_loading")),
+        loading=LoadingSite(**o["loading"]) if "loading" in o else None,
         passenger_station=bool(o.get("passenger_station")),
         tracks_beside_line=bool(o.get("tracks_beside_line")), notes=tuple(o.get("notes", ())),
         sources=tuple(o.get("sources", ())), aliases=tuple(o.get("aliases", ())),
@@ -119,6 +127,7 @@ def _section(s: dict[str, Any]) -> Section:
         freight_only=bool(s.get("freight_only", False)), passenger_only=bool(s.get("passenger_only", False)),
         gradient_permille=float(s.get("gradient_permille", 0.0)),
         structures=tuple(Structure(k, float(a), float(b)) for k, a, b in s.get("structures", [])),
+        out_of_gauge_rules=tuple(OutOfGaugeRule(int(c), str(w), str(r)) for c, w, r in s.get("out_of_gauge_rules", [])),
         line_name=s.get("line", ""), geometry=tuple((float(x), float(y)) for x, y in s.get("geometry", [])),
         sources=tuple(s.get("sources", ())),
     )

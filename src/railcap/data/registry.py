@@ -62,7 +62,7 @@ class Registry:
     branches: list[Branch]
     connections: list[Connection]
     speeds: list[BranchRange]  # value = speed in km/h
-    structures: list[BranchRange]  # value = "tunnel" | "bridge" | "level_crossing"
+    structures: list[BranchRange]  # value = "tunnel" | "bridge" | "steel_bridge" | "level_crossing"
     geocode_ranges: list[BranchRange]  # value = geocode number ("537")
     geometry_rd: dict[str, np.ndarray]  # branch id -> (n, 2) RD coordinates
     geocode_names: dict[str, str] = field(default_factory=dict)  # from GEOCODE_17, when present
@@ -177,7 +177,7 @@ def read_speeds(path: Path) -> list[BranchRange]:
     return known
 
 
-_STRUCTURE_KIND = {"overweg": "level_crossing", "tunnel": "tunnel", "brug": "bridge",
+_STRUCTURE_KIND = {"overweg": "level_crossing", "tunnel": "tunnel", "stalen": "steel_bridge", "brug": "bridge",
                    "kunstwerk": "bridge", "viaduct": "bridge", "aquaduct": "tunnel"}
 
 

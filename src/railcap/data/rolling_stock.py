@@ -196,6 +196,7 @@ def parse_consist(data: Any, where: str, units: dict[str, TractionUnit]) -> Cons
             rid_class=r.get("rid_class", (str, type(None)), None),
             max_speed_ms=vmax * KMH if vmax is not None else None,
             etcs=r.get("etcs", bool, None), source=r.get("source", str, ""),
+            out_of_gauge_class=r.get("out_of_gauge_class", (int, type(None)), None),
         )
     except ValidationError as exc:  # name the file in model-level problems too
         raise ValidationError([p if p.element.startswith(where) else

@@ -108,9 +108,56 @@ class SpeedBand:
 class Structure:
     """A tunnel, bridge or level crossing at a position of a section."""
 
-    kind: str  # "tunnel" | "bridge" | "level_crossing"
+    kind: str  # "tunnel" | "bridge" (concrete) | "steel_bridge" | "level_crossing"
     start_m: float
     end_m: float
+
+
+@dataclass(frozen=True, slots=True)
+class OutOfGaugeRule:
+    """A restriction a source names for out-of-gauge loads on one section (from the overlay).
+
+    It applies to loads of out-of-gauge class ``from_class`` and wider (see
+    ``model.admission``) on top of the default conditions.
+    """
+
+    from_class: int
+    condition: str  # "not_permitted" | "adjacent_free" | "reduced_speed"
+    reason: str  # the structure or section the source names, and the source
+
+
+@dataclass(frozen=True, slots=True)
+class LoadingSite:
+    """What a military loading site (or port of embarkation) can load or unload in a day.
+
+    ``tracks`` loading tracks of ``track_length_m`` each; one train takes
+    ``load_time_s`` on a track; the site works from ``opens_s`` to ``closes_s``
+    (seconds after midnight) and handles at most ``trains_per_day``.
+    """
+
+    tracks: int
+    track_length_m: float
+    trains_per_day: int
+    load_time_s: float
+    opens_s: float
+    closes_s: float
+    source: str = ""
+
+    def ready_times_s(self) -> list[float]:
+        """When each of the day's trains can leave loaded, earliest first (at most ``trains_per_day``).
+
+        >>> LoadingSite(2, 500, 3, 3 * 3600, 6 * 3600, 22 * 3600).ready_times_s()
+        [32400.0, 32400.0, 43200.0]
+        """
+        out: list[float] = []
+        turn = 1
+        while len(out) < self.trains_per_day:
+            t = self.opens_s + turn * self.load_time_s
+            if t > self.closes_s + 1e-9:
+                break
+            out += [float(t)] * min(self.tracks, self.trains_per_day - len(out))
+            turn += 1
+        return out
 
 
 AREA_TRACKS_TO_STAND_CLEAR = 4  # a station area's tracks (through tracks included) for a train to stand off the line
@@ -131,6 +178,7 @@ class OperationalPoint:
     tracks_beside_line: bool = False
     neighbour_station: str | None = None  # for border points: the first foreign station
     military_loading: bool = False
+    loading: LoadingSite | None = None  # a military loading site's capacity
     passenger_station: bool = False
     notes: tuple[str, ...] = ()
     sources: tuple[str, ...] = ()
@@ -185,6 +233,7 @@ class Section:
     passenger_only: bool = False  # a high-speed line that carries no freight (HSL-Zuid)
     gradient_permille: float = 0.0  # steepest sustained gradient, either direction
     structures: tuple[Structure, ...] = ()
+    out_of_gauge_rules: tuple[OutOfGaugeRule, ...] = ()
     line_name: str = ""
     geometry: tuple[tuple[float, float], ...] = ()  # (lon, lat) from from_op to to_op
     sources: tuple[str, ...] = ()

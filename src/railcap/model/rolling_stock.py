@@ -221,7 +221,10 @@ class Consist:
 
     ``loading_gauge`` is the smallest gauge the train fits; an out-of-gauge
     train (``out_of_gauge=True``, e.g. main battle tanks) fits no standard
-    gauge and needs a route study (STANAG 2175), so its gauge may be ``None``.
+    gauge and needs a route study (STANAG 2175), so its gauge may be ``None``;
+    ``out_of_gauge_class`` says how far outside the profile it is
+    (``model.admission.OutOfGaugeClass``: 1 up to 100 mm a side, 2 up to 250 mm,
+    3 up to 400 mm), which decides the conditions it runs under.
     """
 
     id: str
@@ -242,6 +245,7 @@ class Consist:
     etcs: bool = False
     units: tuple[str, ...] = ()
     source: str = ""
+    out_of_gauge_class: int | None = None  # 1-3 when out of gauge (default 3, the strictest)
 
     def __post_init__(self) -> None:
         element = f"consist '{self.id}'"
@@ -259,6 +263,10 @@ class Consist:
         if self.loading_gauge is None and not self.out_of_gauge:
             problems.append(Problem(element, "loading_gauge",
                                     "give the gauge the train needs, or mark it out of gauge"))
+        if self.out_of_gauge_class is not None and (not self.out_of_gauge
+                                                    or self.out_of_gauge_class not in (1, 2, 3)):
+            problems.append(Problem(element, "out_of_gauge_class",
+                                    f"{self.out_of_gauge_class!r}: give 1, 2 or 3, for an out-of-gauge train only"))
         if self.rid_class is not None and not str(self.rid_class).strip():
             problems.append(Problem(element, "rid_class", "empty; use null for no dangerous goods"))
         if problems:
@@ -297,7 +305,18 @@ class Consist:
         return Needs(self.id, frozenset(self.efforts), self.loading_gauge, self.axle_load_t,
                      self.length_m, out_of_gauge=self.out_of_gauge,
                      dangerous_goods=self.rid_class is not None,
-                     passenger=self.category == Category.PASSENGER)
+                     passenger=self.category == Category.PASSENGER,
+                     out_of_gauge_class=self.oog_class)
+
+    @property
+    def oog_class(self) -> int:
+        """The out-of-gauge class the conditions are taken for (3 when not given)."""
+        return self.out_of_gauge_class or 3
+
+    @property
+    def explosives(self) -> bool:
+        """True for RID class 1 (explosives, ammunition): never stands at a passenger station."""
+        return self.rid_class is not None and str(self.rid_class).split(".")[0] == "1"
 
     def problems_on(self, section: Section) -> list[Problem]:
         """Every reason this train may not use ``section`` (empty when it may)."""
@@ -308,7 +327,7 @@ def compose(id: str, name: str, category: Category, units: Sequence[TractionUnit
             trailing: TrailingLoad | None = None, *, braking_ms2: float,
             loading_gauge: LoadingGauge | None, out_of_gauge: bool = False,
             rid_class: str | None = None, max_speed_ms: float | None = None,
-            etcs: bool | None = None, source: str = "") -> Consist:
+            etcs: bool | None = None, source: str = "", out_of_gauge_class: int | None = None) -> Consist:
     """A consist from traction units (front to back) and the load they haul.
 
     Length, mass and resistance add up; efforts add up under every supply all
@@ -347,5 +366,5 @@ def compose(id: str, name: str, category: Category, units: Sequence[TractionUnit
         braking_ms2=braking_ms2, axle_load_t=axle, loading_gauge=loading_gauge,
         out_of_gauge=out_of_gauge, rid_class=rid_class,
         etcs=all(u.etcs for u in units) if etcs is None else etcs,
-        units=tuple(u.id for u in units), source=source,
+        units=tuple(u.id for u in units), source=source, out_of_gauge_class=out_of_gauge_class,
     )

@@ -112,8 +112,8 @@ def blocking_times(train_id: str, movement: MovementLike, route: Route,
     """The blocking time of every block on ``route`` for one train run.
 
     ``adjacent=True`` marks an out-of-gauge train: it also occupies the other
-    direction's block where its section has ``wide_load_blocks_adjacent``,
-    for the same time as its own block.
+    direction's blocks where its section has ``wide_load_blocks_adjacent``,
+    each for the train's whole passage of that section.
 
     >>> import numpy as np
     >>> from railcap.model.samples import straight_section
@@ -173,14 +173,41 @@ def blocking_arrays(movements: Sequence[MovementLike], blocks: Sequence[RouteBlo
     approach_m = _approach_points(runs, bl)
     t_approach = _approach_times(runs, bl, approach_m)
     t_clear = _head_times(runs, bl.train, bl.end + params.overlap_m + runs.length[bl.train])
-    # Adjacent-track rows take the times of their primary block.
+    # Adjacent-track rows take the times of their primary block, then the whole passage.
     start = t_approach[bl.row_primary] - params.before_approach_s(bl.row_cab)
     end = t_clear[bl.row_primary] + params.release_s
+    _hold_adjacent_for_passage(blocks, start, end)
     if params.planning_grid_s > 0:
         g = params.planning_grid_s
         start = np.floor(start / g + 1e-9) * g
         end = np.ceil(end / g - 1e-9) * g
     return start, end
+
+
+def _hold_adjacent_for_passage(blocks: Sequence[RouteBlocks], start: np.ndarray, end: np.ndarray) -> None:
+    """Hold every adjacent-track row for the train's whole passage of its section (in place).
+
+    An out-of-gauge load that needs the adjacent track kept free
+    (``model.admission``) has it from the first moment any block of the
+    section is reserved for it until the last is released: no train is let onto
+    the other track of that section while the load is on it.
+    """
+    row = 0
+    for b in blocks:
+        n = len(b.resource_ids)
+        if not b.primary.all():
+            sections = [r.rsplit("/", 2)[0] for r in b.resource_ids]
+            first = 0
+            for k in range(1, n + 1):
+                if k == n or sections[k] != sections[first]:
+                    adj = ~b.primary[first:k]
+                    if adj.any():
+                        part = slice(row + first, row + k)
+                        a, e = start[part].min(), end[part].max()
+                        start[part] = np.where(adj, a, start[part])
+                        end[part] = np.where(adj, e, end[part])
+                    first = k
+        row += n
 
 
 # ----- many runs end to end ---------------------------------------------------------

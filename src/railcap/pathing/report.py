@@ -7,7 +7,9 @@ and as clock strings; block occupations use the resource ids of
 
 from __future__ import annotations
 
+from railcap.model.admission import ADJACENT_FREE, conditions_along
 from railcap.model.infrastructure import Network
+from railcap.model.rolling_stock import Consist
 from railcap.pathing.planner import PlanResult
 from railcap.pathing.request import PathRequest, clock
 from railcap.pathing.search import TimedPath
@@ -25,7 +27,31 @@ def request_to_dict(req: PathRequest) -> dict:
             if req.service_date else None}
 
 
-def path_to_dict(path: TimedPath, rank: int, net: Network) -> dict:
+def exceptional_to_dict(path: TimedPath, consist: Consist, net: Network) -> dict | None:
+    """The exceptional-transport conditions along the path (out of gauge), and for explosives
+    (RID class 1) where on its route the train may stand; None for other trains."""
+    from railcap.pathing.search import may_stand_at
+
+    if not consist.out_of_gauge and not consist.explosives:
+        return None
+    out: dict = {}
+    if consist.out_of_gauge:
+        legs = {leg.section.id: leg.section for leg in path.route.legs}
+        passages = conditions_along([leg.section for leg in path.route.legs], consist.oog_class)
+        out["out_of_gauge_class"] = consist.oog_class
+        out["adjacent_track_held_km"] = round(sum(legs[p.section_id].length_m for p in passages
+                                                  if ADJACENT_FREE in p.conditions) / 1000.0, 1)
+        out["sections"] = [{"section": p.section_id, "conditions": list(p.conditions),
+                            "describe": p.describe(), "reasons": list(p.reasons)} for p in passages]
+    if consist.explosives:
+        inner = path.route.ops[1:-1]
+        out["may_stand_at"] = [o for o in inner if may_stand_at(net.ops[o], consist)]
+        out["never_stands_at"] = [o for o in inner if net.ops[o].passenger_station]
+        out["stand_rule"] = "RID class 1 never stands at a passenger station"
+    return out
+
+
+def path_to_dict(path: TimedPath, rank: int, net: Network, consist: Consist | None = None) -> dict:
     points = []
     for row in path.op_times():
         op = net.ops[row["op"]]
@@ -44,6 +70,7 @@ def path_to_dict(path: TimedPath, rank: int, net: Network) -> dict:
             "journey_min": round((path.arrival_s - path.departure_s) / 60.0, 1),
             "waiting_min": round(path.waiting_s / 60.0, 1), "length_km": round(path.route.length_m / 1000.0, 1),
             "route": list(path.route.ops), "points": points,
+            "exceptional_transport": exceptional_to_dict(path, consist, net) if consist else None,
             "occupations": [{"resource_id": r, "start_s": round(s, 3), "end_s": round(e, 3)}
                             for r, s, e in zip(occ.resource_id.tolist(), occ.start_s.tolist(), occ.end_s.tolist())]}
 
@@ -51,10 +78,27 @@ def path_to_dict(path: TimedPath, rank: int, net: Network) -> dict:
 def plan_to_dict(result: PlanResult, net: Network) -> dict:
     return {"request": request_to_dict(result.request), "found": result.found, "stage": result.stage,
             "ranked_by": RANKED_BY,
-            "paths": [path_to_dict(p, n + 1, net) for n, p in enumerate(result.paths)],
+            "paths": [path_to_dict(p, n + 1, net, result.request.consist) for n, p in enumerate(result.paths)],
             "hindrance": {"trains": [h.to_dict() for h in result.hindrance],
                           "by_class": result.hindrance_totals()},
             "explanation": result.explanation.to_dict() if result.explanation else None}
+
+
+def _render_exceptional(ex: dict | None, console) -> None:
+    """One or two lines: the conditions the path runs under, where an explosives train may stand."""
+    if not ex:
+        return
+    if "sections" in ex:
+        kinds: dict[str, int] = {}
+        for row in ex["sections"]:
+            for c in row["conditions"]:
+                kinds[c] = kinds.get(c, 0) + 1
+        said = ", ".join(f"{c.replace('_', ' ')} on {n} section(s)" for c, n in kinds.items()) or "none"
+        console.print(f"exceptional transport (out-of-gauge class {ex['out_of_gauge_class']}): {said}; "
+                      f"adjacent track held over {ex['adjacent_track_held_km']:.1f} km", highlight=False)
+    if "may_stand_at" in ex:
+        stands = ", ".join(ex["may_stand_at"][:12]) or "nowhere between its ends"
+        console.print(f"{ex['stand_rule']}; on this route it may stand at: {stands}", highlight=False)
 
 
 def render(result: PlanResult, net: Network, console) -> None:
@@ -91,6 +135,7 @@ def render(result: PlanResult, net: Network, console) -> None:
             times.add_row(row["name"], f"{row['km']:.1f}", row["arrival"] or "", row["departure"] or "",
                           f"{row['stand_min']:.0f}")
     console.print(times)
+    _render_exceptional(exceptional_to_dict(result.paths[0], req.consist, net), console)
     if result.hindrance:
         h = Table(title="civil hindrance")
         for col in ("train", "class", "action", "was", "now", "delay min", "rule"):

@@ -1,6 +1,10 @@
 """Candidate routes for a path request: the fastest admissible one, then alternatives.
 
 A section is admissible when the consist may use it (``model.admission``).
+An out-of-gauge consist is routed on the network as it runs it
+(``model.admission.exceptional_network``): the legs carry the lower speeds
+and the adjacent-track flag, so the physics and the blocking times of every
+segment follow the exceptional-transport conditions.
 Its cost is the time to run it at the lower of line speed and the train's
 top speed. Alternatives come from penalising the sections of the routes found
 so far (×2) and searching again; only routes that differ are kept.
@@ -11,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import lru_cache
 
+from railcap.model.admission import exceptional_network
 from railcap.model.infrastructure import Network, Section
 from railcap.model.rolling_stock import Consist
 from railcap.physics.route import Route, RouteFinder, RouteLeg
@@ -60,6 +65,8 @@ def route_through(net: Network, waypoints: list[str], cost: Callable[[Section], 
 
 def candidate_routes(net: Network, consist: Consist, waypoints: list[str], n: int) -> list[Route]:
     """Up to ``n`` different admissible routes through ``waypoints``, fastest first."""
+    if consist.out_of_gauge:
+        net = exceptional_network(net, consist.oog_class)
     base = running_cost(consist)
     penalty: dict[str, float] = {}
     out: list[Route] = []

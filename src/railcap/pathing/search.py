@@ -43,7 +43,7 @@ def may_stand_at(op: OperationalPoint, consist: Consist) -> bool:
     """True where the train can wait clear of the line (the rule the timetable's blocking
     times use) on a track long enough for it, and — for explosives (RID class 1) — not at a
     passenger station."""
-    if consist.rid_class is not None and str(consist.rid_class).split(".")[0] == "1" and op.passenger_station:
+    if consist.explosives and op.passenger_station:
         return False
     return op.stands_clear_of_line and op.can_hold(consist.length_m)
 
