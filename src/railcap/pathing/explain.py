@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING
 
 from railcap.model.errors import ValidationError
 from railcap.occupancy import FreeIntervalIndex
-from railcap.pathing.request import PathRequest, clock
+from railcap.model.clock import clock, format_clock
+from railcap.pathing.request import PathRequest
 from railcap.pathing.routes import route_through
 from railcap.physics.route import Route
 from railcap.physics.running_time import Stop, run_time
@@ -145,7 +146,8 @@ def _in_the_way(planner: Planner, req: PathRequest, route: Route, index: FreeInt
             if o.start_s < e and o.end_s > s and (o.train_id, r) not in seen:
                 seen.add((o.train_id, r))
                 out.append({"train_id": o.train_id, "class": planner.classes.get(o.train_id, "military"),
-                            "resource_id": r, "start": clock(o.start_s), "end": clock(o.end_s)})
+                            "resource_id": r, "start": format_clock(o.start_s, "down"),
+                            "end": format_clock(o.end_s, "up")})
         if len(out) >= MAX_LISTED:
             break
     return out

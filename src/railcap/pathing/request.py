@@ -2,58 +2,20 @@
 
 Times are seconds from midnight of the service day (the reference weekday
 unless an ISO date is given); they may pass 24:00 (e.g. 25:30 = 01:30 the
-next morning). :func:`parse_time` reads ``HH:MM[:SS]`` or an ISO date-time.
+next morning). Reading and writing them is :mod:`railcap.model.clock`'s job.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, field
 
+from railcap.model.clock import DAY_S, clock, parse_time
 from railcap.model.errors import Problem, ValidationError
 from railcap.model.infrastructure import Network
 from railcap.model.rolling_stock import Consist
 from railcap.model.timetable import TrainClass
 from railcap.physics.running_time import Allowance
-
-DAY_S = 86_400.0
-_CLOCK = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?$")
-
-
-def parse_time(text: str, field_name: str, day: dt.date | None = None) -> tuple[float, dt.date | None]:
-    """Seconds from midnight and the date (None for a bare clock time).
-
-    ``day`` is the service date the request is on: an ISO time on a later date
-    counts from that day's midnight (one day later = +86,400 s).
-
-    >>> parse_time("14:20", "window")
-    (51600.0, None)
-    >>> parse_time("2026-11-23T01:30", "arrive_before", dt.date(2026, 11, 22))[0]
-    91800.0
-    """
-    raw = str(text).strip()
-    m = _CLOCK.match(raw)
-    if m:
-        h, mi, s = int(m[1]), int(m[2]), int(m[3] or 0)
-        if mi > 59 or s > 59 or h > 47:
-            raise ValidationError(Problem("request", field_name, f"'{raw}' is not a time (HH:MM, hours up to 47)"))
-        return float(h * 3600 + mi * 60 + s), None
-    try:
-        when = dt.datetime.fromisoformat(raw)
-    except ValueError:
-        raise ValidationError(Problem("request", field_name,
-                                      f"'{raw}' is neither HH:MM nor an ISO date-time")) from None
-    base = day or when.date()
-    seconds = (when.date() - base).days * DAY_S + when.hour * 3600 + when.minute * 60 + when.second
-    return float(seconds), when.date()
-
-
-def clock(t_s: float) -> str:
-    """'HH:MM:SS' for seconds from midnight (hours may pass 24)."""
-    t = round(t_s)
-    return f"{t // 3600:02d}:{t % 3600 // 60:02d}:{t % 60:02d}"
-
 
 @dataclass(frozen=True)
 class Window:
