@@ -21,9 +21,10 @@ app = typer.Typer(no_args_is_help=True, help="Resilience: critical elements (N-1
 NetworkOpt = typer.Option("nl", "--network", help="'nl' (embedded Dutch network) or 'sample' (small demo)")
 DemandOpt = typer.Option(None, "--demand", help="demand JSON file instead of the embedded one")
 PassengerOpt = typer.Option("auto", "--passenger",
-                            help="passenger load capacity is shared with: 'timetable' (the reference weekday, "
-                                 "hour by hour), 'demand' (the demand file's flat trains/hour) or 'auto' "
-                                 "(timetable for the Dutch network, else the demand file)")
+                            help="passenger load capacity is shared with: 'timetable' (the reference weekday: "
+                                 "freight paths by insertion between its passenger trains, hour by hour), 'demand' "
+                                 "(the demand file's flat trains/hour), 'none' (no passenger trains: what the "
+                                 "lines offer freight alone) or 'auto' (timetable for the Dutch network, else demand)")
 
 
 def _progress() -> Progress:
@@ -36,8 +37,9 @@ def _model(network: str, demand: Optional[Path], passenger: str = "auto") -> tup
     from railcap.resilience.demand import demand_from_dict, load_demand
     from railcap.resilience.embedded import network_and_files, reference_passenger_load
 
-    if passenger not in ("auto", "timetable", "demand"):
-        raise RailcapError(Problem("--passenger", "value", f"use 'timetable', 'demand' or 'auto', got {passenger!r}"))
+    if passenger not in ("auto", "timetable", "demand", "none"):
+        raise RailcapError(Problem("--passenger", "value",
+                                   f"use 'timetable', 'demand', 'none' or 'auto', got {passenger!r}"))
     net, demand_doc, scen_doc = network_and_files(network)
     d = load_demand(demand, net) if demand else demand_from_dict(demand_doc, net, "freight_demand.json")
     if passenger == "timetable" and network != "nl":
@@ -45,6 +47,11 @@ def _model(network: str, demand: Optional[Path], passenger: str = "auto") -> tup
                                    "only; use --passenger demand"))
     if passenger == "timetable" or (passenger == "auto" and network == "nl"):
         d = d.with_passenger(reference_passenger_load(net))
+    elif passenger == "none":
+        from railcap.model.timetable import Timetable
+        from railcap.resilience.passenger import timetable_load
+
+        d = d.with_passenger(timetable_load(Timetable(()), net, source="no passenger trains"))
     return ResilienceModel(net, d), scen_doc
 
 

@@ -80,6 +80,22 @@ class Diversion:
 
 
 @dataclass(frozen=True)
+class FullSection:
+    """A section direction whose freight paths are all used in a case: where the capacity ran out.
+
+    ``hours_with_paths`` are the clock hours that offer freight paths at all (by insertion
+    between the passenger trains), ``paths_per_hour`` their number in each of them.
+    """
+
+    section: str
+    direction: str
+    load_trains_per_day: float
+    capacity_trains_per_day: float
+    hours_with_paths: tuple[int, ...] = ()
+    paths_per_hour: tuple[float, ...] = ()
+
+
+@dataclass(frozen=True)
 class MilitaryStatus:
     """Can a military movement still run, and over how many independent compatible routes."""
 
@@ -112,6 +128,7 @@ class CaseReport:
     diversions: tuple[Diversion, ...] = ()
     military: tuple[MilitaryStatus, ...] = ()
     switched: tuple[SwitchedFlow, ...] = ()  # flows sent over another border crossing
+    full: tuple[FullSection, ...] = ()  # where the capacity ran out (all freight paths used)
 
     @property
     def switched_trains_per_day(self) -> float:
@@ -140,6 +157,11 @@ class CaseReport:
                             f"({d.load_trains_per_day:.0f}/{d.capacity_trains_per_day:.0f})"
                             for d in self.diversions[:3])
             parts.append(f"rerouted via {via}")
+        if self.full and self.lost:
+            where = ", ".join(f"{f.section} ({f.direction.replace(' -> ', '→')}, {f.capacity_trains_per_day:.0f}/day)"
+                              for f in self.full[:3])
+            more = f" and {len(self.full) - 3} more" if len(self.full) > 3 else ""
+            parts.append(f"capacity ran out on {where}{more}")
         stopped = [m.movement for m in self.military if m.served_trains_per_day is not None
                    and m.served_trains_per_day < (m.base_served_trains_per_day if m.base_served_trains_per_day
                                                   is not None else m.demand_trains_per_day or 0.0) - EPS]
@@ -230,6 +252,7 @@ class ResilienceModel:
             extra_train_km_per_day=round(r.train_km_per_day - base.train_km_per_day, 6),
             affected_trains_per_day=round(self._affected(f), 6),
             lost=tuple(lost), diversions=self._diversions(r) if detail else (),
+            full=self._full(r, bool(lost)) if detail else (),
             military=self._military_served(r, problem) if detail else (),
             switched=self._switched(r, problem),
         )
@@ -287,6 +310,41 @@ class ResilienceModel:
                                                    f"{s.to_op} -> {s.from_op}")
             out.append(Diversion(s.id, direction, round(float(delta[res]), 6), round(float(r.resource_load[res]), 6),
                                  round(float(cap[res]), 6)))
+        return tuple(out)
+
+    def _direction(self, res: int) -> tuple[str, str, int]:
+        """(section id, direction label, 0 forward / 1 backward) of a capacity resource."""
+        m = self.problem.macro
+        i = m.resource_section[res]
+        s = self.network.sections[m.section_ids[i]]
+        fwd, bwd = m.section_resources[i]
+        if fwd == bwd:
+            return s.id, "both", 0
+        return (s.id, f"{s.from_op} -> {s.to_op}", 0) if res == fwd else (s.id, f"{s.to_op} -> {s.from_op}", 1)
+
+    def _full(self, r: FlowResult, losing: bool) -> tuple[FullSection, ...]:
+        """Resources whose capacity binds in the case (a shadow price) and does not bind in the base.
+
+        A binding resource with no path at all (capacity 0) is reported too: that is where an
+        alternative route has no room.
+        """
+        m = self.problem.macro
+        cap = self.problem.row_upper[self.problem.resource_row0:]
+        binding = (r.resource_load >= cap - 1e-6) & (np.abs(r.resource_price) > 1e-9)
+        was = (self.base.resource_load >= cap - 1e-6) & (np.abs(self.base.resource_price) > 1e-9)
+        full = binding & ~was if len(r.resource_price) else np.zeros(len(cap), dtype=bool)
+        out = []
+        for res in np.flatnonzero(full):
+            sid, direction, d = self._direction(int(res))
+            hourly = m.capacities[m.resource_section[res]].per_hour
+            hours, paths = (), ()
+            if hourly is not None:
+                clock = self.params.operating_hours()
+                hours = tuple(clock[h] for h in np.flatnonzero(hourly[:, d] > 0))
+                paths = tuple(float(v) for v in hourly[hourly[:, d] > 0, d])
+            out.append(FullSection(sid, direction, round(float(r.resource_load[res]), 6), round(float(cap[res]), 6),
+                                   hours, paths))
+        out.sort(key=lambda f: (f.capacity_trains_per_day, f.section))
         return tuple(out)
 
     def _military_served(self, r: FlowResult, problem: FlowProblem) -> tuple[MilitaryStatus, ...]:

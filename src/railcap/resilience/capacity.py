@@ -190,6 +190,32 @@ def section_capacity(section: Section, passenger_tph: tuple[float, float] = (0.0
     return SectionCapacity(section.id, False, h_f, full, full, fwd, bwd)
 
 
+def left_per_hour(section: Section, passenger_tph: np.ndarray,
+                  params: CapacityParams = CapacityParams()) -> np.ndarray:
+    """Freight paths each hour leaves after its passenger trains (the norm's share), shape (hours, 2).
+
+    ``passenger_tph`` has shape (hours, 2): forward, backward passenger trains per hour. The same
+    rule as :func:`section_capacity`, with the headways worked out once for all hours.
+
+    >>> from railcap.model.samples import straight_section
+    >>> s = straight_section("a-b", "a", "b", 3_000, 100, block_m=1_500)
+    >>> left_per_hour(s, np.array([[0.0, 0.0], [6.0, 0.0]])).round(1).tolist()
+    [[16.3, 16.3], [11.9, 16.3]]
+    """
+    budget = params.utilisation * 3600.0
+    if section.track_count <= 1:
+        h_f = running_time_s(section, params.freight) + params.fixed_s
+        h_p = running_time_s(section, params.passenger) + params.fixed_s
+        left = np.maximum(0.0, budget - passenger_tph.sum(axis=1) * h_p) / h_f
+        return np.stack([left, left], axis=1)
+    pairs = section.track_count // 2
+    h_f = minimum_headway_s(section, params.freight, params)
+    h_p = minimum_headway_s(section, params.passenger, params)
+    delta = max(0.0, running_time_s(section, params.freight) - running_time_s(section, params.passenger))
+    return np.array([[pairs * _left_after_mixing(p / pairs, h_p, h_f, delta, budget) for p in row]
+                     for row in passenger_tph]).reshape(-1, 2)
+
+
 def _single_track(section: Section, passenger_tph: tuple[float, float], params: CapacityParams,
                   budget: float) -> SectionCapacity:
     """One track for both directions: each train holds the whole section (worst case: alternating)."""
@@ -214,6 +240,9 @@ class DailyCapacity:
     left_per_day_backward: float
     busiest_tph_forward: float
     busiest_tph_backward: float
+    #: freight paths per operating hour (hours, 2) when counted by insertion, else None
+    per_hour: "np.ndarray | None" = None
+    method: str = "headway rule"
 
     @property
     def shared(self) -> bool:

@@ -50,14 +50,13 @@ def dutch_network() -> Network:
 
 
 def reference_passenger_load(network: Network, params=None):
-    """The passenger load of the shipped reference weekday, per section, operating hour, direction and lane."""
+    """The passenger load of the shipped reference weekday, per section, operating hour, direction and lane,
+    with the freight paths left between its trains by insertion."""
     from railcap.data.reference import load_reference_timetable
-    from railcap.resilience.capacity import CapacityParams
-    from railcap.resilience.passenger import load_from_timetable
+    from railcap.resilience.passenger import timetable_load
 
-    params = params or CapacityParams()
-    return load_from_timetable(load_reference_timetable(), network, params.operating_hours(),
-                               source="reference weekday (railcap.data.reference), passenger runs")
+    return timetable_load(load_reference_timetable(), network, params,
+                          source="reference weekday (railcap.data.reference), passenger runs")
 
 
 def network_and_files(name: str) -> tuple[Network, dict, dict | None]:

@@ -374,6 +374,8 @@ class FlowResult:
     od_unmet: np.ndarray  # trains/day not run, per od key
     resource_load: np.ndarray  # trains/day per resource
     switched: np.ndarray = field(default_factory=lambda: np.zeros(0))  # trains/day per switch column
+    #: shadow price per resource (cost saved by one more freight path a day; 0 where capacity does not bind)
+    resource_price: np.ndarray = field(default_factory=lambda: np.zeros(0))
 
     @property
     def switched_trains_per_day(self) -> float:
@@ -527,11 +529,14 @@ class RerouteEngine:
         status = h.getModelStatus()
         if status != highspy.HighsModelStatus.kOptimal:
             raise RuntimeError(f"rerouting LP for {failure.label}: {h.modelStatusToString(status)}")
-        x = np.asarray(h.getSolution().col_value)
+        sol = h.getSolution()
+        x = np.asarray(sol.col_value)
+        price = -np.asarray(sol.row_dual)[p.resource_row0:] if sol.dual_valid else np.zeros(p.macro.n_resources)
         x = np.where(np.abs(x) < 1e-9, 0.0, x)
         arc = p.col_arc >= 0
         arc_flow = np.bincount(p.col_arc[arc], weights=x[arc], minlength=p.macro.n_arcs)
         km = float(arc_flow @ p.macro.arc_length_km)
         return FlowResult(failure=failure, cost=float(x @ p.col_cost), train_km_per_day=km,
                           arc_flow=arc_flow, od_unmet=x[p.od_col].copy(),
-                          resource_load=self._res_matrix @ x, switched=x[p.switch_col].copy())
+                          resource_load=self._res_matrix @ x, switched=x[p.switch_col].copy(),
+                          resource_price=np.where(np.abs(price) < 1e-9, 0.0, price))

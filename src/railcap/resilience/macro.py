@@ -35,6 +35,7 @@ import scipy.sparse as sp
 
 from railcap.model.infrastructure import Network
 from railcap.resilience.capacity import CapacityParams, DailyCapacity, daily_capacity
+from railcap.resilience.insertion import daily_by_insertion
 from railcap.resilience.passenger import PassengerLoad
 
 
@@ -107,7 +108,10 @@ def _resources(network: Network, sids: tuple[str, ...], passenger: PassengerLoad
     full: list[float] = []
     caps = []
     for i, sid in enumerate(sids):
-        c = daily_capacity(network.sections[sid], passenger.of(sid), passenger.weights, params)
+        if passenger.free_paths is not None:
+            c = daily_by_insertion(network.sections[sid], passenger.free_paths.get(sid), passenger.tph(sid), params)
+        else:
+            c = daily_capacity(network.sections[sid], passenger.of(sid), passenger.weights, params)
         caps.append(c)
         first = len(left)
         if c.shared:

@@ -43,6 +43,15 @@ class PassengerLoad:
     trains: dict[str, np.ndarray] = field(default_factory=dict)  # section -> (slots, 2, lanes)
     hours: tuple[int, ...] = ()  # the clock hour of each slot (empty for a uniform load)
     source: str = ""
+    #: freight paths per section and operating hour (hours, 2) by insertion between the timetable's
+    #: passenger trains (:func:`railcap.resilience.insertion.free_paths_from_timetable`); None: the
+    #: headway rule on the counts alone
+    free_paths: dict[str, np.ndarray] | None = None
+
+    def tph(self, section_id: str) -> np.ndarray | None:
+        """Passenger trains per slot and direction (slots, 2), lanes added up (None: none at all)."""
+        a = self.trains.get(section_id)
+        return None if a is None else a.sum(axis=2)
 
     @classmethod
     def uniform(cls, tph: Mapping[str, tuple[float, float]], hours_per_day: float,
@@ -101,3 +110,16 @@ def load_from_timetable(tt: Timetable, network: Network, hours: Iterable[int],
                 a = counts[leg.section_id] = np.zeros((len(hours), 2, pairs))
             a[slot, int(leg.reverse), min(leg.lane, pairs - 1)] += 1.0
     return PassengerLoad(np.ones(len(hours)), counts, hours, source)
+
+
+def timetable_load(tt: Timetable, network: Network, params=None, source: str = "timetable") -> PassengerLoad:
+    """The passenger load of a timetable with the freight paths left between its trains (by insertion,
+    :func:`railcap.resilience.insertion.free_paths_from_timetable`): what capacity is computed against."""
+    from dataclasses import replace
+
+    from railcap.resilience.capacity import CapacityParams
+    from railcap.resilience.insertion import free_paths_from_timetable
+
+    params = params or CapacityParams()
+    load = load_from_timetable(tt, network, params.operating_hours(), source)
+    return replace(load, free_paths=free_paths_from_timetable(tt, network, params))
