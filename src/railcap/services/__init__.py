@@ -1,0 +1,1 @@
+"""Use cases every face shares: loading plus engines."""

@@ -1,0 +1,452 @@
+"""Surroundings use cases: the reference day's noise and dangerous goods, and how they change.
+
+Every face (CLI, HTTP, other services) calls these functions; they load the shipped
+data once per process and hand plain arguments to the engines in ``railcap.surroundings``.
+
+The feed for other modules is :func:`change_of_runs`: give it the trains you add (as
+:class:`~railcap.model.timetable.TrainRun`, e.g. a planned military path), the run ids
+you take away (displaced or cancelled trains) and/or :class:`AddedTrains` (a count of
+trains of a consist along a route at an hour), and it returns a
+:class:`SurroundingsReport` with the noise change per section and period and the
+dangerous-goods change per section, flagged against the threshold and the ceilings.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any, Iterable, Mapping, Sequence
+
+import numpy as np
+
+from railcap.data.embedded import load_network
+from railcap.data.reference import load_reference_timetable
+from railcap.data.rolling_stock import load_catalogue
+from railcap.data.surroundings import DANGEROUS_GOODS_FILE, DEFAULTS_FILE, TABLES_FILE, embedded_document
+from railcap.model.errors import Problem, ValidationError
+from railcap.model.infrastructure import Network
+from railcap.model.timetable import TrainClass, TrainRun
+from railcap.surroundings import dangerous_goods as dg
+from railcap.surroundings import noise
+from railcap.surroundings.cnossos import NoiseTables, TrackType, VehicleType
+from railcap.surroundings.noise import PERIODS, Makeup, NoiseModel, Passage, Period, PeriodDef
+
+DEFAULT_THRESHOLD_DB = 0.5
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def noise_tables(doc: Mapping[str, Any]) -> NoiseTables:
+    """The Appendix G tables of a ``noise_cnossos.json`` document."""
+    arr = lambda xs: np.asarray(xs, dtype=float)  # noqa: E731
+    table = lambda t: {k: arr(v) for k, v in t.items()}  # noqa: E731
+    try:
+        aero = doc["aerodynamic_db"]
+        return NoiseTables(
+            wavelengths_mm=arr(doc["wavelengths_mm"]), wheel_roughness=table(doc["wheel_roughness_db"]),
+            rail_roughness=table(doc["rail_roughness_db"]), contact_filter=table(doc["contact_filter_db"]),
+            impact_single=arr(doc["impact_roughness_single_db"]), track_transfer=table(doc["track_transfer_db"]),
+            wheel_transfer=table(doc["wheel_transfer_db"]),
+            traction={k: (arr(v["A"]), arr(v["B"])) for k, v in doc["traction_constant_db"].items()},
+            aero_a=arr(aero["A"]), aero_b=arr(aero["B"]), aero_v0_kmh=float(aero["v0_kmh"]),
+            aero_alpha=float(aero["alpha_a"]))
+    except KeyError as exc:
+        raise ValidationError(Problem(TABLES_FILE, str(exc.args[0]), "missing")) from None
+
+
+def noise_defaults(doc: Mapping[str, Any]) -> tuple[dict[str, Makeup], TrackType, tuple[PeriodDef, ...]]:
+    """Consist make-ups, the default track and the periods of a ``noise_defaults_nl.json`` document.
+
+    A vehicle entry ``[type, count]`` counts vehicles of the type; ``[type, count, axles]`` is a
+    multiple unit taken as one vehicle with that many axles.
+    """
+    types = {tid: VehicleType(tid, float(t["axles"]), t["brake"], t["wheel"], t["contact"], t.get("traction"),
+                              bool(t.get("aerodynamic", False)), t.get("source", ""))
+             for tid, t in doc["vehicle_types"].items()}
+    makeups = {}
+    for cid, c in doc["consists"].items():
+        vehicles = []
+        for entry in c["vehicles"]:
+            tid, n = entry[0], float(entry[1])
+            if tid not in types:
+                raise ValidationError(Problem(f"{DEFAULTS_FILE}: consist '{cid}'", "vehicles",
+                                              f"unknown vehicle type '{tid}'"))
+            v = types[tid]
+            if len(entry) > 2:
+                v = VehicleType(f"{tid}:{cid}", float(entry[2]), v.brake, v.wheel, v.contact, v.traction,
+                                v.aerodynamic, v.source)
+            vehicles.append((v, n))
+        makeups[cid] = Makeup(cid, tuple(vehicles))
+    t = doc["track"]
+    track = TrackType(t["rail_roughness"], t["transfer"], float(t.get("joints_per_100m", 0.0)))
+    p = doc.get("periods") or {}
+    periods = tuple(PeriodDef(Period(k), float(v["start_h"]), float(v["end_h"]), float(v["lden_penalty_db"]))
+                    for k, v in p.items() if k in {x.value for x in Period}) or PERIODS
+    return makeups, track, periods
+
+
+def route_sections(network: Network, points: Sequence[str], element: str) -> list[str]:
+    """The sections of the shortest route through the given points (in order)."""
+    from railcap.physics.route import NoRouteError, shortest_route
+
+    for p in points:
+        if p not in network.ops:
+            raise ValidationError(Problem(element, "route", f"unknown operational point '{p}'"))
+    if len(points) < 2:
+        raise ValidationError(Problem(element, "route", "give at least two points"))
+    out: list[str] = []
+    for a, b in zip(points, points[1:]):
+        try:
+            out += [leg.section.id for leg in shortest_route(network, a, b).legs]
+        except NoRouteError as exc:
+            raise ValidationError(Problem(element, "route", f"no route {a} → {b}: {exc}")) from None
+    return out
+
+
+@dataclass
+class Surroundings:
+    """The reference day and the shipped surroundings data, loaded once."""
+
+    network: Network
+    runs: tuple[TrainRun, ...]
+    model: NoiseModel
+    max_speed_kmh: dict[str, float]
+    rid_of_consist: dict[str, str | None]
+    flows: list[dg.FlowShares]
+    ceilings: list[dg.Ceiling]
+    built_up: frozenset[str]
+    classes: dict[str, str]  # run id → RID class, for the reference day
+    base_passages: list[Passage] = field(default_factory=list)
+    base_dg: list[dg.DgPassage] = field(default_factory=list)
+
+    @property
+    def periods(self) -> tuple[PeriodDef, ...]:
+        return self.model.periods
+
+
+@lru_cache(maxsize=1)
+def load() -> Surroundings:
+    """Network, reference day, catalogue, CNOSSOS tables, defaults and dangerous-goods data."""
+    network = load_network()
+    runs = load_reference_timetable().runs
+    catalogue = load_catalogue()
+    makeups, track, periods = noise_defaults(embedded_document(DEFAULTS_FILE))
+    model = NoiseModel(noise_tables(embedded_document(TABLES_FILE)), makeups, track, periods)
+    max_speed = {c.id: 3.6 * c.max_speed_ms for c in catalogue.consists.values()}
+    rid = {c.id: c.rid_class for c in catalogue.consists.values()}
+    doc = embedded_document(DANGEROUS_GOODS_FILE)
+    flows = [dg.FlowShares(f["origin"], f["destination"], {str(k): float(v) for k, v in f["shares"].items()},
+                           f.get("source", "")) for f in doc["flows"]]
+    ceilings = [dg.Ceiling(c["name"], frozenset(route_sections(network, c["route"], f"ceiling '{c['name']}'")),
+                           float(c["dg_trains_per_day"]), c.get("source", "")) for c in doc.get("ceilings", [])]
+    classes = dg.assign_classes(runs, flows, rid)
+    s = Surroundings(network, runs, model, max_speed, rid, flows, ceilings, dg.built_up_sections(network), classes)
+    s.base_passages = noise.passages_from_runs(runs, network, max_speed, periods)
+    s.base_dg = dg.passages_of_runs(runs, classes)
+    return s
+
+
+# --------------------------------------------------------------------------- traffic changes
+
+
+@dataclass(frozen=True)
+class AddedTrains:
+    """``count`` trains of ``consist`` along ``route`` (points, in order) around ``hour`` (0–24)."""
+
+    consist: str
+    count: float
+    hour: float
+    route: tuple[str, ...]
+    rid_class: str | None = None  # dangerous goods they carry (else the consist's class, if any)
+    label: str = "added trains"
+
+
+def parse_added_trains(doc: Any, where: str = "added trains") -> list[AddedTrains]:
+    """Added trains from a JSON document: a list of ``{consist, count, hour, route[, rid_class]}``.
+
+    ``hour`` may be a number (23.5) or a clock time ("23:30").
+    """
+    if isinstance(doc, dict):
+        doc = doc.get("trains", doc)
+    if not isinstance(doc, list):
+        raise ValidationError(Problem(where, "trains", "expected a list of {consist, count, hour, route}"))
+    s = load()
+    out, problems = [], []
+    for i, rec in enumerate(doc):
+        element = f"{where} [{i}]"
+        if not isinstance(rec, dict):
+            problems.append(Problem(element, "trains", "expected an object"))
+            continue
+        missing = [k for k in ("consist", "count", "hour", "route") if k not in rec]
+        if missing:
+            problems += [Problem(element, k, "missing") for k in missing]
+            continue
+        try:
+            consist = str(rec["consist"])
+            s.model.check_consist(consist, element)
+            count = rec["count"]
+            if isinstance(count, bool) or not isinstance(count, (int, float)) or count < 0:
+                raise ValidationError(Problem(element, "count", f"must be a number of trains ≥ 0, got {count!r}"))
+            hour = _hour(rec["hour"], element)
+            route = rec["route"]
+            if not (isinstance(route, list) and all(isinstance(p, str) for p in route)):
+                raise ValidationError(Problem(element, "route", "expected a list of operational point ids"))
+            rid = rec.get("rid_class")
+            if rid is not None:
+                rid = dg.check_rid_class(rid, element)
+            route_sections(s.network, route, element)
+            out.append(AddedTrains(consist, float(count), hour, tuple(route), rid, f"{element} {consist}"))
+        except ValidationError as exc:
+            problems += exc.problems
+    if problems:
+        raise ValidationError(problems)
+    return out
+
+
+def _hour(value: Any, element: str) -> float:
+    if isinstance(value, str) and ":" in value:
+        hh, _, mm = value.partition(":")
+        if not (hh.strip().isdigit() and mm.strip().isdigit() and int(mm) < 60):
+            raise ValidationError(Problem(element, "hour", f"expected HH:MM or a number of hours, got {value!r}"))
+        value = int(hh) + int(mm) / 60.0
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0.0 <= value < 24.0:
+        raise ValidationError(Problem(element, "hour", f"must be within the day (00:00–23:59, 0 ≤ hour < 24), "
+                                                       f"got {value!r}"))
+    return float(value)
+
+
+def _added_passages(s: Surroundings, trains: Iterable[AddedTrains]) -> tuple[list[Passage], list[dg.DgPassage]]:
+    ps: list[Passage] = []
+    ds: list[dg.DgPassage] = []
+    for t in trains:
+        sections = route_sections(s.network, list(t.route), t.label)
+        ps += noise.passages_along(sections, s.network, t.consist, t.count, t.hour,
+                                   s.max_speed_kmh.get(t.consist, math.inf), s.periods, t.label)
+        rid = t.rid_class or s.rid_of_consist.get(t.consist)
+        if rid:
+            ds += [dg.DgPassage(sid, rid, t.count) for sid in sections]
+    return ps, ds
+
+
+# --------------------------------------------------------------------------- report
+
+
+@dataclass
+class SurroundingsReport:
+    """Noise and dangerous-goods change of a traffic change against the reference day."""
+
+    title: str
+    threshold_db: float
+    noise: list[noise.SectionChange]
+    dangerous_goods: list[dg.DgChange]
+    noise_ceilings_configured: int = 0
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def over_threshold(self) -> list[noise.SectionChange]:
+        return [c for c in self.noise if c.exceeds_threshold]
+
+    @property
+    def flagged_dangerous_goods(self) -> list[dg.DgChange]:
+        return [c for c in self.dangerous_goods if c.flagged]
+
+    def summary(self) -> dict[str, Any]:
+        up = [c for c in self.noise if c.lden_change_db > 1e-9]
+        down = [c for c in self.noise if c.lden_change_db < -1e-9]
+        return {"sections_louder": len(up), "sections_quieter": len(down),
+                "sections_over_threshold": len(self.over_threshold),
+                "sections_over_noise_ceiling": sum(c.over_ceiling for c in self.noise),
+                "noise_ceilings": (f"{self.noise_ceilings_configured} configured" if self.noise_ceilings_configured
+                                   else "none configured"),
+                "dangerous_goods_sections_changed": len(self.dangerous_goods),
+                "dangerous_goods_sections_flagged": len(self.flagged_dangerous_goods),
+                "dangerous_goods_sections_over_ceiling": sum(c.over_ceiling for c in self.dangerous_goods)}
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"title": self.title, "threshold_db": self.threshold_db, "summary": self.summary(),
+                "noise": [c.to_dict() for c in self.noise],
+                "dangerous_goods": [c.to_dict() for c in self.dangerous_goods], "notes": self.notes}
+
+
+def _report(s: Surroundings, title: str, after_passages: list[Passage], after_dg: list[dg.DgPassage],
+            threshold_db: float, ceilings_dba: Mapping[str, float] | None, notes: list[str]) -> SurroundingsReport:
+    before = s.model.emission(s.base_passages)
+    after = s.model.emission(after_passages)
+    changes = noise.compare(before, after, threshold_db, ceilings_dba, s.periods)
+    dg_changes = dg.compare(dg.counts(s.base_dg), dg.counts(after_dg), s.built_up, s.ceilings)
+    return SurroundingsReport(title, threshold_db, changes, dg_changes, len(ceilings_dba or {}), notes)
+
+
+def change_of_runs(added_runs: Iterable[TrainRun] = (), removed_run_ids: Iterable[str] = (),
+                   added_trains: Iterable[AddedTrains] = (), threshold_db: float = DEFAULT_THRESHOLD_DB,
+                   ceilings_dba: Mapping[str, float] | None = None, title: str = "added and moved trains"
+                   ) -> SurroundingsReport:
+    """The feed: noise and dangerous-goods change of adding/removing trains on the reference day.
+
+    ``added_runs`` are timetabled runs (their own times and speeds; a run whose consist has
+    an RID class carries it, freight runs of a flow take the flow's share as the reference
+    day does); ``removed_run_ids`` are reference-day runs taken away (a rerouted train is
+    removed by id and added with its new run); ``added_trains`` are counts along routes.
+    """
+    s = load()
+    removed = set(removed_run_ids)
+    unknown = sorted(removed - {r.id for r in s.runs})
+    if unknown:
+        raise ValidationError(Problem("removed trains", "run_id", f"not in the reference day: {', '.join(unknown[:5])}"))
+    added_runs = list(added_runs)
+    for r in added_runs:
+        s.model.check_consist(r.consist, f"train '{r.id}'")
+    kept = [p for p in s.base_passages if p.run_id not in removed]
+    kept_dg = [p for p, r in _dg_with_runs(s) if r not in removed]
+    ps = noise.passages_from_runs(added_runs, s.network, s.max_speed_kmh, s.periods)
+    classes = dg.assign_classes(added_runs, s.flows, s.rid_of_consist)
+    ds = dg.passages_of_runs(added_runs, classes)
+    ps2, ds2 = _added_passages(s, added_trains)
+    notes = [f"{len(added_runs)} runs added, {len(removed)} removed, "
+             f"{sum(t.count for t in added_trains):g} trains added along routes"]
+    return _report(s, title, kept + ps + ps2, kept_dg + ds + ds2, threshold_db, ceilings_dba, notes)
+
+
+def _dg_with_runs(s: Surroundings) -> list[tuple[dg.DgPassage, str]]:
+    return [(dg.DgPassage(leg.section_id, s.classes[r.id], 1.0), r.id) for r in s.runs if r.id in s.classes
+            for leg in r.legs]
+
+
+# --------------------------------------------------------------------------- the day as it is
+
+
+@dataclass(frozen=True)
+class SectionLevel:
+    section_id: str
+    levels_dba: dict[str, float | None]  # per period and "lden"
+    lden_at_25m_dba: float | None
+    trains: dict[str, float]
+
+
+def reference_day() -> list[SectionLevel]:
+    """Emission of every section with traffic on the reference day, loudest Lden first."""
+    s = load()
+    out = []
+    for sid, e in s.model.emission(s.base_passages).items():
+        lv = {p.period.value: round(e.level_dba(p.period), 2) if math.isfinite(e.level_dba(p.period)) else None
+              for p in s.periods}
+        lden = e.lden_dba(s.periods)
+        lv["lden"] = round(lden, 2)
+        out.append(SectionLevel(sid, lv, round(noise.free_field_level_db(lden), 2),
+                                {p.period.value: round(e.trains.get(p.period, 0.0), 3) for p in s.periods}))
+    return sorted(out, key=lambda x: (-(x.levels_dba["lden"] or -math.inf), x.section_id))
+
+
+def reference_dangerous_goods() -> dict[str, dict[str, float]]:
+    """Dangerous-goods trains per section and RID class on the reference day."""
+    s = load()
+    return dg.counts(s.base_dg)
+
+
+# --------------------------------------------------------------------------- resilience scenarios
+
+
+def scenario_names() -> list[str]:
+    from railcap.resilience.embedded import network_and_files
+
+    _, _, scen_doc = network_and_files("nl")
+    return sorted(x["name"] for x in (scen_doc or {}).get("scenarios", []))
+
+
+def scenario_change(name: str, threshold_db: float = DEFAULT_THRESHOLD_DB,
+                    ceilings_dba: Mapping[str, float] | None = None) -> SurroundingsReport:
+    """The noise and dangerous-goods change of a named resilience scenario at its worst point.
+
+    The resilience engine reroutes the freight demand under capacity; its change of freight
+    trains per day per section (both directions) becomes traffic on the reference day:
+    a section that gains trains gets that many trains of the mix that ran over the failed
+    elements on the reference day (their consists, periods and dangerous goods, averaged);
+    a section that loses trains loses that share of its own reference-day freight, and a
+    failed section loses all of it. Speeds of the added trains: line speed capped by the train.
+    """
+    from railcap.resilience.analysis import ResilienceModel
+    from railcap.resilience.demand import demand_from_dict
+    from railcap.resilience.embedded import network_and_files, reference_passenger_load
+    from railcap.resilience.scenarios import scenarios_from_dict
+
+    s = load()
+    net, demand_doc, scen_doc = network_and_files("nl")
+    demand = demand_from_dict(demand_doc, net, "freight_demand.json").with_passenger(reference_passenger_load(net))
+    known = scenarios_from_dict(scen_doc or {"scenarios": []}, net, list(demand.train_types), "scenarios.json")
+    if name not in known:
+        raise ValidationError(Problem("scenario", "name", f"no scenario called '{name}'; known: {sorted(known)}"))
+    sc = known[name]
+    model = ResilienceModel(net, demand)
+    q_worst = min(q for _, q in sc.recovery)
+    failure, changes = sc.at_service(q_worst)
+    variant = model if not changes else ResilienceModel(net, demand.scaled(changes))
+    before = _section_trains(model.problem.macro, model.base.arc_flow)
+    after = _section_trains(variant.problem.macro, variant.engine.solve(failure).arc_flow)
+    delta = {sid: after.get(sid, 0.0) - before.get(sid, 0.0) for sid in set(before) | set(after)}
+    failed_sections = set(failure.sections)
+    if failure.ops:
+        failed_sections |= {x.id for x in s.network.sections.values() if x.from_op in failure.ops or x.to_op in failure.ops}
+    passages, dgs, notes = _scenario_traffic(s, delta, failed_sections, failure.ops | failure.terminal_ops)
+    notes.insert(0, f"scenario '{name}' at its worst (service {q_worst:.0%}): {sc.description}")
+    return _report(s, f"scenario {name}", passages, dgs, threshold_db, ceilings_dba, notes)
+
+
+def _section_trains(macro: Any, arc_flow: np.ndarray) -> dict[str, float]:
+    flow = macro.section_flow(arc_flow).sum(axis=1)
+    return {sid: float(f) for sid, f in zip(macro.section_ids, flow)}
+
+
+def _scenario_traffic(s: Surroundings, delta: Mapping[str, float], failed_sections: set[str], failed_ops: set[str]
+                      ) -> tuple[list[Passage], list[dg.DgPassage], list[str]]:
+    freight = [r for r in s.runs if r.train_class == TrainClass.FREIGHT]
+    affected = [r for r in freight if any(leg.section_id in failed_sections for leg in r.legs)
+                or r.origin in failed_ops or r.destination in failed_ops]
+    basis = affected or freight
+    # the diverted mix: per (consist, period) and per RID class, as shares of one train
+    mix: dict[tuple[str, Period], float] = {}
+    for r in basis:
+        mid = ((r.departure_s + r.arrival_s) / 2.0) % noise.DAY_S
+        key = (r.consist, noise.period_of_hour(mid / 3600.0, s.periods, f"train '{r.id}'"))
+        mix[key] = mix.get(key, 0.0) + 1.0 / len(basis)
+    dg_mix: dict[str, float] = {}
+    for r in basis:
+        c = s.classes.get(r.id)
+        if c:
+            dg_mix[c] = dg_mix.get(c, 0.0) + 1.0 / len(basis)
+    ref_freight: dict[str, float] = {}
+    freight_ids = {r.id for r in freight}
+    for p in s.base_passages:
+        if p.run_id in freight_ids:
+            ref_freight[p.section_id] = ref_freight.get(p.section_id, 0.0) + p.trains
+    keep = {}
+    for sid in failed_sections:
+        keep[sid] = 0.0
+    for sid, d in delta.items():
+        if sid in failed_sections or d >= -1e-9:
+            continue
+        have = ref_freight.get(sid, 0.0)
+        keep[sid] = max(0.0, 1.0 + d / have) if have > 0 else 1.0
+    passages = [p if p.run_id not in freight_ids or keep.get(p.section_id, 1.0) == 1.0
+                else Passage(p.section_id, p.consist, p.period, p.speed_kmh, p.trains * keep[p.section_id], p.run_id)
+                for p in s.base_passages]
+    passages = [p for p in passages if p.trains > 0]
+    dgs = [dg.DgPassage(p.section_id, p.rid_class, p.trains * (keep.get(p.section_id, 1.0) if r in freight_ids else 1.0))
+           for p, r in _dg_with_runs(s)]
+    dgs = [p for p in dgs if p.trains > 0]
+    added = 0.0
+    for sid, d in sorted(delta.items()):
+        if d <= 1e-9 or sid in failed_sections:
+            continue
+        sec = s.network.sections[sid]
+        added += d * sec.length_m / 1000.0
+        for (consist, period), w in mix.items():
+            v = min(3.6 * sec.max_speed_ms, s.max_speed_kmh.get(consist, math.inf))
+            passages.append(Passage(sid, consist, period, v, d * w, "scenario"))
+        dgs += [dg.DgPassage(sid, c, d * w) for c, w in dg_mix.items()]
+    notes = [f"diverted mix: {len(basis)} reference-day freight trains over the failed elements "
+             f"({', '.join(f'{c} {w:.0%}' for c, w in sorted(dg_mix.items())) or 'no dangerous goods'})",
+             f"{added:.0f} extra freight train-km per day placed on {sum(1 for d in delta.values() if d > 1e-9)} "
+             f"sections; {len([k for k, v in keep.items() if v < 1.0])} sections lose freight"]
+    return passages, dgs, notes

@@ -1,0 +1,1 @@
+"""Surroundings: noise emission (CNOSSOS-EU railway source model) and dangerous goods per section."""
