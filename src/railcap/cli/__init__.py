@@ -9,6 +9,7 @@ from railcap.cli import network as _network
 from railcap.cli import path as _path
 from railcap.cli import rolling_stock as _rolling_stock
 from railcap.cli import resilience as _resilience
+from railcap.cli import surroundings as _surroundings
 from railcap.cli import runtime as _runtime
 from railcap.cli import timetable as _timetable
 from railcap.cli import users as _users
@@ -21,6 +22,7 @@ app.add_typer(_network.app, name="network")
 app.add_typer(_rolling_stock.app, name="rolling-stock")
 app.command("run-time")(_runtime.run_time)
 app.add_typer(_resilience.app, name="resilience")
+app.add_typer(_surroundings.app, name="surroundings")
 app.add_typer(_timetable.app, name="timetable")
 app.command("diagram")(_diagram.diagram)
 app.add_typer(_path.app, name="path")

@@ -301,7 +301,8 @@ def change_of_runs(added_runs: Iterable[TrainRun] = (), removed_run_ids: Iterabl
     kept = [p for p in s.base_passages if p.run_id not in removed]
     kept_dg = [p for p, r in _dg_with_runs(s) if r not in removed]
     ps = noise.passages_from_runs(added_runs, s.network, s.max_speed_kmh, s.periods)
-    classes = dg.assign_classes(added_runs, s.flows, s.rid_of_consist)
+    classes = dg.assign_classes([r for r in added_runs if r.id not in s.classes], s.flows, s.rid_of_consist)
+    classes.update({r.id: s.classes[r.id] for r in added_runs if r.id in s.classes})  # a reference run keeps its load
     ds = dg.passages_of_runs(added_runs, classes)
     ps2, ds2 = _added_passages(s, added_trains)
     notes = [f"{len(added_runs)} runs added, {len(removed)} removed, "

@@ -146,6 +146,18 @@ def effective_roughness_db(tables: NoiseTables, vehicle: VehicleType, track: Tra
     return level(e) + tables.contact_filter[vehicle.contact]
 
 
+def exact_third_octave(nominal) -> np.ndarray:
+    """The exact base-10 value 10^(k/10) behind a nominal one-third-octave label (IEC 61260-1).
+
+    The Directive labels wavelengths and bands by their nominal values (31.5 mm, 1250 Hz);
+    frequency and wavelength are matched on the exact series, as the bands are.
+
+    >>> exact_third_octave([31.5, 1250.0, 0.8]).round(2).tolist()
+    [31.62, 1258.93, 0.79]
+    """
+    return 10.0 ** (np.round(10.0 * np.log10(np.asarray(nominal, dtype=float))) / 10.0)
+
+
 def roughness_in_bands_db(roughness_db: np.ndarray, wavelengths_mm: np.ndarray, speed_kmh: float) -> np.ndarray:
     """A wavelength spectrum at ``speed_kmh`` resampled onto the 24 bands (energy, linear in lg f).
 
@@ -156,7 +168,7 @@ def roughness_in_bands_db(roughness_db: np.ndarray, wavelengths_mm: np.ndarray, 
     >>> bool(np.allclose(flat, 5.0))
     True
     """
-    f = (speed_kmh / 3.6) / (np.asarray(wavelengths_mm) / 1000.0)  # rises as λ falls
+    f = (speed_kmh / 3.6) / (exact_third_octave(wavelengths_mm) / 1000.0)  # rises as λ falls
     e = np.interp(np.log10(EXACT_BAND_CENTRES_HZ), np.log10(f), energy(roughness_db))
     return level(e)
 

@@ -195,7 +195,7 @@ class DgChange:
 
 def compare(before: Mapping[str, Mapping[str, float]], after: Mapping[str, Mapping[str, float]],
             built_up: frozenset[str] = frozenset(), ceilings: Sequence[Ceiling] = ()) -> list[DgChange]:
-    """Sections whose counts differ (or that are over a ceiling), largest increase first."""
+    """Sections whose counts differ, largest increase first (each with its built-up and ceiling flags)."""
     ceiling_of: dict[str, Ceiling] = {}
     for c in ceilings:
         for s in c.sections:
@@ -207,6 +207,6 @@ def compare(before: Mapping[str, Mapping[str, float]], after: Mapping[str, Mappi
         a = {k: round(v, 6) for k, v in sorted(after.get(sid, {}).items()) if abs(v) > 1e-9}
         c = ceiling_of.get(sid)
         ch = DgChange(sid, b, a, sid in built_up, c.name if c else None, c.dg_trains_per_day if c else None)
-        if b != a or ch.over_ceiling:
+        if b != a:
             out.append(ch)
     return sorted(out, key=lambda c: (-c.change, c.section_id))
