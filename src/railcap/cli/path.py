@@ -58,13 +58,13 @@ def _request(net, from_op, to_op, via, depart_after, arrive_before, window, cons
 def _planner_factory(net):
     from railcap.data.reference import load_reference_timetable
     from railcap.pathing import Planner
-    from railcap.timetable.occupation import timetable_occupations
+    from railcap.services.day_cache import day_blocking
 
-    tt = load_reference_timetable()
-    base = timetable_occupations(tt, net)
+    base, classes = day_blocking()  # the shipped cache; recomputed with a warning when stale
 
-    def make(state):
-        return Planner(net, tt, base=base, extra=state.extra, extra_classes=state.classes, removed=state.removed)
+    def make(state):  # the timetable is read only if a displaced train must be re-planned
+        return Planner(net, load_reference_timetable, base=base, classes=classes, extra=state.extra,
+                       extra_classes=state.classes, removed=state.removed)
     return make
 
 

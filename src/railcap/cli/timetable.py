@@ -140,10 +140,26 @@ def rebuild(patterns: Path = typer.Option(DEFAULT_PATTERNS, help="Folder with th
             out: Optional[Path] = typer.Option(None, help="Where to write (default: the embedded file)."),
             report_file: Optional[Path] = typer.Option(None, "--report",
                                                        help="Also write the build report (JSON): volumes per "
-                                                            "corridor planned vs placed, why trips were left out.")
+                                                            "corridor planned vs placed, why trips were left out."),
+            blocking_cache: bool = typer.Option(False, "--blocking-cache",
+                                                help="Only (re)write the day's blocking-time cache from the "
+                                                     "shipped timetable (no patterns needed)."),
+            check: bool = typer.Option(False, "--check", help="With --blocking-cache: only compare the shipped "
+                                                              "cache byte for byte; exit 1 if different.")
             ) -> None:
-    """Build the reference weekday from the service patterns and freight flows."""
+    """Build the reference weekday from the service patterns and freight flows, then its blocking-time cache."""
     import json
+
+    from railcap.services.day_cache import cache_is_current, rebuild_cache
+
+    if blocking_cache:
+        if check:
+            same = cache_is_current()
+            console.print("blocking-time cache identical to a fresh computation" if same else
+                          "[red]blocking-time cache differs from a fresh computation[/]")
+            raise typer.Exit(0 if same else 1)
+        console.print(f"wrote {rebuild_cache()}")
+        return
 
     from rich.progress import Progress
 
@@ -171,6 +187,8 @@ def rebuild(patterns: Path = typer.Option(DEFAULT_PATTERNS, help="Folder with th
                           f"{pat['day_minutes_preferred']} prefer them")
     from railcap.data.timetable_io import read_timetable
 
+    if out is None:  # the embedded day changed: its blocking times too
+        console.print(f"wrote {rebuild_cache()}")
     placed = read_timetable(path)
     rows = corridor_table(placed, Timetable(tuple(report.planned)))
     console.print(_corridor_rich_table(rows, "Volumes per corridor: planned vs placed"))

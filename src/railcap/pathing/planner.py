@@ -18,7 +18,9 @@ request's windows and latest arrival.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 
@@ -102,23 +104,36 @@ class Planner:
     timetable's trains that no longer run as planned.
     """
 
-    def __init__(self, net: Network, timetable: Timetable, *, base: OccupationTable | None = None,
+    def __init__(self, net: Network, timetable: Timetable | Callable[[], Timetable], *,
+                 base: OccupationTable | None = None,
                  extra: OccupationTable | None = None, extra_classes: dict[str, str] | None = None,
-                 removed: frozenset[str] = frozenset()):
-        self.net, self.timetable = net, timetable
-        self.runs = {r.id: r for r in timetable.runs}
-        base = timetable_occupations(timetable, net) if base is None else base
+                 removed: frozenset[str] = frozenset(), classes: dict[str, str] | None = None):
+        # ``timetable`` may be a loader, called only when a run is needed (re-planning a displaced
+        # train), with ``base`` and ``classes`` given: a cold query then costs no timetable read
+        self.net, self._timetable = net, timetable
+        base = timetable_occupations(self.timetable, net) if base is None else base
         self.removed = frozenset(removed)
         if self.removed:
             base = base[~np.isin(base.train_id, list(self.removed))]
         extra = extra if extra is not None else OccupationTable.of([])
         self.table = OccupationTable.concat([base, extra]) if len(extra) else base
-        self.classes = {r.id: r.train_class.value for r in timetable.runs}
+        self.classes = dict(classes) if classes is not None else \
+            {r.id: r.train_class.value for r in self.timetable.runs}
         self.classes.update(extra_classes or {})
         self._class_of_row = np.array([self.classes.get(t, "military") for t in self.table.train_id.tolist()],
                                       dtype=object) if len(self.table) else np.zeros(0, dtype=object)
         self._indices: dict[frozenset[str], FreeIntervalIndex] = {}
         self._segments: dict[tuple, SegmentCache] = {}
+
+    @property
+    def timetable(self) -> Timetable:
+        if callable(self._timetable):
+            self._timetable = self._timetable()
+        return self._timetable
+
+    @cached_property
+    def runs(self) -> dict[str, TrainRun]:
+        return {r.id: r for r in self.timetable.runs}
 
     def segments(self, req: PathRequest) -> SegmentCache:
         """The segment cache of the request's consist and allowance, shared by later requests."""

@@ -7,6 +7,8 @@ and as clock strings; block occupations use the resource ids of
 
 from __future__ import annotations
 
+import math
+
 from railcap.model.admission import ADJACENT_FREE, conditions_along
 from railcap.model.infrastructure import Network
 from railcap.model.rolling_stock import Consist
@@ -71,8 +73,22 @@ def path_to_dict(path: TimedPath, rank: int, net: Network, consist: Consist | No
             "waiting_min": round(path.waiting_s / 60.0, 1), "length_km": round(path.route.length_m / 1000.0, 1),
             "route": list(path.route.ops), "points": points,
             "exceptional_transport": exceptional_to_dict(path, consist, net) if consist else None,
-            "occupations": [{"resource_id": r, "start_s": round(s, 3), "end_s": round(e, 3)}
+            "occupations": [{"resource_id": r, "start_s": _ms_down(s), "end_s": _ms_up(e)}
                             for r, s, e in zip(occ.resource_id.tolist(), occ.start_s.tolist(), occ.end_s.tolist())]}
+
+
+def _ms_down(t: float) -> float:
+    """A blocking time's start to the millisecond, rounded down (never later than the engine held it).
+
+    >>> _ms_down(12.3456), _ms_up(12.3451), _ms_down(-0.0004)
+    (12.345, 12.346, -0.001)
+    """
+    return math.floor(t * 1000.0) / 1000.0
+
+
+def _ms_up(t: float) -> float:
+    """A blocking time's end to the millisecond, rounded up (never earlier than the engine held it)."""
+    return math.ceil(t * 1000.0) / 1000.0
 
 
 def plan_to_dict(result: PlanResult, net: Network) -> dict:
