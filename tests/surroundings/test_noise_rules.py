@@ -97,7 +97,8 @@ def test_removing_and_adding_a_run_back_changes_nothing(s) -> None:
     ({"consist": "tgv-duplex", "count": 1, "hour": 2, "route": ["kijfhoek", "dordrecht"]}, "consist"),
     ({"consist": "intermodal-740", "count": -3, "hour": 2, "route": ["kijfhoek", "dordrecht"]}, "count"),
     ({"consist": "intermodal-740", "count": 3, "hour": 24, "route": ["kijfhoek", "dordrecht"]}, "hour"),
-    ({"consist": "intermodal-740", "count": 3, "hour": "25:10", "route": ["kijfhoek", "dordrecht"]}, "hour"),
+    ({"consist": "intermodal-740", "count": 3, "hour": "49:10", "route": ["kijfhoek", "dordrecht"]}, "hour"),
+    ({"consist": "intermodal-740", "count": 3, "hour": "23:75", "route": ["kijfhoek", "dordrecht"]}, "hour"),
     ({"consist": "intermodal-740", "count": 3, "hour": -1, "route": ["kijfhoek", "dordrecht"]}, "hour"),
     ({"consist": "intermodal-740", "count": 3, "hour": 2, "route": ["kijfhoek", "atlantis"]}, "route"),
     ({"consist": "intermodal-740", "count": 3, "hour": 2, "route": ["kijfhoek", "dordrecht"], "rid_class": "11"},
@@ -124,3 +125,13 @@ def test_reference_day_levels_are_ordered_and_plausible() -> None:
     # a busy main line emits L_W' ≈ 80–95 dB(A)/m (Lden); nothing is wildly off
     assert 80.0 < lden[0] < 100.0 and min(lden) > 40.0
     assert np.isclose(day[0].lden_at_25m_dba, lden[0] - 10 * math.log10(math.pi * 25), atol=0.011)
+
+
+def test_a_night_train_through_a_town_is_reported_as_such(s) -> None:
+    sec = s.network.sections[SECTION_B]  # Boxtel – Best: both ends are stations
+    assert SECTION_B in s.built_up
+    night = svc.change_of_runs(added_trains=[svc.AddedTrains("military-heavy", 1, 2.0, (sec.from_op, sec.to_op))])
+    day = svc.change_of_runs(added_trains=[svc.AddedTrains("military-heavy", 1, 12.0, (sec.from_op, sec.to_op))])
+    assert [c.section_id for c in night.louder_at_night_in_towns] == [SECTION_B]
+    assert day.louder_at_night_in_towns == []
+    assert night.summary()["sections_louder_at_night_in_towns"] == 1

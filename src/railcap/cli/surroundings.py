@@ -51,19 +51,22 @@ def _read_trains(path: Optional[Path]) -> list:
     return parse_added_trains(read_json(path, "trains"), str(path)) if path else []
 
 
-def _change(scenario: Optional[str], trains: Optional[Path], threshold_db: float):
+def _change(scenario: Optional[str], trains: Optional[Path], threshold_db: float, ceilings: Optional[Path] = None):
     """The change report of a scenario and/or added trains (None when neither is given)."""
+    from railcap.data.surroundings import read_json
     from railcap.services import surroundings as svc
 
     if not math.isfinite(threshold_db):
         raise RailcapError(Problem("command line", "threshold-db", "must be a finite number of dB"))
+    limits = svc.parse_noise_ceilings(read_json(ceilings, "ceilings"), str(ceilings)) if ceilings else None
     added = _read_trains(trains)
     if scenario and added:
         raise RailcapError(Problem("command line", "scenario/trains", "give --scenario or --trains, not both"))
     if scenario:
-        return svc.scenario_change(scenario, threshold_db)
+        return svc.scenario_change(scenario, threshold_db, limits)
     if added:
-        return svc.change_of_runs(added_trains=added, threshold_db=threshold_db, title=f"trains added from {trains}")
+        return svc.change_of_runs(added_trains=added, threshold_db=threshold_db, ceilings_dba=limits,
+                                  title=f"trains added from {trains}")
     return None
 
 
@@ -92,12 +95,14 @@ def _write_maps(geo: Optional[Path], page: Optional[Path], props: dict[str, dict
 def noise_cmd(scenario: Optional[str] = ScenarioOpt, trains: Optional[Path] = TrainsOpt,
               threshold_db: float = typer.Option(0.5, "--threshold-db", help="flag sections whose Lden emission "
                                                  "rises by more than this (dB)"),
+              ceilings: Optional[Path] = typer.Option(None, "--ceilings", help="JSON {section_id: Lden emission "
+                                                      "ceiling in dB(A)/m}; none is shipped"),
               top: int = TopOpt, as_json: bool = JsonOpt, geo: Optional[Path] = GeoOpt,
               page: Optional[Path] = HtmlOpt) -> None:
     """Noise emission per section and period (CNOSSOS-EU), or its change under a scenario or added trains."""
     from railcap.services import surroundings as svc
 
-    report = _change(scenario, trains, threshold_db)
+    report = _change(scenario, trains, threshold_db, ceilings)
     if report is None:
         day = svc.reference_day()
         if geo or page:
@@ -116,7 +121,8 @@ def noise_cmd(scenario: Optional[str] = ScenarioOpt, trains: Optional[Path] = Tr
         table = Table(title=f"Rail noise emission, reference weekday: the {top} loudest of {len(day)} sections "
                             "(L_W', dB(A)/m; CNOSSOS-EU)")
         for col in ("section", "day", "evening", "night", "Lden", "Lden@25 m", "trains d/e/n"):
-            table.add_column(col, justify="right" if col != "section" else "left", overflow="fold")
+            table.add_column(col, justify="right" if col != "section" else "left", overflow="fold",
+                             min_width=34 if col == "section" else None)
         for d in day[:top]:
             lv = d.levels_dba
             table.add_row(d.section_id, _fmt(lv["day"]), _fmt(lv["evening"]), _fmt(lv["night"]), _fmt(lv["lden"]),
@@ -144,7 +150,8 @@ def _print_noise_change(report, top: int) -> None:
     table = Table(title=f"Noise emission change, {report.title}: sections louder by most (L_W', dB(A)/m)")
     for col in ("section", "Lden before", "Lden after", "Δ day", "Δ evening", "Δ night", "Δ Lden",
                 f"> {report.threshold_db:g} dB"):
-        table.add_column(col, justify="right" if col != "section" else "left", overflow="fold")
+        table.add_column(col, justify="right" if col != "section" else "left", overflow="fold",
+                         min_width=34 if col == "section" else None)
 
     def row(c) -> None:
         d = c.change_db
@@ -152,7 +159,7 @@ def _print_noise_change(report, top: int) -> None:
         table.add_row(c.section_id, _fmt(c.before_dba["lden"]), _fmt(c.after_dba["lden"]), _fmt(d["day"], True),
                       _fmt(d["evening"], True), _fmt(d["night"], True),
                       "new" if new else ("gone" if c.after_dba["lden"] is None else _fmt(d["lden"], True)),
-                      "yes" if c.exceeds_threshold else "")
+                      ("yes" if c.exceeds_threshold else "") + (" OVER CEILING" if c.over_ceiling else ""))
     for c in report.noise[:top]:
         row(c)
     quieter = [c for c in report.noise if c.lden_change_db < -1e-9]
@@ -162,7 +169,8 @@ def _print_noise_change(report, top: int) -> None:
             row(c)
     console.print(table)
     console.print(f"{s['sections_louder']} sections louder, {s['sections_quieter']} quieter; "
-                  f"{s['sections_over_threshold']} above the +{report.threshold_db:g} dB threshold; "
+                  f"{s['sections_over_threshold']} above the +{report.threshold_db:g} dB threshold "
+                  f"({s['sections_louder_at_night_in_towns']} of them louder at night through a town); "
                   f"noise ceilings (geluidproductieplafonds): {s['noise_ceilings']}")
 
 
@@ -214,7 +222,7 @@ def dangerous_goods_cmd(scenario: Optional[str] = ScenarioOpt, trains: Optional[
         console.print(n)
     table = Table(title=f"Dangerous-goods trains per day, {report.title}: largest changes")
     for col in ("section", "before", "after", "Δ", "by RID class after", "built-up", "ceiling", "flag"):
-        table.add_column(col, overflow="fold")
+        table.add_column(col, overflow="fold", min_width=34 if col == "section" else None)
     for c in report.dangerous_goods[:top]:
         table.add_row(c.section_id, f"{c.total_before:.1f}", f"{c.total_after:.1f}", f"{c.change:+.1f}",
                       ", ".join(f"{k}: {v:.1f}" for k, v in c.after.items()), "yes" if c.built_up else "",
@@ -224,4 +232,4 @@ def dangerous_goods_cmd(scenario: Optional[str] = ScenarioOpt, trains: Optional[
     sm = report.summary()
     console.print(f"{sm['dangerous_goods_sections_changed']} sections change; {sm['dangerous_goods_sections_flagged']} "
                   f"flagged (more dangerous goods through a built-up area or above a risk ceiling); "
-                  f"{sm['dangerous_goods_sections_over_ceiling']} above a (railcap-estimated, [verify]) Basisnet ceiling")
+                  f"{sm['dangerous_goods_sections_over_ceiling']} above a (railcap-estimated, \\[verify]) Basisnet ceiling")

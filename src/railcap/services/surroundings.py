@@ -166,7 +166,7 @@ class AddedTrains:
 def parse_added_trains(doc: Any, where: str = "added trains") -> list[AddedTrains]:
     """Added trains from a JSON document: a list of ``{consist, count, hour, route[, rid_class]}``.
 
-    ``hour`` may be a number (23.5) or a clock time ("23:30").
+    ``hour`` may be a number of hours (23.5, within the day) or a clock time ("23:30").
     """
     if isinstance(doc, dict):
         doc = doc.get("trains", doc)
@@ -206,14 +206,18 @@ def parse_added_trains(doc: Any, where: str = "added trains") -> list[AddedTrain
 
 
 def _hour(value: Any, element: str) -> float:
-    if isinstance(value, str) and ":" in value:
-        hh, _, mm = value.partition(":")
-        if not (hh.strip().isdigit() and mm.strip().isdigit() and int(mm) < 60):
-            raise ValidationError(Problem(element, "hour", f"expected HH:MM or a number of hours, got {value!r}"))
-        value = int(hh) + int(mm) / 60.0
+    """The hour of the day (0 ≤ h < 24) of a number of hours or a clock time (``model.clock``).
+
+    A clock time of the service day past midnight (``25:30``) is the early morning (1.5 h).
+    """
+    if isinstance(value, str):
+        from railcap.model.clock import parse_time
+
+        seconds, _ = parse_time(value, "hour", element=element)
+        return (seconds % 86_400.0) / 3600.0
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0.0 <= value < 24.0:
-        raise ValidationError(Problem(element, "hour", f"must be within the day (00:00–23:59, 0 ≤ hour < 24), "
-                                                       f"got {value!r}"))
+        raise ValidationError(Problem(element, "hour", f"must be within the day (0 ≤ hour < 24, or a clock time "
+                                                       f"HH:MM), got {value!r}"))
     return float(value)
 
 
@@ -228,6 +232,31 @@ def _added_passages(s: Surroundings, trains: Iterable[AddedTrains]) -> tuple[lis
         if rid:
             ds += [dg.DgPassage(sid, rid, t.count) for sid in sections]
     return ps, ds
+
+
+def parse_noise_ceilings(doc: Any, where: str = "noise ceilings") -> dict[str, float]:
+    """Ceilings on a section's Lden emission (dB(A)/m): ``{"ceilings": {section_id: dB}}`` or the mapping itself.
+
+    Dutch geluidproductieplafonds are set at reference points 50 m from the track (Lden); railcap ships
+    none, as the register is not in its data: a user who has them as emission ceilings per section
+    gives them here.
+    """
+    if isinstance(doc, dict) and "ceilings" in doc:
+        doc = doc["ceilings"]
+    if not isinstance(doc, dict):
+        raise ValidationError(Problem(where, "ceilings", "expected {section_id: Lden emission in dB(A)/m}"))
+    network = load().network
+    problems, out = [], {}
+    for sid, v in doc.items():
+        if sid not in network.sections:
+            problems.append(Problem(where, "section", f"unknown section '{sid}'"))
+        elif isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
+            problems.append(Problem(f"{where}: '{sid}'", "ceiling_dba", f"must be a number of dB, got {v!r}"))
+        else:
+            out[sid] = float(v)
+    if problems:
+        raise ValidationError(problems)
+    return out
 
 
 # --------------------------------------------------------------------------- report
@@ -249,6 +278,14 @@ class SurroundingsReport:
         return [c for c in self.noise if c.exceeds_threshold]
 
     @property
+    def louder_at_night_in_towns(self) -> list[noise.SectionChange]:
+        """Sections through a built-up area (ending at a passenger station) that get more trains at night
+        (23–07), whatever the dB: a night train through a town, for the civil-hindrance report."""
+        s = load()
+        return [c for c in self.noise if c.section_id in s.built_up
+                and c.trains_after["night"] > c.trains_before["night"] + 1e-9]
+
+    @property
     def flagged_dangerous_goods(self) -> list[dg.DgChange]:
         return [c for c in self.dangerous_goods if c.flagged]
 
@@ -260,6 +297,7 @@ class SurroundingsReport:
                 "sections_over_noise_ceiling": sum(c.over_ceiling for c in self.noise),
                 "noise_ceilings": (f"{self.noise_ceilings_configured} configured" if self.noise_ceilings_configured
                                    else "none configured"),
+                "sections_louder_at_night_in_towns": len(self.louder_at_night_in_towns),
                 "dangerous_goods_sections_changed": len(self.dangerous_goods),
                 "dangerous_goods_sections_flagged": len(self.flagged_dangerous_goods),
                 "dangerous_goods_sections_over_ceiling": sum(c.over_ceiling for c in self.dangerous_goods)}
@@ -267,6 +305,7 @@ class SurroundingsReport:
     def to_dict(self) -> dict[str, Any]:
         return {"title": self.title, "threshold_db": self.threshold_db, "summary": self.summary(),
                 "noise": [c.to_dict() for c in self.noise],
+                "louder_at_night_in_towns": [c.section_id for c in self.louder_at_night_in_towns],
                 "dangerous_goods": [c.to_dict() for c in self.dangerous_goods], "notes": self.notes}
 
 
@@ -447,7 +486,8 @@ def _scenario_traffic(s: Surroundings, delta: Mapping[str, float], failed_sectio
             passages.append(Passage(sid, consist, period, v, d * w, "scenario"))
         dgs += [dg.DgPassage(sid, c, d * w) for c, w in dg_mix.items()]
     notes = [f"diverted mix: {len(basis)} reference-day freight trains over the failed elements "
-             f"({', '.join(f'{c} {w:.0%}' for c, w in sorted(dg_mix.items())) or 'no dangerous goods'})",
+             f"({', '.join(f'RID {c}: {w:.0%}' for c, w in sorted(dg_mix.items())) or 'no dangerous goods'} "
+             f"of them carry dangerous goods)",
              f"{added:.0f} extra freight train-km per day placed on {sum(1 for d in delta.values() if d > 1e-9)} "
              f"sections; {len([k for k, v in keep.items() if v < 1.0])} sections lose freight"]
     return passages, dgs, notes
