@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from railcap.cli import capacity as _capacity
 from railcap.cli import diagram as _diagram
 from railcap.cli import network as _network
 from railcap.cli import path as _path
@@ -27,6 +28,7 @@ app.add_typer(_timetable.app, name="timetable")
 app.command("diagram")(_diagram.diagram)
 app.add_typer(_path.app, name="path")
 app.add_typer(_users.app, name="users")
+app.add_typer(_capacity.app, name="capacity")
 
 
 @app.command()

@@ -1,0 +1,28 @@
+"""Capacity: UIC 406 consumption by compression, spare paths and reserve paths.
+
+An engine: it takes the network, the occupation table and the consist as
+arguments and returns plain dataclasses; it reads no files and renders nothing.
+
+* ``compress(table, windows)`` — UIC 406 compression of every line section
+  (one track of one section in one direction) in every window → ``Consumption``.
+* ``consumption_report(net, table, window)`` — every line section's rate for the
+  window and its peak hour against the UIC 406 norms, busiest first; ``.bottlenecks()``.
+* ``spare_paths(net, table, corridor, consist, bands)`` — how many more paths of a
+  consist fit along a corridor per hour band, by repeated insertion with the path search.
+
+>>> from railcap.capacity import compress, consumption_report, spare_paths, MIXED_TRAFFIC
+>>> MIXED_TRAFFIC.peak_rate, MIXED_TRAFFIC.daily_rate
+(0.75, 0.6)
+"""
+
+from railcap.capacity.compression import Consumption, compress, line_section_of, section_of
+from railcap.capacity.report import (
+    MIXED_TRAFFIC, NORMS, OPERATING_DAY, CapacityReport, LineSectionLoad, Norm, consumption_report,
+)
+from railcap.capacity.spare import (
+    Corridor, HourBand, SparePath, SpareResult, corridor_route, hour_bands, spare_paths,
+)
+
+__all__ = ["CapacityReport", "Consumption", "Corridor", "HourBand", "LineSectionLoad", "MIXED_TRAFFIC",
+           "NORMS", "Norm", "OPERATING_DAY", "SparePath", "SpareResult", "compress", "consumption_report",
+           "corridor_route", "hour_bands", "line_section_of", "section_of", "spare_paths"]

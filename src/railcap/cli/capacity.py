@@ -1,0 +1,97 @@
+"""``railcap capacity …``: UIC 406 consumption, spare paths and reserve paths on the reference weekday."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from railcap.cli._common import console, err_console, print_json, user_errors
+
+app = typer.Typer(no_args_is_help=True,
+                  help="Capacity: UIC 406 consumption per line section, spare and reserve paths on the NATO routes.")
+
+
+def _pct(rate: float, limit: float) -> str:
+    colour = "red" if rate > limit else "yellow" if rate > 0.8 * limit else "green"
+    return f"[{colour}]{rate * 100:5.1f} %[/]"
+
+
+@app.command()
+@user_errors
+def report(window: Optional[str] = typer.Option(None, "--window", help="HH:MM-HH:MM (default: the operating "
+                                                "day 06:00-24:00)"),
+           section: Optional[list[str]] = typer.Option(None, "--section", help="a section id or an operational "
+                                                       "point (its sections); repeat for more"),
+           top: int = typer.Option(25, "--top", help="rows in the table (--json gives every line section)"),
+           as_json: bool = typer.Option(False, "--json", help="machine output")) -> None:
+    """UIC 406 capacity consumption per line section: busiest first, against the mixed-traffic norms."""
+    from railcap.services import capacity as svc
+
+    with console.status("computing blocking times and compressing…") if not as_json else _quiet():
+        r = svc.report(window, section)
+    data = svc.report_dict(r)
+    if as_json:
+        print_json(data)
+        return
+    norm = data["norm"]
+    title = (f"UIC 406 capacity consumption {data['window']} — {len(r.loads):,} line sections; "
+             f"norm for {norm['line_type']}: peak hour {norm['peak_hour_pct']:.0f} %, "
+             f"daily {norm['daily_pct']:.0f} % ({'window held against the peak norm' if r.window_is_peak else 'window held against the daily norm'})")
+    t = Table("line section", "km", "trains", "window", "peak hour", "trains", "peak", title=title)
+    ops = svc.network().ops
+    for x in r.loads[:top]:
+        arrow = "↔" if x.both_ways else "→"
+        name = f"{ops[x.from_op].name} {arrow} {ops[x.to_op].name}" if x.from_op in ops else x.line_section
+        t.add_row(name + (" (second lane)" if x.window.lane else ""), f"{x.length_m / 1000:.1f}",
+                  str(x.window.trains), _pct(x.window.rate, x.window_limit),
+                  svc.clock(x.peak.window_start_s), str(x.peak.trains), _pct(x.peak.rate, x.peak_limit))
+    console.print(t)
+    over = r.bottlenecks()
+    console.print(f"{len(over)} line sections above the norm (bottlenecks); source of the norm: {norm['source']}")
+    if over:
+        console.print("bottlenecks, busiest first: " + ", ".join(x.line_section for x in over[:10])
+                      + (" …" if len(over) > 10 else ""), highlight=False)
+
+
+@app.command()
+@user_errors
+def spare(consist: str = typer.Option(..., "--consist", help="consist id (railcap rolling-stock list)"),
+          route: str = typer.Option(..., "--route", help="NATO route: betuweroute, arnhem-bentheim, brabant "
+                                    "(add '-back' for the other direction)"),
+          window: Optional[str] = typer.Option(None, "--window", help="HH:MM-HH:MM (default the whole day)"),
+          band_hours: float = typer.Option(1.0, "--band-hours", help="length of an hour band"),
+          as_json: bool = typer.Option(False, "--json", help="machine output")) -> None:
+    """How many more paths of a consist still fit on a NATO route, per hour band (repeated insertion)."""
+    from railcap.services import capacity as svc
+
+    svc.nato_route(route), svc.consist(consist), svc.parse_window(window)  # bad input fails before the work
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  TextColumn("{task.fields[paths]} paths"), console=err_console, transient=True,
+                  disable=as_json) as bar:
+        task = bar.add_task(f"inserting {consist} paths on {route}", total=None, paths=0)
+
+        def progress(done: int, total: int, paths: int) -> None:
+            bar.update(task, completed=done, total=total, paths=paths)
+
+        s = svc.spare(consist, route, window=window, band_hours=band_hours, progress=progress)
+    data = svc.spare_dict(s)
+    if as_json:
+        print_json(data)
+        return
+    t = Table("hour band", "spare paths", title=f"Spare paths for {consist} on {s.corridor.title}: "
+              f"{s.total} ({data['route_km']} km, {s.route_ops[0]} → {s.route_ops[-1]})")
+    for b in data["bands"]:
+        t.add_row(b["band"], str(b["paths"]) + (" (capped)" if b["capped"] else ""))
+    console.print(t)
+    console.print(f"method: {data['method']}; source of the route: {s.corridor.source}", highlight=False)
+
+
+class _quiet:
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *exc) -> None:
+        return None

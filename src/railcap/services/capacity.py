@@ -1,0 +1,195 @@
+"""Capacity use cases: load the embedded data, call the capacity engine, shape the answer.
+
+Every face (CLI, HTTP API) calls these; they read the shipped network,
+reference weekday, rolling-stock catalogue and NATO route file, and hand plain
+objects to ``railcap.capacity``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+from railcap.capacity import (
+    OPERATING_DAY, CapacityReport, Corridor, SpareResult, consumption_report, hour_bands, spare_paths,
+)
+from railcap.capacity.compression import Window
+from railcap.model.errors import InputFileError, NotFoundError, Problem, ValidationError
+from railcap.model.infrastructure import Network
+from railcap.occupancy import OccupationTable
+
+NATO_ROUTES_FILE = "nato_routes.json"
+_WINDOW = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
+
+
+# ----- loading ----------------------------------------------------------------------
+
+
+def network() -> Network:
+    from railcap.data.embedded import load_network
+
+    return load_network()
+
+
+@lru_cache(maxsize=1)
+def day_occupations() -> OccupationTable:
+    """The blocking times of every train of the reference weekday (computed once per process)."""
+    from railcap.data.reference import load_reference_timetable
+    from railcap.timetable.occupation import timetable_occupations
+
+    return timetable_occupations(load_reference_timetable(), network())
+
+
+def nato_routes(text: str | None = None) -> dict[str, Corridor]:
+    """The NATO transit routes (``data/nato_routes.json``, or ``text`` in its format), by name."""
+    where = NATO_ROUTES_FILE
+    if text is None:
+        text = resources.files("railcap.data").joinpath(NATO_ROUTES_FILE).read_text("utf-8")
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputFileError(Problem(where, "json", str(exc))) from None
+    problems: list[Problem] = []
+    out: dict[str, Corridor] = {}
+    for i, r in enumerate(doc.get("routes", []) if isinstance(doc, dict) else []):
+        element = f"{where} routes[{i}]"
+        name = r.get("name") if isinstance(r, dict) else None
+        points = r.get("waypoints") if isinstance(r, dict) else None
+        if not isinstance(name, str) or not name:
+            problems.append(Problem(element, "name", "missing"))
+            continue
+        if name in out:
+            problems.append(Problem(element, "name", f"'{name}' given twice"))
+        if not isinstance(points, list) or len(points) < 2 or not all(isinstance(p, str) for p in points):
+            problems.append(Problem(element, "waypoints", "needs at least two point names"))
+            continue
+        if not r.get("source"):
+            problems.append(Problem(element, "source", "every route needs its source"))
+        out[name] = Corridor(name, r.get("title", name), tuple(points), r.get("source", ""), r.get("note", ""))
+    if not out and not problems:
+        problems.append(Problem(where, "routes", "no routes"))
+    if problems:
+        raise InputFileError(problems)
+    return out
+
+
+def nato_route(name: str) -> Corridor:
+    """One NATO route by name; a name ending in '-back' runs it the other way."""
+    routes = nato_routes()
+    base = name[:-5] if name.endswith("-back") else name
+    if base not in routes:
+        raise NotFoundError("NATO route", name, ", ".join(sorted(routes)))
+    return routes[base].reversed() if base != name else routes[base]
+
+
+def consist(consist_id: str):
+    from railcap.data.rolling_stock import load_catalogue
+
+    return load_catalogue().consist(consist_id)
+
+
+def parse_window(text: str | None, field: str = "window") -> Window:
+    """'HH:MM-HH:MM' as seconds of the reference day (hours up to 48); None gives the operating day.
+
+    >>> parse_window("07:00-09:00")
+    (25200.0, 32400.0)
+    """
+    if text is None:
+        return OPERATING_DAY
+    m = _WINDOW.match(text)
+    if not m:
+        raise ValidationError(Problem("command line", field, f"'{text}' is not HH:MM-HH:MM"))
+    h1, m1, h2, m2 = (int(x) for x in m.groups())
+    if m1 > 59 or m2 > 59 or h1 > 48 or h2 > 48:
+        raise ValidationError(Problem("command line", field, f"'{text}' is not a time range (HH:MM up to 48:00)"))
+    a, b = h1 * 3600.0 + m1 * 60.0, h2 * 3600.0 + m2 * 60.0
+    if b <= a:
+        raise ValidationError(Problem("command line", field, f"'{text}' ends before it starts"))
+    return a, b
+
+
+def resolve_sections(net: Network, queries: list[str]) -> list[str]:
+    """Section ids for section ids or operational points (all sections at the point)."""
+    out: list[str] = []
+    for q in queries:
+        if q in net.sections:
+            out.append(q)
+            continue
+        try:
+            op = net.find_op(q)
+        except NotFoundError:
+            near = sorted(s for s in net.sections if q.lower() in s)[:5]
+            raise NotFoundError("section or operational point", q, ", ".join(near)) from None
+        out += [s.id for s in net.sections_at(op.id)]
+    return out
+
+
+# ----- use cases --------------------------------------------------------------------
+
+
+def report(window: str | None = None, sections: list[str] | None = None,
+           table: OccupationTable | None = None, net: Network | None = None) -> CapacityReport:
+    """UIC 406 consumption of the reference day (or ``table``) in a window, busiest first."""
+    net = net or network()
+    w = parse_window(window)
+    ids = resolve_sections(net, sections) if sections else None
+    return consumption_report(net, day_occupations() if table is None else table, w, sections=ids)
+
+
+def spare(consist_id: str, route: str, *, window: str | None = None, band_hours: float = 1.0,
+          progress: Callable[[int, int, int], None] | None = None,
+          table: OccupationTable | None = None) -> SpareResult:
+    """How many more paths of a consist fit on a NATO route, per hour band of the window (default 24 h)."""
+    corridor = nato_route(route)
+    c = consist(consist_id)
+    a, b = parse_window(window) if window else (0.0, 86_400.0)
+    bands = hour_bands(a, b, band_hours)
+    return spare_paths(network(), day_occupations() if table is None else table, corridor, c, bands,
+                       progress=progress)
+
+
+# ----- answers as plain data (for --json and the HTTP API) ----------------------------
+
+
+def clock(t_s: float) -> str:
+    t = int(round(t_s))
+    return f"{t // 3600:02d}:{t % 3600 // 60:02d}"
+
+
+def report_dict(r: CapacityReport, top: int | None = None) -> dict[str, Any]:
+    loads = r.loads if top is None else r.loads[:top]
+    return {
+        "window": f"{clock(r.window_start_s)}-{clock(r.window_end_s)}",
+        "method": "UIC 406 compression per line section (one track of one section in one direction)",
+        "norm": {"line_type": r.norm.line_type, "peak_hour_pct": round(r.norm.peak_rate * 100, 1),
+                 "daily_pct": round(r.norm.daily_rate * 100, 1), "source": r.norm.source,
+                 "window_held_against": "peak hour" if r.window_is_peak else "daily period"},
+        "line_sections_total": len(r.loads),
+        "bottlenecks": [x.line_section for x in r.bottlenecks()],
+        "line_sections": [{
+            "line_section": x.line_section, "section": x.section_id, "from": x.from_op, "to": x.to_op,
+            "both_directions": x.both_ways, "lane": x.window.lane, "length_km": round(x.length_m / 1000, 3),
+            "trains": x.window.trains, "compressed_min": round(x.window.compressed_s / 60, 1),
+            "rate_pct": round(x.window.rate * 100, 1),
+            "peak_hour": f"{clock(x.peak.window_start_s)}-{clock(x.peak.window_end_s)}",
+            "peak_trains": x.peak.trains, "peak_rate_pct": round(x.peak.rate * 100, 1),
+            "over_norm": x.over_norm} for x in loads],
+    }
+
+
+def spare_dict(s: SpareResult) -> dict[str, Any]:
+    counts = s.per_band()
+    return {
+        "route": s.corridor.name, "title": s.corridor.title, "consist": s.consist_id,
+        "route_ops": list(s.route_ops), "route_km": round(s.route_length_m / 1000, 1),
+        "method": "repeated insertion with the path search, band by band in time order",
+        "total": s.total,
+        "bands": [{"band": b.label, "paths": n, "capped": i in s.capped} for i, (b, n) in enumerate(zip(s.bands, counts))],
+        "paths": [{"band": s.bands[p.band].label, "departure": clock(p.departure_s), "arrival": clock(p.arrival_s),
+                   "waiting_min": round(p.waiting_s / 60, 1)} for p in s.paths],
+        "source": s.corridor.source,
+    }
