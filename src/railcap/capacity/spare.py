@@ -26,6 +26,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from railcap.model.clock import format_clock
 from railcap.model.errors import Problem, ValidationError
 from railcap.model.infrastructure import Network
 from railcap.model.rolling_stock import Consist
@@ -69,7 +70,7 @@ class HourBand:
 
     @property
     def label(self) -> str:
-        return f"{_hhmm(self.start_s)}-{_hhmm(self.end_s)}"
+        return f"{format_clock(self.start_s, seconds=False)}-{format_clock(self.end_s, seconds=False)}"
 
 
 @dataclass(frozen=True)
@@ -213,8 +214,3 @@ def _why_not(net: Network, consist: Consist, ops: list[str]) -> str:
             if problems:
                 return f"section '{leg.section.id}': {problems[0].reason}"
     return "no admissible connection"
-
-
-def _hhmm(t_s: float) -> str:
-    t = int(round(t_s))
-    return f"{t // 3600:02d}:{t % 3600 // 60:02d}"

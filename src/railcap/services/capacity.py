@@ -8,7 +8,6 @@ objects to ``railcap.capacity``.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable
 from functools import lru_cache
 from importlib import resources
@@ -18,12 +17,12 @@ from railcap.capacity import (
     OPERATING_DAY, CapacityReport, Corridor, SpareResult, consumption_report, hour_bands, spare_paths,
 )
 from railcap.capacity.compression import Window
+from railcap.model.clock import format_clock, parse_time
 from railcap.model.errors import InputFileError, NotFoundError, Problem, ValidationError
 from railcap.model.infrastructure import Network
 from railcap.occupancy import OccupationTable
 
 NATO_ROUTES_FILE = "nato_routes.json"
-_WINDOW = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
 
 
 # ----- loading ----------------------------------------------------------------------
@@ -93,20 +92,19 @@ def consist(consist_id: str):
 
 
 def parse_window(text: str | None, field: str = "window") -> Window:
-    """'HH:MM-HH:MM' as seconds of the reference day (hours up to 48); None gives the operating day.
+    """'HH:MM-HH:MM' as seconds of the reference day (``model.clock``; hours up to 47);
+    None gives the operating day.
 
     >>> parse_window("07:00-09:00")
     (25200.0, 32400.0)
     """
     if text is None:
         return OPERATING_DAY
-    m = _WINDOW.match(text)
-    if not m:
+    parts = [p.strip() for p in str(text).split("-")]
+    if len(parts) != 2 or not all(parts):
         raise ValidationError(Problem("command line", field, f"'{text}' is not HH:MM-HH:MM"))
-    h1, m1, h2, m2 = (int(x) for x in m.groups())
-    if m1 > 59 or m2 > 59 or h1 > 48 or h2 > 48:
-        raise ValidationError(Problem("command line", field, f"'{text}' is not a time range (HH:MM up to 48:00)"))
-    a, b = h1 * 3600.0 + m1 * 60.0, h2 * 3600.0 + m2 * 60.0
+    a = parse_time(parts[0], field, element="command line")[0]
+    b = parse_time(parts[1], field, element="command line")[0]
     if b <= a:
         raise ValidationError(Problem("command line", field, f"'{text}' ends before it starts"))
     return a, b
@@ -155,9 +153,9 @@ def spare(consist_id: str, route: str, *, window: str | None = None, band_hours:
 # ----- answers as plain data (for --json and the HTTP API) ----------------------------
 
 
-def clock(t_s: float) -> str:
-    t = int(round(t_s))
-    return f"{t // 3600:02d}:{t % 3600 // 60:02d}"
+def clock(t_s: float, rounding: str = "nearest") -> str:
+    """HH:MM (``model.clock``): departures and window starts rounded down, arrivals up."""
+    return format_clock(t_s, rounding, seconds=False)  # type: ignore[arg-type]
 
 
 def report_dict(r: CapacityReport, top: int | None = None) -> dict[str, Any]:
@@ -189,7 +187,8 @@ def spare_dict(s: SpareResult) -> dict[str, Any]:
         "method": "repeated insertion with the path search, band by band in time order",
         "total": s.total,
         "bands": [{"band": b.label, "paths": n, "capped": i in s.capped} for i, (b, n) in enumerate(zip(s.bands, counts))],
-        "paths": [{"band": s.bands[p.band].label, "departure": clock(p.departure_s), "arrival": clock(p.arrival_s),
+        "paths": [{"band": s.bands[p.band].label, "departure": clock(p.departure_s, "down"),
+                   "arrival": clock(p.arrival_s, "up"),
                    "waiting_min": round(p.waiting_s / 60, 1)} for p in s.paths],
         "source": s.corridor.source,
     }
