@@ -36,11 +36,10 @@ def network() -> Network:
 
 @lru_cache(maxsize=1)
 def day_occupations() -> OccupationTable:
-    """The blocking times of every train of the reference weekday (computed once per process)."""
-    from railcap.data.reference import load_reference_timetable
-    from railcap.timetable.occupation import timetable_occupations
+    """The blocking times of every train of the reference weekday (the shipped cache, once per process)."""
+    from railcap.services.day_cache import day_blocking
 
-    return timetable_occupations(load_reference_timetable(), network())
+    return day_blocking()[0]
 
 
 def nato_routes(text: str | None = None) -> dict[str, Corridor]:
