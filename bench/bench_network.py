@@ -30,7 +30,7 @@ def main() -> None:
     print(f"{'step':42s} {'seconds':>9s} {'ratio':>8s}")
     registry = SHARED / "prorail-infra-2021"
     if registry.exists():
-        from railcap.data.build import build_network
+        from railcap.data.prorail.build import build_network
 
         build_s = _timed(lambda: build_network(registry, SHARED / "nl-timetable-2026" / "stations-2023-09.csv"))
         print(f"{'derive from the registry (baseline)':42s} {build_s:9.2f} {1.0:8.1f}")

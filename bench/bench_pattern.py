@@ -47,7 +47,7 @@ def whole_model_cp_sat(trains: list[PeriodicTrain], seconds: float) -> tuple[int
 
 
 def day_trains() -> list[PeriodicTrain]:
-    from railcap.data.reference import reference_inputs
+    from railcap.services.reference_day import reference_inputs
     from railcap.timetable.reference import day_pattern_trains
 
     net, catalogue, day, _, stop_of, flows = reference_inputs(PATTERNS)

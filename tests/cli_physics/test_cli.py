@@ -1,8 +1,6 @@
 """The rolling-stock and run-time commands, through typer's CliRunner."""
 
 import json
-import sys
-import types
 
 import pytest
 from typer.testing import CliRunner
@@ -16,9 +14,9 @@ runner = CliRunner()
 @pytest.fixture
 def sample_network(monkeypatch):
     """Stand in for the embedded Dutch network with the small sample corridor."""
-    fake = types.ModuleType("railcap.data.embedded")
-    fake.load_network = corridor
-    monkeypatch.setitem(sys.modules, "railcap.data.embedded", fake)
+    from railcap.services import embedded
+
+    monkeypatch.setattr(embedded, "network", lambda path=None: corridor())
 
 
 def test_rolling_stock_list_json():

@@ -9,7 +9,8 @@ from railcap.model.errors import ValidationError
 from railcap.model.samples import corridor
 from railcap.occupancy import Occupation, OccupationTable
 from railcap.viz.diagram import build_diagram, plotly_figure, space_time_diagram
-from railcap.timetable.occupation import timetable_occupations
+from railcap.data.rolling_stock import load_catalogue
+from railcap.occupancy.runs import timetable_occupations
 from railcap.viz.spacetime import Corridor, blocking_boxes, parse_window
 
 
@@ -75,7 +76,7 @@ def test_html_is_self_contained(net, tt, tmp_path):
 
 
 def test_png_and_svg_are_written(net, tt, tmp_path):
-    occ = timetable_occupations(tt, net)
+    occ = timetable_occupations(tt, net, load_catalogue())
     for name in ("d.png", "d.svg"):
         space_time_diagram(net, tt, "p", "x", "06:00-09:00", occupations=occ,
                            highlight=["m1"], out=tmp_path / name)
@@ -94,7 +95,7 @@ def test_blocking_boxes_lie_on_the_corridor_in_its_own_distance(net):
 
 
 def test_blocking_times_from_the_timetable_make_a_stairway(net, tt):
-    occ = timetable_occupations(tt, net, ["f1"])
+    occ = timetable_occupations(tt, net, load_catalogue(), ["f1"])
     d = build_diagram(net, tt, ["p", "x"], "06:00-09:00", occupations=occ)
     boxes = sorted(d.boxes, key=lambda b: b.x0_m)
     assert len(boxes) == 13 + 20 + 7  # the blocks of p-y, y-j, j-x

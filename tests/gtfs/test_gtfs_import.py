@@ -7,8 +7,9 @@ import pytest
 
 from gtfs_feed import TUESDAY, coded_network, write_feed
 from railcap.data.gtfs import (
-    StopMapper, import_gtfs, parse_gtfs_time, parse_service_date, product_of,
+    StopMapper, parse_gtfs_time, parse_service_date, product_of,
 )
+from railcap.services.timetables import import_gtfs
 from railcap.data.timetable_io import read_timetable, timetable_problems, write_timetable
 from railcap.model.errors import InputFileError, ValidationError
 from railcap.model.timetable import TrainClass

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import shapefile
 
-from railcap.data.build import RD_TO_WGS84
+from railcap.data.prorail.overlay import RD_TO_WGS84
 
 Y = 400_000.0
 # id, geocode, name, x0, x1, y

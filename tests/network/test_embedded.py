@@ -90,7 +90,7 @@ def test_embedded_file_is_compact():
 @pytest.mark.fullscale
 @pytest.mark.skipif(not (SHARED / "prorail-infra-2021").exists(), reason="../shared is not present")
 def test_full_registry_rebuild_is_byte_identical_and_fast(tmp_path):
-    from railcap.data.build import build_network
+    from railcap.data.prorail.build import build_network
     from railcap.data.native import write_network
 
     t0 = time.perf_counter()

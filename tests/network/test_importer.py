@@ -6,8 +6,8 @@ import networkx as nx
 import pytest
 
 from network.registry_extract import BRANCHES, extract_overlay, write_extract, write_stations
-from railcap.data.build import build_network
-from railcap.data.registry import read_registry
+from railcap.data.prorail.build import build_network
+from railcap.data.prorail.registry import read_registry
 from railcap.model.errors import InputFileError
 from railcap.model.infrastructure import Electrification
 

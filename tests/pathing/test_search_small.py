@@ -128,7 +128,7 @@ def test_explosives_do_not_wait_at_passenger_stations():
 def test_a_train_stands_only_where_the_timetable_counts_it_clear_of_the_line():
     """A station area of two tracks has only its through tracks: standing there holds the line,
     so the search must not stand there (the blocking times of the timetable keep the block held)."""
-    from railcap.timetable.occupation import platform_points
+    from railcap.occupancy.runs import platform_points
 
     consist = load_catalogue().consist("intermodal-650")
     through_only = op("s2", track_lengths_m=(800.0, 800.0))

@@ -15,16 +15,17 @@ import pytest
 from typer.testing import CliRunner
 
 from railcap.cli import app
-from railcap.data.reference import load_reference_timetable
+from railcap.data.reference import load_corridors, load_reference_timetable
 from railcap.model.timetable import PassingPoint, Timetable, TrainClass, TrainRun
-from railcap.timetable.corridors import Corridor, corridor_table, load_corridors, volume
+from railcap.model.service import Corridor
+from railcap.timetable.corridors import corridor_table, volume
 
 CORRIDORS, SOURCE = load_corridors()
 
 
 @pytest.fixture(scope="module")
 def table():
-    return {(r["corridor"], r["class"]): r for r in corridor_table(load_reference_timetable(), None, CORRIDORS)}
+    return {(r["corridor"], r["class"]): r for r in corridor_table(CORRIDORS, load_reference_timetable())}
 
 
 def test_the_figures_name_their_source():

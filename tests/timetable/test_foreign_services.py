@@ -7,11 +7,10 @@ import json
 
 import pytest
 
+from railcap.data.patterns import read_foreign_services
 from railcap.model.errors import InputFileError
-from railcap.data.reference import runs_to_border
-from railcap.timetable.patterns import (
-    EVENING_PAGE, WEEKDAY_DAY_PAGE, PatternRoute, ServicePattern, read_foreign_services,
-)
+from railcap.model.service import EVENING_PAGE, WEEKDAY_DAY_PAGE, PatternRoute, ServicePattern
+from railcap.timetable.stops import runs_to_border
 
 
 def test_shipped_services_are_the_international_trains_the_feed_lacks():

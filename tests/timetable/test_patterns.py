@@ -7,7 +7,7 @@ import json
 import pytest
 
 from railcap.model.errors import InputFileError
-from railcap.timetable.patterns import read_page
+from railcap.data.patterns import read_page
 
 
 def _page(tmp_path, series: list[dict], minutes: dict) -> None:
@@ -47,8 +47,8 @@ def test_a_series_without_minutes_is_named(tmp_path):
 def test_a_measured_headway_that_would_plan_far_more_trips_than_run_is_doubled():
     """An hourly series whose trips come in pairs shows a 30 min gap; 20 trips in the day window
     are an hourly service, 42 a half-hourly one (the GTFS notes undercount a little)."""
-    from railcap.timetable.patterns import PatternRoute, ServicePattern
-    from railcap.timetable.reference import DAY_WINDOW, EARLY_WINDOW, _service_headway_s
+    from railcap.model.service import PatternRoute, ServicePattern
+    from railcap.timetable.passenger import DAY_WINDOW, EARLY_WINDOW, _service_headway_s
 
     def series(trips):
         return ServicePattern("1", "Sneltrein", False, (PatternRoute(("a", "b"), (0.0, 9.0), (0.0, 9.0)),),
@@ -64,7 +64,8 @@ def test_a_stop_no_train_could_reach_in_its_minutes_is_another_variants_and_left
     """Merged variants: X (40 km along the line) half a minute after Y, then J 19 minutes after Y."""
     from railcap.data.rolling_stock import load_catalogue
     from railcap.model.samples import corridor
-    from railcap.timetable.reference import Router, _unreachable_stops
+    from railcap.timetable.passenger import _unreachable_stops
+    from railcap.timetable.templates import Router
 
     router, unit = Router(corridor()), load_catalogue().consist("virm-6")
     stops = [("y", 0.0, 0.0), ("x", 0.5, 0.5), ("j", 19.0, 20.0), ("x", 27.0, 27.0)]

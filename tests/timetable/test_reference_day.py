@@ -14,10 +14,10 @@ from railcap.data.timetable_io import read_timetable, timetable_problems, write_
 from railcap.model.samples import corridor
 from railcap.model.timetable import TrainClass
 from railcap.occupancy import find_conflicts
-from railcap.timetable.occupation import timetable_occupations
-from railcap.timetable.corridors import Corridor, volume
-from railcap.timetable.patterns import PatternRoute, ServicePattern
-from railcap.timetable.reference import FreightFlow, build_reference_day
+from railcap.occupancy.runs import timetable_occupations
+from railcap.model.service import Corridor, FreightFlow, PatternRoute, ServicePattern
+from railcap.timetable.corridors import volume
+from railcap.timetable.reference import build_reference_day
 
 runner = CliRunner()
 
@@ -46,7 +46,7 @@ def test_every_wanted_train_is_placed_when_there_is_room(day):
 
 def test_the_referee_finds_no_conflict(day):
     net, tt, _ = day
-    table = timetable_occupations(tt, net)
+    table = timetable_occupations(tt, net, load_catalogue())
     assert len(table) > 0
     assert find_conflicts(table) == []
 
@@ -82,7 +82,7 @@ def test_a_full_line_drops_trips_and_says_which(tmp_path):
     crowded = pattern(headway_min=1.0)  # a train every minute cannot run on 1.5 km blocks
     tt, report = build_reference_day(net, load_catalogue(), [crowded], [], lambda s: s, [])
     assert report.dropped and report.placed["passenger"] < report.wanted["passenger"]
-    assert find_conflicts(timetable_occupations(tt, net)) == []
+    assert find_conflicts(timetable_occupations(tt, net, load_catalogue())) == []
 
 
 def test_timetable_file_round_trip_and_cli(day, tmp_path):
@@ -101,7 +101,7 @@ def test_timetable_file_round_trip_and_cli(day, tmp_path):
 def test_movement_is_monotonic(day):
     net, tt, _ = day
     from railcap.physics.route import RouteLeg
-    from railcap.timetable.occupation import relative_occupations, stop_plan_of
+    from railcap.occupancy.runs import relative_occupations, stop_plan_of
 
     run = tt.runs[0]
     legs = tuple((RouteLeg(net.sections[g.section_id], g.reverse), g.lane) for g in run.legs)
@@ -141,7 +141,7 @@ def test_trains_cross_on_a_single_track_line_only_where_there_is_a_loop(loop, bo
     route = PatternRoute(("a", "m", "b"), (0.0, 8.0, 16.0), (0.0, 9.0, 16.0))
     p = ServicePattern("9000", "Sprinter", False, (route,), 30.0, None, 1)
     tt, report = build_reference_day(net, load_catalogue(), [p], [], lambda s: s, [])
-    assert find_conflicts(timetable_occupations(tt, net)) == []
+    assert find_conflicts(timetable_occupations(tt, net, load_catalogue())) == []
     assert (report.placed.get("passenger", 0) == report.wanted["passenger"]) is both_directions_every_30_min
 
 
@@ -169,7 +169,7 @@ def test_a_stop_reached_only_by_running_there_and_back_is_passed_by():
 
 def test_a_run_much_longer_in_the_plan_waits_at_the_stop_instead_of_crawling():
     from railcap.physics.route import RouteLeg
-    from railcap.timetable.occupation import relative_occupations
+    from railcap.occupancy.runs import relative_occupations
 
     net = corridor()
     legs = ((RouteLeg(net.sections["y-j"], False), 0), (RouteLeg(net.sections["j-x"], False), 0))
@@ -183,7 +183,8 @@ def test_a_run_much_longer_in_the_plan_waits_at_the_stop_instead_of_crawling():
 
 def test_intercity_trains_weigh_more_in_the_hourly_pattern():
     from railcap.physics.route import RouteLeg
-    from railcap.timetable.reference import FAST_TRAIN_WEIGHT, _worth, build_template
+    from railcap.timetable.pattern import FAST_TRAIN_WEIGHT, worth as _worth
+    from railcap.timetable.templates import build_template
 
     net = corridor()
     legs = [RouteLeg(net.sections["y-j"], False), RouteLeg(net.sections["j-x"], False)]
@@ -194,7 +195,7 @@ def test_intercity_trains_weigh_more_in_the_hourly_pattern():
 
 
 def test_rolling_stock_follows_the_longest_matching_product_name():
-    from railcap.timetable.reference import consist_for
+    from railcap.timetable.passenger import consist_for
 
     catalogue = load_catalogue()
     assert consist_for("Intercity Berlijn", catalogue).id == "ic-berlin"
@@ -207,7 +208,8 @@ def test_a_freight_train_that_cannot_run_through_waits_at_a_stand():
     """Port line free only early, main line only an hour later: the train waits at yard Y."""
     from railcap.occupancy import Occupation
     from railcap.physics.route import RouteLeg
-    from railcap.timetable.reference import BuildReport, _insert_freight, build_template
+    from railcap.timetable.freight import insert_freight as _insert_freight
+    from railcap.timetable.templates import BuildReport, build_template
     from railcap.timetable.slots import BusyBoard
 
     from dataclasses import replace
@@ -238,7 +240,7 @@ def test_a_freight_train_that_cannot_run_through_waits_at_a_stand():
     assert report.waited == 1 and "waits at stands to fit in" in run.notes
     y = next(p for p in run.points if p.op_id == "y")
     assert y.stops and y.dwell_s > 600  # it stood at the yard
-    assert find_conflicts(list(timetable_occupations(tt_of(run), net)) + busy) == []
+    assert find_conflicts(list(timetable_occupations(tt_of(run), net, load_catalogue())) + busy) == []
     assert _insert_freight(board(), [(t, [d])], {}, BuildReport()) == []  # without waiting: no run
 
 
@@ -266,7 +268,7 @@ def test_on_a_four_track_line_an_intercity_may_take_the_other_lane():
     assert report.patterns["day"]["on_other_lane"] == 2  # one series, both directions
     assert report.placed == report.wanted
     assert {g.lane for r in tt.runs for g in r.legs} == {0, 1}
-    assert find_conflicts(timetable_occupations(tt, net)) == []
+    assert find_conflicts(timetable_occupations(tt, net, load_catalogue())) == []
 
 
 def _two_loop_line():
@@ -288,7 +290,7 @@ def _two_loop_day():
     route = PatternRoute(("a", "l1", "l2", "b"), (0.0, 3.6, 17.9, 22.0), (0.0, 4.1, 18.4, 22.0))
     p = ServicePattern("9100", "Sprinter", False, (route,), 30.0, None, 1)
     tt, report = build_reference_day(net, load_catalogue(), [p], [], lambda s: s, [])
-    assert find_conflicts(timetable_occupations(tt, net)) == []
+    assert find_conflicts(timetable_occupations(tt, net, load_catalogue())) == []
     return tt, report
 
 
@@ -328,7 +330,6 @@ def test_a_series_that_cannot_run_whole_runs_in_two_parts_cut_at_a_loop(monkeypa
     where trains stand clear of the line, each part gets a phase of its own. The parts share
     their trip's id, and the trip counts once."""
     import railcap.timetable.fitting as fitting
-    from railcap.timetable.corridors import Corridor, volume
 
     monkeypatch.setattr(fitting, "PATTERN_WAITS_S", ())
     monkeypatch.setattr(fitting, "LOOP_WAIT_MAX_S", 0.0)  # no waiting at the loops either
@@ -370,7 +371,7 @@ def test_a_series_that_finds_a_full_line_in_its_middle_runs_head_and_tail():
     is worth more); the hourly Sprinter A – B – C – D finds a gap there in one direction only. The
     other direction runs D – C and B – A, the piece between not run, and says so."""
     net, tt, report = _busy_middle(international=False)
-    assert find_conflicts(timetable_occupations(tt, net)) == []
+    assert find_conflicts(timetable_occupations(tt, net, load_catalogue())) == []
     assert report.patterns["day"]["shortened"] == 1 and report.patterns["day"]["in_parts"] == 0
     assert report.placed["passenger"] == report.wanted["passenger"] == 28 + 28 + 14 + 14
     whole = [r for r in tt.runs if r.series == "9000" and "~" not in r.id]
@@ -392,7 +393,7 @@ def test_an_international_train_is_not_shortened():
     run in pieces. Left out of the hourly pattern, its trips go in after it, whole, where the
     shuttles leave room (each shifted or waiting a little), or not at all."""
     net, tt, report = _busy_middle(international=True)
-    assert find_conflicts(timetable_occupations(tt, net)) == []
+    assert find_conflicts(timetable_occupations(tt, net, load_catalogue())) == []
     assert report.patterns["day"]["shortened"] == report.patterns["day"]["in_parts"] == 0
     long = [r for r in tt.runs if r.series == "9000"]
     assert len(long) + len(report.dropped) == 28 and len(long) > 14
@@ -417,7 +418,7 @@ def test_a_series_that_finds_both_ends_full_runs_its_middle():
                           (PatternRoute(("a", "b", "c", "d", "e"), (0.0, 13.0, 27.0, 41.0, 54.0),
                                         (0.0, 14.0, 28.0, 42.0, 54.0)),), 60.0, None, 1)
     tt, report = build_reference_day(net, load_catalogue(), [*shuttles, long], [], lambda s: s, [])
-    assert find_conflicts(timetable_occupations(tt, net)) == []
+    assert find_conflicts(timetable_occupations(tt, net, load_catalogue())) == []
     sprinters = [r for r in tt.runs if r.series == "9000"]
     assert {(r.origin, r.destination) for r in sprinters} == {("b", "d"), ("d", "b")}
     assert all(r.notes == ("9000 shortened to B – D",) or r.notes == ("9000 shortened to D – B",) for r in sprinters)

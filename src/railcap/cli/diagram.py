@@ -8,29 +8,20 @@ from typing import Optional
 import typer
 
 from railcap.cli._common import console, given_once, user_errors
-from railcap.model.errors import InputFileError, Problem
 from railcap.model.infrastructure import Network
 from railcap.model.timetable import Timetable
 
 
 def _network(path: Optional[Path]) -> Network:
-    from railcap.data.embedded import load_network
-    from railcap.data.native import read_network
+    from railcap.services import embedded
 
-    return read_network(path) if path else load_network()
+    return embedded.network(path)
 
 
 def _timetable(path: Optional[Path]) -> Timetable:
-    from railcap.data.timetable_io import read_timetable
+    from railcap.services import embedded
 
-    if path is not None:
-        return read_timetable(path)
-    try:
-        from railcap.data.reference import load_reference_timetable
-    except ImportError:
-        raise InputFileError(Problem("reference timetable", "timetable",
-                                     "not part of this build; pass --timetable FILE")) from None
-    return load_reference_timetable()
+    return embedded.timetable(path)
 
 
 @user_errors
@@ -60,13 +51,13 @@ def diagram(
     from_op, to_op = given_once("from", from_arg, from_opt), given_once("to", to_arg, to_opt)
     window = given_once("window", window_arg, window_opt, default="06:00-09:00")
     from railcap.viz.diagram import build_diagram, space_time_diagram
-    from railcap.timetable.occupation import timetable_occupations
+    from railcap.services.embedded import occupations
 
     net, tt = _network(network), _timetable(timetable)
     occ = None
     if blocking:
         shown = build_diagram(net, tt, [from_op, *via, to_op], window)
-        occ = timetable_occupations(tt, net, [line.train_id for line in shown.lines])
+        occ = occupations(tt, net, [line.train_id for line in shown.lines])
     d = space_time_diagram(net, tt, from_op, to_op, window, via=via, occupations=occ,
                            highlight=highlight, out=out)
     console.print(f"wrote {out}: {d.title}", highlight=False, soft_wrap=True)

@@ -42,10 +42,10 @@ def import_gtfs(
     Example: railcap timetable import-gtfs gtfs-nl.zip -o nl-20260310.json.gz --date 20260310
     """
     from railcap.cli.diagram import _network
-    from railcap.data import gtfs
+    from railcap.services.timetables import import_gtfs
     from railcap.data.timetable_io import write_timetable
 
-    tt, problems = gtfs.import_gtfs(feed, _network(network), date, max_stop_distance_m)
+    tt, problems = import_gtfs(feed, _network(network), date, max_stop_distance_m)
     if not tt.runs:
         raise ValidationError(problems[:SHOWN_PROBLEMS])
     write_timetable(tt, out)

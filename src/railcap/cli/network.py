@@ -21,10 +21,9 @@ DEFAULT_STATIONS = Path("../shared/reference/nl-timetable-2026/stations-2023-09.
 
 
 def _load(path: Optional[Path]) -> Network:
-    from railcap.data.embedded import load_network
-    from railcap.data.native import read_network
+    from railcap.services import embedded
 
-    return read_network(path) if path else load_network()
+    return embedded.network(path)
 
 
 NetworkOption = typer.Option(None, "--network", help="A railcap network file instead of the embedded Dutch one.")
@@ -167,7 +166,8 @@ def rebuild(registry: Path = typer.Option(DEFAULT_REGISTRY, help="Folder with Pr
     """Derive the network from the registry exports (byte-for-byte the shipped file)."""
     import tempfile
 
-    from railcap.data.embedded import embedded_path, rebuild as do_rebuild
+    from railcap.data.embedded import embedded_path
+    from railcap.data.prorail.build import rebuild as do_rebuild
 
     target = Path(tempfile.mkdtemp()) / "network.json.gz" if check else out
     with console.status("deriving the network from the registry…"):

@@ -6,7 +6,7 @@ import typer
 from rich.table import Table
 
 from railcap.cli._common import console, print_json, user_errors
-from railcap.data.rolling_stock import load_catalogue
+from railcap.services.embedded import catalogue as load_catalogue
 from railcap.model.rolling_stock import Consist
 
 app = typer.Typer(no_args_is_help=True, help="Rolling stock: the consists the engines know.")

@@ -2,23 +2,20 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Optional
 
 import typer
 from rich.table import Table
 
 from railcap.cli._common import console, given_once, print_json, user_errors
-from railcap.data.rolling_stock import load_catalogue, load_consist_file
 from railcap.model.rolling_stock import Consist
 from railcap.physics import Allowance, run_time as compute_run_time, shortest_route
+from railcap.services import embedded
 
 
 def _consist(name: str) -> Consist:
     """A catalogue id, or a path to a user's consist file (.json / .toml)."""
-    if name.lower().endswith((".json", ".toml")):
-        return load_consist_file(Path(name))
-    return load_catalogue().consist(name)
+    return embedded.consist(name)
 
 
 def _clock(seconds: float) -> str:
@@ -45,13 +42,12 @@ def run_time(
     Example: railcap run-time --consist intermodal-740 --from Kijfhoek --to zevenaar-grens
     (or: railcap run-time intermodal-740 Kijfhoek zevenaar-grens)
     """
-    from railcap.data.embedded import load_network
 
     consist = given_once("consist", consist_arg, consist_opt)
     from_op, to_op = given_once("from", from_arg, from_opt), given_once("to", to_arg, to_opt)
 
     train = _consist(consist)
-    route = shortest_route(load_network(), from_op, to_op, vias=via)
+    route = shortest_route(embedded.network(), from_op, to_op, vias=via)
     profile = compute_run_time(route, train, allowance=Allowance(percent=allowance_percent))
     if json:
         print_json(profile.to_dict())

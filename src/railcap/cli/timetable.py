@@ -20,10 +20,9 @@ DEFAULT_PATTERNS = Path("../shared/reference/nl-timetable-2026")
 
 
 def _load(path: Optional[Path]):
-    from railcap.data.reference import load_reference_timetable
-    from railcap.data.timetable_io import read_timetable
+    from railcap.services import embedded
 
-    return read_timetable(path) if path else load_reference_timetable()
+    return embedded.timetable(path)
 
 
 def timetable_summary(tt, net) -> dict[str, Any]:
@@ -42,7 +41,7 @@ def timetable_summary(tt, net) -> dict[str, Any]:
 @user_errors
 def info(as_json: bool = typer.Option(False, "--json"), timetable: Optional[Path] = TimetableOption) -> None:
     """Trains by class and product, train-km."""
-    from railcap.data.embedded import load_network
+    from railcap.services.embedded import network as load_network
 
     s = timetable_summary(_load(timetable), load_network())
     if as_json:
@@ -59,9 +58,9 @@ def info(as_json: bool = typer.Option(False, "--json"), timetable: Optional[Path
 
 def blocking_table(tt, net):
     """Every run's blocking times, from its movement recomputed by the physics engine."""
-    from railcap.timetable.occupation import timetable_occupations
+    from railcap.services.embedded import occupations
 
-    return timetable_occupations(tt, net)
+    return occupations(tt, net)
 
 
 @app.command()
@@ -69,7 +68,7 @@ def blocking_table(tt, net):
 def conflicts(as_json: bool = typer.Option(False, "--json"), timetable: Optional[Path] = TimetableOption,
               tolerance_s: float = typer.Option(0.0, help="Overlaps up to this many seconds are ignored.")) -> None:
     """Check the whole timetable with the independent conflict detector."""
-    from railcap.data.embedded import load_network
+    from railcap.services.embedded import network as load_network
     from railcap.occupancy import find_conflicts
 
     net = load_network()
@@ -94,7 +93,7 @@ def conflicts(as_json: bool = typer.Option(False, "--json"), timetable: Optional
 def export(blocking: Path = typer.Option(..., "--blocking", help="CSV, or Parquet by the .parquet extension."),
            timetable: Optional[Path] = TimetableOption) -> None:
     """One row per occupation: train_id, resource_id, start_s, end_s."""
-    from railcap.data.embedded import load_network
+    from railcap.services.embedded import network as load_network
     from railcap.occupancy import write_blocking
 
     table = blocking_table(_load(timetable), load_network())
@@ -124,10 +123,11 @@ def _corridor_rich_table(rows, title: str) -> Table:
 @user_errors
 def corridors(as_json: bool = typer.Option(False, "--json"), timetable: Optional[Path] = TimetableOption) -> None:
     """Trains per corridor against the facts file's volumes (passenger per hour and direction, freight per day)."""
-    from railcap.timetable.corridors import corridor_table, load_corridors
+    from railcap.data.reference import load_corridors
+    from railcap.timetable.corridors import corridor_table
 
     found, source = load_corridors()
-    rows = corridor_table(_load(timetable), None, found)
+    rows = corridor_table(found, _load(timetable))
     if as_json:
         print_json({"source": source, "corridors": rows})
         return
@@ -163,8 +163,9 @@ def rebuild(patterns: Path = typer.Option(DEFAULT_PATTERNS, help="Folder with th
 
     from rich.progress import Progress
 
-    from railcap.data.reference import rebuild as do_rebuild
+    from railcap.data.reference import load_corridors
     from railcap.model.timetable import Timetable
+    from railcap.services.reference_day import rebuild as do_rebuild
     from railcap.timetable.corridors import corridor_table
     from railcap.timetable.reference import dropped_by_template
 
@@ -190,7 +191,7 @@ def rebuild(patterns: Path = typer.Option(DEFAULT_PATTERNS, help="Folder with th
     if out is None:  # the embedded day changed: its blocking times too
         console.print(f"wrote {rebuild_cache()}")
     placed = read_timetable(path)
-    rows = corridor_table(placed, Timetable(tuple(report.planned)))
+    rows = corridor_table(load_corridors()[0], placed, Timetable(tuple(report.planned)))
     console.print(_corridor_rich_table(rows, "Volumes per corridor: planned vs placed"))
     blocked = report.blocked_by.most_common(15)
     t = Table("section", "dropped trips blocked there", title="Where left-out trips found the line busy "

@@ -2,7 +2,7 @@
 recomputing them (≈3 s of physics and blocking-time computation).
 
 The file holds every occupation of the reference weekday (train, resource,
-start, end: float64, bit for bit what ``timetable.occupation.timetable_occupations``
+start, end: float64, bit for bit what ``occupancy.runs.timetable_occupations``
 gives) and each train's class, as gzip (no time stamp) of::
 
     b"railcap-blocking/1\\n" + header length (8 bytes, little endian) + header (JSON)

@@ -1,4 +1,4 @@
-"""Import a GTFS feed's rail trips as railcap train runs.
+"""Read a GTFS feed's rail trips of one day, their stops mapped to the network.
 
 A GTFS feed knows stops, times and which trips run on which day; it does not
 know the tracks. The import
@@ -11,13 +11,13 @@ know the tracks. The import
    ``OperationalPoint.code`` ignoring case; trusted only when the stop lies
    within twice ``max_stop_distance_m`` of that point), else the nearest point
    within ``max_stop_distance_m`` (the parent station's coordinates first),
-4. joins consecutive stops by the shortest route over the network (by
-   ``length_m``, sections that are ``freight_only`` cost ``FREIGHT_ONLY_PENALTY``
-   times their length), and gives the points passed in between times
-   interpolated by distance.
+4. gives each trip as a ``PlannedTrip``: its stops on the network with the feed's
+   times, product, default consist and series.
 
+Routing the trips over the network is the timetable engine's
+(``timetable.from_gtfs``); ``services.timetables.import_gtfs`` does both.
 Stops keep the feed's times; GTFS times may run past 24:00:00, and so do the
-seconds of the train runs. Trips that cannot be built are not dropped silently:
+seconds of the train runs. Trips that cannot be read are not dropped silently:
 each comes back as a ``Problem`` naming the trip, the field and the reason.
 
 >>> from railcap.data.gtfs import parse_gtfs_time
@@ -27,7 +27,6 @@ each comes back as a ``Problem`` naming the trip, the field and the reason.
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
 import itertools
 import math
@@ -35,23 +34,19 @@ import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable, Sequence
+from typing import TYPE_CHECKING, Iterable
 
 import numpy as np
 
 from railcap.model.errors import InputFileError, Problem, ValidationError
 from railcap.model.infrastructure import Network, OperationalPoint, OpKind
-from railcap.model.timetable import Leg, PassingPoint, Timetable, TrainClass, TrainRun
-from railcap.physics.route import RouteFinder
+from railcap.model.timetable import PlannedTrip, TripStop
 
 if TYPE_CHECKING:  # pandas comes with gtfs-kit; imported lazily to keep the CLI fast
     import pandas as pd
 
 #: Rail in GTFS: the basic route type 2 and the extended "Railway Service" types.
 RAIL_ROUTE_TYPES = frozenset({2, *range(100, 118)})
-
-#: A freight-only section costs this many times its length when routing passenger trips.
-FREIGHT_ONLY_PENALTY = 20.0
 
 #: The columns the import reads, per file; other columns are ignored.
 REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -304,36 +299,7 @@ def _text(value: object) -> str:
     return "" if _missing(value) else str(value).strip()
 
 
-# ----- routing ---------------------------------------------------------------------------
-
-
-class Router:
-    """Shortest routes between operational points, preferring sections open to passengers.
-
-    >>> from railcap.model.samples import corridor
-    >>> [g.section_id for g in Router(corridor()).legs("p", "x")]
-    ['p-y', 'y-j', 'j-x']
-    """
-
-    def __init__(self, network: Network, freight_only_penalty: float = FREIGHT_ONLY_PENALTY):
-        self._finder = RouteFinder(
-            network, lambda s: s.length_m * (freight_only_penalty if s.freight_only else 1.0))
-
-    def legs(self, a: str, b: str) -> tuple[Leg, ...] | None:
-        """The legs from ``a`` to ``b`` (empty when a == b), or None when they are not connected."""
-        found = self._finder.legs(a, b)
-        return None if found is None else tuple(Leg(g.section.id, g.reverse) for g in found)
-
-
-# ----- building train runs ---------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class _Stop:
-    op_id: str
-    arrival_s: float | None
-    departure_s: float | None
-    stops: bool
+# ----- the trips ---------------------------------------------------------------
 
 
 def product_of(route: dict) -> str:
@@ -359,10 +325,10 @@ def consist_of(product: str) -> str:
 
 
 def _trip_stops(trip_id: str, rows: Iterable[dict], mapper: StopMapper
-                ) -> tuple[list[_Stop], list[Problem]]:
+                ) -> tuple[list[TripStop], list[Problem]]:
     """The trip's stops in order, mapped; consecutive stops at one point merged."""
     el = f"GTFS trip '{trip_id}'"
-    out: list[_Stop] = []
+    out: list[TripStop] = []
     problems: list[Problem] = []
     for r in rows:
         stop_id = str(r["stop_id"])
@@ -377,11 +343,11 @@ def _trip_stops(trip_id: str, rows: Iterable[dict], mapper: StopMapper
             continue
         passes = (_text(r.get("pickup_type")) == "1" and _text(r.get("drop_off_type")) == "1"
                   and arr == dep)
-        stop = _Stop(hit.op_id, arr, dep, not passes)
+        stop = TripStop(hit.op_id, arr, dep, not passes)
         if out and out[-1].op_id == stop.op_id:
             prev = out[-1]
-            stop = _Stop(prev.op_id, _first(prev.arrival_s, arr), _first(dep, prev.departure_s),
-                         prev.stops or stop.stops)
+            stop = TripStop(prev.op_id, _first(prev.arrival_s, arr), _first(dep, prev.departure_s),
+                            prev.stops or stop.stops)
             out[-1] = stop
         else:
             out.append(stop)
@@ -405,76 +371,24 @@ def _stop_times(row: dict) -> tuple[float | None, float | None]:
     return arr, dep
 
 
-def build_run(run_id: str, trip_id: str, stops: Sequence[_Stop], network: Network,
-              router: Router, route: dict) -> tuple[TrainRun | None, list[Problem]]:
-    """A train run through ``stops``, routed over the network with interpolated passing times."""
-    el = f"GTFS trip '{trip_id}'"
-    if len(stops) < 2:
-        return None, [Problem(el, "stop_times", "fewer than two stops map to the network")]
-    if stops[0].departure_s is None or stops[-1].arrival_s is None:
-        return None, [Problem(el, "departure_time", "first and last stop need times")]
-    legs: list[Leg] = []
-    nodes: list[tuple[str, float, _Stop | None]] = [(stops[0].op_id, 0.0, stops[0])]
-    for a, b in zip(stops, stops[1:]):
-        hop = router.legs(a.op_id, b.op_id)
-        if hop is None:
-            return None, [Problem(el, "stop_id", f"no route over the network from "
-                                  f"{a.op_id} to {b.op_id}")]
-        pos = nodes[-1][1]
-        for k, g in enumerate(hop):
-            sec = network.sections[g.section_id]
-            pos += sec.length_m
-            end = sec.from_op if g.reverse else sec.to_op
-            nodes.append((end, pos, b if k == len(hop) - 1 else None))
-        legs.extend(hop)
-    points = _timed_points(nodes)
-    if any(q.arrival_s < p.departure_s for p, q in zip(points, points[1:])):
-        return None, [Problem(el, "arrival_time", "times run backwards between stops")]
-    product = product_of(route)
-    number = _text(route.get("trip_short_name"))
-    series = f"{int(number) // 100 * 100}" if number.isdigit() else ""
-    run = TrainRun(run_id, TrainClass.PASSENGER, consist_of(product), tuple(legs), points,
-                   product=product, series=series, owner=_text(route.get("agency_id")),
-                   notes=(f"gtfs trip {trip_id}",))
-    return run, []
+@dataclass
+class GtfsDay:
+    """The rail trips of one service date: each trip read (in the feed's order), or the
+    problems that kept it from being read."""
+
+    service_date: str
+    rail_trips: int
+    trips: list[PlannedTrip | list[Problem]]
+    stops_by: dict[str, int]  # how many stops were mapped by code and by distance
 
 
-def _timed_points(nodes: list[tuple[str, float, _Stop | None]]) -> tuple[PassingPoint, ...]:
-    """Times at every node: stops keep theirs, the rest by distance between timed neighbours."""
-    pos = [n[1] for n in nodes]
-    known = [i for i, n in enumerate(nodes) if n[2] is not None and n[2].arrival_s is not None]
-    times_dep = [nodes[i][2].departure_s for i in known]
-    times_arr = [nodes[i][2].arrival_s for i in known]
-    points = []
-    for i, (op_id, x, stop) in enumerate(nodes):
-        if stop is not None and stop.arrival_s is not None:
-            points.append(PassingPoint(op_id, stop.arrival_s, stop.departure_s, stop.stops))
-            continue
-        j = bisect.bisect_left(known, i)  # known[j-1] < i < known[j]
-        a, b = known[j - 1], known[j]
-        span = pos[b] - pos[a]
-        frac = (x - pos[a]) / span if span > 0 else 0.0
-        t = float(times_dep[j - 1] + frac * (times_arr[j] - times_dep[j - 1]))
-        points.append(PassingPoint(op_id, round(t, 1), round(t, 1),
-                                   bool(stop.stops) if stop is not None else False))
-    return tuple(points)
+def read_gtfs_day(path: str | Path, network: Network, service_date: str | dt.date | None = None,
+                  max_stop_distance_m: float = 500.0) -> GtfsDay:
+    """The rail trips of ``service_date`` in the feed at ``path``, their stops mapped to ``network``.
 
-
-# ----- the import ------------------------------------------------------------------------
-
-
-def import_gtfs(path: str | Path, network: Network, service_date: str | dt.date | None = None,
-                max_stop_distance_m: float = 500.0) -> tuple[Timetable, list[Problem]]:
-    """The rail trips of ``service_date`` in the feed at ``path`` as a timetable on ``network``.
-
-    Without a date, the busiest of the feed's first seven days is taken. Returns
-    the timetable and one problem per trip that could not be built (unmapped
-    stop, no route, bad times). Raises ``InputFileError`` for a malformed feed
-    and ``ValidationError`` when no rail trip runs on the date.
-
-    >>> tt, problems = import_gtfs("feed.zip", net, "20260310")  # doctest: +SKIP
-    >>> tt.runs[0].points[0]                                     # doctest: +SKIP
-    PassingPoint(op_id='ut', arrival_s=25200.0, departure_s=25200.0, stops=True)
+    Without a date, the busiest of the feed's first seven days is taken. Raises
+    ``InputFileError`` for a malformed feed and ``ValidationError`` when no rail
+    trip runs on the date.
     """
     feed = read_feed(path)
     date = parse_service_date(service_date) if service_date is not None else busiest_rail_date(feed)
@@ -485,36 +399,27 @@ def import_gtfs(path: str | Path, network: Network, service_date: str | dt.date 
     stop_times = feed.stop_times[feed.stop_times["trip_id"].isin(set(trips["trip_id"]))]
     stop_times = stop_times.sort_values(["trip_id", "stop_sequence"], kind="stable")
     mapper = StopMapper(network, feed.stops, max_stop_distance_m)
-    runs, problems = _build_runs(trips, stop_times, network, mapper)
-    meta = {"source": "gtfs", "feed": Path(path).name, "service_date": date,
-            "gtfs_rail_trips": str(len(trips)), "gtfs_trips_imported": str(len(runs))}
-    meta.update({f"gtfs_stops_by_{k}": str(v) for k, v in summarise_matches(mapper.matches()).items()})
-    return Timetable(tuple(sorted(runs, key=lambda r: r.id)), meta), problems
-
-
-def _build_runs(trips: "pd.DataFrame", stop_times: "pd.DataFrame", network: Network,
-                mapper: StopMapper) -> tuple[list[TrainRun], list[Problem]]:
-    router = Router(network)
     records = stop_times.to_dict("records")  # sorted by trip: one conversion, then plain dicts
     by_trip = {str(k): list(g) for k, g in itertools.groupby(records, key=lambda r: r["trip_id"])}
     ids = _run_ids(trips)
-    runs: list[TrainRun] = []
-    problems: list[Problem] = []
+    out: list[PlannedTrip | list[Problem]] = []
     for trip in trips.to_dict("records"):
         trip_id = str(trip["trip_id"])
         rows = by_trip.get(trip_id)
         if rows is None:
-            problems.append(Problem(f"GTFS trip '{trip_id}'", "stop_times", "has no stop times"))
+            out.append([Problem(f"GTFS trip '{trip_id}'", "stop_times", "has no stop times")])
             continue
         stops, bad = _trip_stops(trip_id, rows, mapper)
-        if bad:
-            problems += bad
-            continue
-        run, bad = build_run(ids[trip_id], trip_id, stops, network, router, trip)
-        problems += bad
-        if run is not None:
-            runs.append(run)
-    return runs, problems
+        out.append(bad or _planned_trip(ids[trip_id], trip_id, stops, trip))
+    return GtfsDay(date, len(trips), out, summarise_matches(mapper.matches()))
+
+
+def _planned_trip(run_id: str, trip_id: str, stops: list[TripStop], route: dict) -> PlannedTrip:
+    product = product_of(route)
+    number = _text(route.get("trip_short_name"))
+    series = f"{int(number) // 100 * 100}" if number.isdigit() else ""
+    return PlannedTrip(run_id, trip_id, tuple(stops), product, consist_of(product), series,
+                       _text(route.get("agency_id")))
 
 
 def _run_ids(trips: "pd.DataFrame") -> dict[str, str]:

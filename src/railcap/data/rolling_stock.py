@@ -25,39 +25,17 @@ from __future__ import annotations
 
 import json
 import tomllib
-from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from railcap.model.errors import InputFileError, NotFoundError, Problem, ValidationError
+from railcap.model.errors import InputFileError, Problem, ValidationError
 from railcap.model.infrastructure import Electrification, LoadingGauge
 from railcap.model.rolling_stock import (
-    Category, Consist, Davis, EffortCurve, TractionUnit, TrailingLoad, Traction, compose,
+    Catalogue, Category, Consist, Davis, EffortCurve, TractionUnit, TrailingLoad, Traction, compose,
 )
 
 KMH = 1 / 3.6
-
-
-@dataclass(frozen=True)
-class Catalogue:
-    """The traction units and consists known by id."""
-
-    units: dict[str, TractionUnit]
-    consists: dict[str, Consist]
-
-    def consist(self, consist_id: str) -> Consist:
-        try:
-            return self.consists[consist_id]
-        except KeyError:
-            near = sorted(c for c in self.consists if consist_id.split("-")[0] in c)
-            raise NotFoundError("consist", consist_id, ", ".join(near[:5])) from None
-
-    def unit(self, unit_id: str) -> TractionUnit:
-        try:
-            return self.units[unit_id]
-        except KeyError:
-            raise NotFoundError("traction unit", unit_id, ", ".join(sorted(self.units)[:8])) from None
 
 
 class _Reader:

@@ -28,7 +28,7 @@ from typing import Mapping, Sequence
 import numpy as np
 
 from railcap.model.admission import Needs, section_problems
-from railcap.model.errors import Problem, ValidationError
+from railcap.model.errors import NotFoundError, Problem, ValidationError
 from railcap.model.infrastructure import Electrification, LoadingGauge, Section
 
 G_MS2 = 9.81  # gravitational acceleration
@@ -368,3 +368,24 @@ def compose(id: str, name: str, category: Category, units: Sequence[TractionUnit
         etcs=all(u.etcs for u in units) if etcs is None else etcs,
         units=tuple(u.id for u in units), source=source, out_of_gauge_class=out_of_gauge_class,
     )
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """The traction units and consists known by id."""
+
+    units: dict[str, TractionUnit]
+    consists: dict[str, Consist]
+
+    def consist(self, consist_id: str) -> Consist:
+        try:
+            return self.consists[consist_id]
+        except KeyError:
+            near = sorted(c for c in self.consists if consist_id.split("-")[0] in c)
+            raise NotFoundError("consist", consist_id, ", ".join(near[:5])) from None
+
+    def unit(self, unit_id: str) -> TractionUnit:
+        try:
+            return self.units[unit_id]
+        except KeyError:
+            raise NotFoundError("traction unit", unit_id, ", ".join(sorted(self.units)[:8])) from None

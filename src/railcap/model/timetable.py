@@ -90,3 +90,26 @@ class Timetable:
 
     def of_class(self, cls: TrainClass) -> list[TrainRun]:
         return [r for r in self.runs if r.train_class == cls]
+
+
+@dataclass(frozen=True, slots=True)
+class TripStop:
+    """A stop of a trip not yet routed: the point and the times the source gives (None where it gives none)."""
+
+    op_id: str
+    arrival_s: float | None
+    departure_s: float | None
+    stops: bool
+
+
+@dataclass(frozen=True)
+class PlannedTrip:
+    """A trip known by its stops and times (a GTFS trip mapped to the network), before it is routed."""
+
+    run_id: str
+    trip_id: str
+    stops: tuple[TripStop, ...]
+    product: str
+    consist: str
+    series: str = ""
+    owner: str = ""

@@ -35,7 +35,7 @@ from railcap.pathing.routes import candidate_routes
 from railcap.pathing.search import RouteSearch, TimedPath, earliest_departure
 from railcap.pathing.segments import SegmentCache
 from railcap.physics.route import Route, RouteLeg
-from railcap.timetable.occupation import timetable_occupations
+from railcap.occupancy.runs import timetable_occupations
 
 FREIGHT_REPLAN_S = 6 * 3600.0  # a displaced freight train is re-planned within this many seconds
 
@@ -111,7 +111,7 @@ class Planner:
         # ``timetable`` may be a loader, called only when a run is needed (re-planning a displaced
         # train), with ``base`` and ``classes`` given: a cold query then costs no timetable read
         self.net, self._timetable = net, timetable
-        base = timetable_occupations(self.timetable, net) if base is None else base
+        base = timetable_occupations(self.timetable, net, load_catalogue()) if base is None else base
         self.removed = frozenset(removed)
         if self.removed:
             base = base[~np.isin(base.train_id, list(self.removed))]

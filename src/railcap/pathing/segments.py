@@ -4,7 +4,7 @@ A segment runs legs ``[first, last)`` of a candidate route from a standstill
 to a standstill (calls without waiting inside it are ``inner_stops``), departing
 at t = 0. The physics engine gives its movement, the blocking-time engine its
 occupations — the same two engines the timetable's runs go through
-(``timetable.occupation``). An out-of-gauge consist also occupies the adjacent
+(``occupancy.runs``). An out-of-gauge consist also occupies the adjacent
 track where the section says so.
 
 On sections with four or more tracks a segment can use lane 0 or lane 1 of
@@ -23,7 +23,7 @@ from railcap.occupancy import blocking_times
 from railcap.occupancy.resources import lanes
 from railcap.physics.route import Route, RouteLeg
 from railcap.physics.running_time import Allowance, RunProfile, Stop, run_time
-from railcap.timetable.occupation import movement_for_blocking
+from railcap.occupancy.runs import movement_for_blocking
 
 
 @dataclass

@@ -20,6 +20,7 @@ import numpy as np
 
 from railcap.model.errors import NotFoundError, Problem, RailcapError, ValidationError
 from railcap.model.infrastructure import Electrification, Network, Section
+from railcap.model.timetable import Leg
 
 
 class NoRouteError(RailcapError):
@@ -192,6 +193,25 @@ class RouteFinder:
             return None
         return [RouteLeg(self._g.edges[u, v]["section"], self._g.edges[u, v]["section"].from_op != u)
                 for u, v in zip(nodes, nodes[1:])]
+
+
+class LegRouter:
+    """Shortest routes by length between operational points, as timetable legs; a section
+    that is ``freight_only`` costs ``freight_only_penalty`` times its length.
+
+    >>> from railcap.model.samples import corridor
+    >>> [g.section_id for g in LegRouter(corridor()).legs("p", "x")]
+    ['p-y', 'y-j', 'j-x']
+    """
+
+    def __init__(self, network: Network, freight_only_penalty: float = 1.0):
+        self._finder = RouteFinder(
+            network, lambda s: s.length_m * (freight_only_penalty if s.freight_only else 1.0))
+
+    def legs(self, a: str, b: str) -> tuple[Leg, ...] | None:
+        """The legs from ``a`` to ``b`` (empty when a == b), or None when they are not connected."""
+        found = self._finder.legs(a, b)
+        return None if found is None else tuple(Leg(g.section.id, g.reverse) for g in found)
 
 
 def shortest_route(network: Network, from_op: str, to_op: str,

@@ -29,10 +29,10 @@ def inputs() -> list[Path]:
 def compute_day() -> tuple[OccupationTable, dict[str, str]]:
     """The reference day's blocking times computed from the embedded network and timetable."""
     from railcap.data.reference import load_reference_timetable
-    from railcap.timetable.occupation import timetable_occupations
+    from railcap.services.embedded import occupations
 
     net, tt = load_network(), load_reference_timetable()
-    return timetable_occupations(tt, net), {r.id: r.train_class.value for r in tt.runs}
+    return occupations(tt, net), {r.id: r.train_class.value for r in tt.runs}
 
 
 def day_blocking(refuse_stale: bool = False) -> tuple[OccupationTable, dict[str, str]]:

@@ -11,54 +11,13 @@ pairs counts every run of its class (a whole-network total, per day).
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
-from importlib import resources
-from pathlib import Path
 from typing import Iterable
 
+from railcap.model.service import Corridor
 from railcap.model.timetable import Timetable, TrainRun
 
 DAYTIME = (6 * 3600.0, 20 * 3600.0)
-TOLERANCE = 0.10  # a volume within 10 % of the facts file's range matches
-
-
-@dataclass(frozen=True)
-class Corridor:
-    name: str
-    train_class: str
-    between: tuple[tuple[str, str], ...]
-    low: float
-    high: float
-    fact: str
-    per_day: bool = False  # a passenger total per day rather than per hour per direction
-    known_gap: str = ""  # why the reference day does not reach this volume (docs/data.md), if it does not
-    uncertainty: float = 0.0  # the facts' own stated margin, in the corridor's unit ("≈ ±1–2" per hour)
-
-    @property
-    def unit(self) -> str:
-        return "/day" if self.per_day or self.train_class != "passenger" else "/h/dir"
-
-    def matches(self, volume: float) -> bool:
-        """Within 10 % of the facts' range, the range taken with the margin the facts state."""
-        low, high = self.low - self.uncertainty, self.high + self.uncertainty
-        return low * (1 - TOLERANCE) - 1e-9 <= volume <= high * (1 + TOLERANCE) + 1e-9
-
-    def matches_bare_figure(self, volume: float) -> bool:
-        """Within 10 % of the facts' range as printed, ignoring the margin they state."""
-        return self.low * (1 - TOLERANCE) - 1e-9 <= volume <= self.high * (1 + TOLERANCE) + 1e-9
-
-
-def load_corridors(path: Path | None = None) -> tuple[list[Corridor], str]:
-    """The corridors and the source named in the data file (default: the shipped one)."""
-    text = Path(path).read_text("utf-8") if path else \
-        resources.files("railcap.data").joinpath("corridor_volumes.json").read_text("utf-8")
-    doc = json.loads(text)
-    out = [Corridor(c["name"], c["class"], tuple(tuple(p) for p in c["between"]), float(c["low"]),
-                    float(c["high"]), c.get("fact", ""), bool(c.get("per_day", False)), c.get("known_gap", ""),
-                    float(c.get("uncertainty", 0.0)))
-           for c in doc["corridors"]]
-    return out, doc["source"]
 
 
 @dataclass
@@ -116,10 +75,8 @@ def volume(runs: Iterable[TrainRun], c: Corridor, _passing_times: list[_Trip] | 
     return float(n)
 
 
-def corridor_table(placed: Timetable, planned: Timetable | None = None,
-                   corridors: list[Corridor] | None = None) -> list[dict]:
+def corridor_table(corridors: list[Corridor], placed: Timetable, planned: Timetable | None = None) -> list[dict]:
     """One row per corridor: the facts file's figure, what is planned (if given), what is placed."""
-    corridors = corridors if corridors is not None else load_corridors()[0]
     got_at = _passing(placed.runs)
     plan_at = _passing(planned.runs) if planned is not None else None
     rows = []

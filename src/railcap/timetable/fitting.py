@@ -20,11 +20,9 @@ import numpy as np
 from railcap.model.errors import ValidationError
 from railcap.model.infrastructure import Network
 from railcap.model.timetable import TRIP_PART_MARK, TrainRun
-from railcap.timetable.periodic import GRID_S, PeriodicTrain, forbidden_offsets, free_phases
-from railcap.timetable.reference import (
-    PASSENGER_SHIFT_S, BuildReport, Job, Template, recomputed, insert, on_lane, periodic_departures, to_run,
-    with_extra_dwell,
-)
+from railcap.timetable.insertion import PASSENGER_SHIFT_S, insert
+from railcap.timetable.periodic import GRID_S, PeriodicTrain, forbidden_offsets, free_phases, periodic_departures
+from railcap.timetable.templates import BuildReport, Job, Template, on_lane, recomputed, to_run, with_extra_dwell
 from railcap.timetable.slots import BusyBoard
 
 PATTERN_WAITS_S = (60.0, 120.0, 180.0)  # longer dwells a periodic train left out of the pattern may take at one stop

@@ -387,3 +387,20 @@ def _improve(state: _Pattern, excluded: set[int], fixed: set[int], deterministic
         progress(f"pattern: round {round_ + 1}, {gained} neighbourhoods improved, worth {state.value:,}")
         if not gained:
             break
+
+
+def periodic_departures(wanted: np.ndarray, phase_s: int, pattern_headway_s: int,
+                        headway_s: float | None) -> np.ndarray:
+    """The departures of the pattern's slots (phase + k·headway) that lie in the span of ``wanted``.
+
+    A template that runs less often than its slot (every two or three hours on an hourly
+    slot) takes every n-th slot.
+    """
+    if len(wanted) == 0:
+        return wanted
+    step = pattern_headway_s
+    if headway_s and headway_s > pattern_headway_s and round(headway_s) % pattern_headway_s == 0:
+        step = int(round(headway_s))
+    start, end = float(wanted[0]), float(wanted[-1]) + (headway_s or pattern_headway_s)
+    first = start + ((phase_s - start) % pattern_headway_s)
+    return np.arange(first, end - 1e-6, step, dtype=float)

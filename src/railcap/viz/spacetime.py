@@ -30,6 +30,7 @@ from railcap.model.errors import Problem, ValidationError
 from railcap.model.infrastructure import Network, OpKind
 from railcap.model.timetable import Leg, Timetable, TrainClass, TrainRun
 from railcap.occupancy.table import OccupationTable
+from railcap.physics.route import LegRouter
 
 
 # ----- the time window -------------------------------------------------------------------
@@ -102,12 +103,10 @@ class Corridor:
 
         An explicit list of neighbouring points gives exactly that chain.
         """
-        from railcap.data.gtfs import Router
-
         if len(ops) < 2:
             raise ValidationError(Problem("corridor", "ops", "needs at least two points"))
         ids = [network.find_op(q).id for q in ops]
-        router = Router(network, freight_only_penalty=1.0)
+        router = LegRouter(network)
         legs: list[Leg] = []
         for a, b in zip(ids, ids[1:]):
             hop = router.legs(a, b)

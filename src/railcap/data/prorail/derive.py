@@ -27,7 +27,7 @@ from shapely.geometry import LineString, Point
 from shapely.ops import substring
 from shapely.strtree import STRtree
 
-from railcap.data.registry import Registry
+from railcap.data.prorail.registry import Registry
 from railcap.model.infrastructure import OpKind, SpeedBand, StationTrack, Structure, name_to_id
 
 DEFAULT_LINE_SPEED_KMH = 80.0  # where the registry records no speed on a line branch

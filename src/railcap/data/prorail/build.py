@@ -3,37 +3,29 @@
 from __future__ import annotations
 
 import csv
-import json
 import math
 from collections import Counter
 from dataclasses import replace
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-from pyproj import Transformer
 from shapely.geometry import LineString
 
-from railcap.data.derive import PointSeed, RawPoint, RawSection, derive, to_speed_bands, to_structures
-from railcap.data.registry import read_registry
+from railcap.data.embedded import embedded_path
+from railcap.data.native import write_network
+from railcap.data.prorail.derive import PointSeed, RawPoint, RawSection, derive, to_speed_bands, to_structures
+from railcap.data.prorail.overlay import RD_TO_WGS84, WGS84_TO_RD, load_overlay, overlay_seeds
+from railcap.data.prorail.registry import read_registry
 from railcap.model.errors import InputFileError, Problem
 from railcap.model.infrastructure import (
     AxleLoadClass, Electrification, LoadingGauge, LoadingSite, Network, OperationalPoint, OpKind,
     OutOfGaugeRule, Section, SpeedBand, StationTrack, TrainProtection,
 )
 
-RD_TO_WGS84 = Transformer.from_crs("EPSG:28992", "EPSG:4326", always_xy=True)
-WGS84_TO_RD = Transformer.from_crs("EPSG:4326", "EPSG:28992", always_xy=True)
 GEOMETRY_TOLERANCE_M = 15.0
 AREA_TO_AREA_TRACKS = 2  # two areas joined directly (no line geocode between): at least double track ...
 AREA_TO_AREA_MAX_TRACKS = 4  # ... or the parallel tracks counted across it, up to four  # simplification of section geometry for the embedded file
-
-
-def load_overlay(path: Path | None = None) -> dict[str, Any]:
-    if path is None:
-        return json.loads(resources.files("railcap.data").joinpath("overlay_nl.json").read_text("utf-8"))
-    return json.loads(Path(path).read_text("utf-8"))
 
 
 def read_stations(path: Path) -> list[PointSeed]:
@@ -49,18 +41,6 @@ def read_stations(path: Path) -> list[PointSeed]:
                 raise InputFileError(Problem(f"{Path(path).name} line {n}", "geo_lat/geo_lng",
                                              "missing or not a number")) from None
             seeds.append(PointSeed(r["name_long"], x, y, code=r["code"], passenger=True))
-    return seeds
-
-
-def overlay_seeds(overlay: dict[str, Any]) -> list[PointSeed]:
-    seeds = []
-    for p in overlay.get("points", []):
-        x, y = WGS84_TO_RD.transform(p["lon"], p["lat"])
-        attrs = {k: p[k] for k in ("neighbour_station", "military_loading", "note", "source", "loading") if k in p}
-        if p.get("aliases"):
-            attrs["overlay_aliases"] = list(p["aliases"])
-        attrs["force"] = True
-        seeds.append(PointSeed(p["name"], x, y, kind=OpKind(p["kind"]), attrs=attrs))
     return seeds
 
 
@@ -272,3 +252,11 @@ def _add_extras(overlay: dict[str, Any], ops: dict[str, OperationalPoint], secti
             passenger_only=bool(attrs.get("passenger_only", False)),
             line_name=f"{a.name} - {b.name}", geometry=((a.lon, a.lat), (b.lon, b.lat)),
             sources=(f"overlay: {e['source']}",)))
+
+
+def rebuild(registry_dir: Path, stations_csv: Path, out: Path | None = None) -> tuple[Path, list[str]]:
+    """Derive the network from a registry export and write it (deterministically; default: the shipped file)."""
+    net, notes = build_network(registry_dir, stations_csv)
+    out = out or embedded_path()
+    write_network(net, out)
+    return out, notes

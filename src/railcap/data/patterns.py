@@ -1,4 +1,4 @@
-"""Passenger service patterns (the 2026 "treinseries"), read from the reference files.
+"""Reading the passenger service patterns (the 2026 "treinseries") and the foreign services file.
 
 A series has one or more route variants: ordered stops (station slugs) with
 arrival and departure minutes relative to the first departure, a headway, and
@@ -10,33 +10,13 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
 from railcap.model.errors import InputFileError, Problem
+from railcap.model.service import PatternRoute, ServicePattern
 
-WEEKDAY_DAY_PAGE = 1  # "ma-do tot 20 uur"
-EVENING_PAGE = 4  # "ma-zo na 20 uur"
 IRREGULAR_CLASS = "overig"  # frequency class of a series that runs less than once an hour (peak or odd trips)
 CLASS_HEADWAY_MIN = {"2x_per_uur": 30.0, "1x_per_uur": 60.0}  # a regular series whose minutes give no headway
-
-
-@dataclass(frozen=True)
-class PatternRoute:
-    stops: tuple[str, ...]  # station slugs
-    arrival_min: tuple[float, ...]
-    departure_min: tuple[float, ...]
-
-
-@dataclass(frozen=True)
-class ServicePattern:
-    series: str
-    product: str
-    international: bool
-    routes: tuple[PatternRoute, ...]
-    headway_min: float | None
-    trips_per_day_both: int | None  # from the GTFS note when there is no regular headway
-    window: int
 
 
 def _trips_from_note(note: str) -> int | None:

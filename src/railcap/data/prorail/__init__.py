@@ -1,0 +1,1 @@
+"""ProRail's registry exports -> the mesoscopic network: read (registry), derive, overlay, build."""
