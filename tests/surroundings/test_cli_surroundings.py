@@ -48,3 +48,18 @@ def test_terminal_errors_name_the_field() -> None:
     r = CliRunner().invoke(app, ["surroundings", "dangerous-goods", "--scenario", "atlantis-flooded"])
     assert r.exit_code == 2
     assert "field 'name'" in r.output and "Traceback" not in r.output
+
+
+def test_removing_a_reference_run_from_the_trains_file(tmp_path: Path) -> None:
+    from railcap.services.surroundings import load
+
+    run = next(r for r in load().runs if r.series == "F-kijfhoek-zevenaar-grens")
+    trains = tmp_path / "trains.json"
+    trains.write_text(json.dumps({"remove_runs": [run.id]}))
+    r = CliRunner().invoke(app, ["surroundings", "noise", "--trains", str(trains), "--json"])
+    assert r.exit_code == 0, r.output
+    doc = json.loads(r.output[r.output.index("{"):])
+    assert doc["noise"] and all(c["change_db"]["lden"] is None or c["change_db"]["lden"] < 0 for c in doc["noise"])
+    trains.write_text(json.dumps({"remove_runs": ["no-such-run"]}))
+    r = CliRunner().invoke(app, ["surroundings", "noise", "--trains", str(trains)])
+    assert r.exit_code == 2 and "remove_runs" in r.output

@@ -18,7 +18,8 @@ app = typer.Typer(no_args_is_help=True,
                   help="Surroundings: noise emission (CNOSSOS-EU) and dangerous goods per section, and their change.")
 
 ScenarioOpt = typer.Option(None, "--scenario", help="a named resilience scenario (e.g. emmerich-closed)")
-TrainsOpt = typer.Option(None, "--trains", help="JSON file of added trains: [{consist, count, hour, route, rid_class?}]")
+TrainsOpt = typer.Option(None, "--trains", help="JSON file: added trains [{consist, count, hour, route, rid_class?}] "
+                         "or {\"trains\": [...], \"remove_runs\": [reference-day run ids]}")
 JsonOpt = typer.Option(False, "--json", help="machine output (errors too)")
 TopOpt = typer.Option(15, "--top", min=1, help="rows in the terminal tables")
 GeoOpt = typer.Option(None, "--geojson", help="write the map layer of the change (or of the day) as GeoJSON")
@@ -44,11 +45,18 @@ def _errors(fn: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
-def _read_trains(path: Optional[Path]) -> list:
+def _read_trains(path: Optional[Path]) -> tuple[list, list[str]]:
+    """Added trains and removed run ids from a trains file (a list, or {"trains": [...], "remove_runs": [...]})."""
     from railcap.data.surroundings import read_json
-    from railcap.services.surroundings import parse_added_trains
+    from railcap.services.surroundings import parse_added_trains, parse_removed_runs
 
-    return parse_added_trains(read_json(path, "trains"), str(path)) if path else []
+    if not path:
+        return [], []
+    doc = read_json(path, "trains")
+    removed = parse_removed_runs(doc.get("remove_runs", []) if isinstance(doc, dict) else [], str(path))
+    if isinstance(doc, dict) and "trains" not in doc:
+        doc = []
+    return parse_added_trains(doc, str(path)), removed
 
 
 def _change(scenario: Optional[str], trains: Optional[Path], threshold_db: float, ceilings: Optional[Path] = None):
@@ -59,14 +67,14 @@ def _change(scenario: Optional[str], trains: Optional[Path], threshold_db: float
     if not math.isfinite(threshold_db):
         raise RailcapError(Problem("command line", "threshold-db", "must be a finite number of dB"))
     limits = svc.parse_noise_ceilings(read_json(ceilings, "ceilings"), str(ceilings)) if ceilings else None
-    added = _read_trains(trains)
-    if scenario and added:
+    added, removed = _read_trains(trains)
+    if scenario and trains:
         raise RailcapError(Problem("command line", "scenario/trains", "give --scenario or --trains, not both"))
     if scenario:
         return svc.scenario_change(scenario, threshold_db, limits)
-    if added:
-        return svc.change_of_runs(added_trains=added, threshold_db=threshold_db, ceilings_dba=limits,
-                                  title=f"trains added from {trains}")
+    if trains:
+        return svc.change_of_runs(added_trains=added, removed_run_ids=removed, threshold_db=threshold_db,
+                                  ceilings_dba=limits, title=f"trains from {trains}")
     return None
 
 

@@ -205,6 +205,17 @@ def parse_added_trains(doc: Any, where: str = "added trains") -> list[AddedTrain
     return out
 
 
+def parse_removed_runs(doc: Any, where: str = "removed trains") -> list[str]:
+    """Reference-day run ids to take away (a list of strings), each checked against the day."""
+    if not (isinstance(doc, list) and all(isinstance(x, str) for x in doc)):
+        raise ValidationError(Problem(where, "remove_runs", "expected a list of run ids"))
+    known = {r.id for r in load().runs}
+    unknown = [x for x in doc if x not in known]
+    if unknown:
+        raise ValidationError([Problem(where, "remove_runs", f"no run '{x}' in the reference day") for x in unknown[:5]])
+    return list(doc)
+
+
 def _hour(value: Any, element: str) -> float:
     """The hour of the day (0 ≤ h < 24) of a number of hours or a clock time (``model.clock``).
 
