@@ -47,3 +47,115 @@ def browser():
         b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         yield b
         b.close()
+
+
+# -- the application ----------------------------------------------------------------------------------------------
+
+ROLES = {"dp": "defence-planner", "cp": "capacity-planner", "cp2": "capacity-planner", "an": "analyst",
+         "vw": "viewer"}
+MILITARY = {"unit": "43 Gemechaniseerde Brigade", "load": "Leopard 2A6 main battle tanks",
+            "movement": "Operation Iron Wolf"}
+MILITARY_REQUEST = {"origin": "Maasvlakte", "destination": "zevenaar-grens", "depart_after": "14:00",
+                    "consist": "military-heavy", "priority": "military",
+                    "windows": [{"op": "zevenaar-grens", "opens": "15:30", "closes": "17:00"}],
+                    "military": MILITARY}
+
+
+def password(name: str) -> str:
+    return f"pw-{name}-long-enough"
+
+
+@pytest.fixture(scope="session")
+def warm():
+    """The network and the reference day, loaded once per test process (as the server keeps them)."""
+    from railcap.api.warm import Warm
+
+    return Warm.load()
+
+
+def make_database(path) -> str:
+    """A migrated SQLite database with one user per role (names in ROLES, passwords from password())."""
+    from railcap.store import users
+    from railcap.store.database import migrate, plain_engine
+
+    db = str(path)
+    migrate(db)
+    engine = plain_engine(db)
+    for name, role in ROLES.items():
+        users.add_user(engine, name, role, password(name))
+    engine.dispose()
+    return db
+
+
+class Api:
+    """A TestClient with a token per user."""
+
+    def __init__(self, client):
+        self.client = client
+        self.tokens = {}
+
+    def headers(self, who: str) -> dict:
+        if who not in self.tokens:
+            r = self.client.post("/api/token", json={"name": who, "password": password(who)})
+            assert r.status_code == 200, r.text
+            self.tokens[who] = r.json()["access_token"]
+        return {"Authorization": f"Bearer {self.tokens[who]}"}
+
+    def get(self, who, url, **kw):
+        return self.client.get(url, headers=self.headers(who), **kw)
+
+    def post(self, who, url, **kw):
+        return self.client.post(url, headers=self.headers(who), **kw)
+
+
+@pytest.fixture(scope="module")
+def api(warm, tmp_path_factory):
+    """The application on a fresh database, in-process, for one test module."""
+    from fastapi.testclient import TestClient
+
+    from railcap.api import create_app
+
+    db = make_database(tmp_path_factory.mktemp("api") / "railcap.sqlite")
+    with TestClient(create_app(db, warm=warm)) as client:
+        yield Api(client)
+
+
+class LiveServer:
+    def __init__(self, app, port):
+        import threading
+
+        import uvicorn
+
+        self.url = f"http://127.0.0.1:{port}"
+        self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    def __enter__(self):
+        import time
+
+        self.thread.start()
+        end = time.monotonic() + 60
+        while not self.server.started:
+            assert time.monotonic() < end, "server did not start"
+            time.sleep(0.05)
+        return self
+
+    def __exit__(self, *exc):
+        self.server.should_exit = True
+        self.thread.join(20)
+
+
+@pytest.fixture(scope="module")
+def live(warm, tmp_path_factory):
+    """The application served by uvicorn on a local port (in a thread of this process)."""
+    import socket
+
+    from railcap.api import create_app
+
+    db = make_database(tmp_path_factory.mktemp("live") / "railcap.sqlite")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    with LiveServer(create_app(db, warm=warm), port) as server:
+        server.db = db
+        yield server

@@ -12,6 +12,7 @@ from railcap.cli import rolling_stock as _rolling_stock
 from railcap.cli import resilience as _resilience
 from railcap.cli import surroundings as _surroundings
 from railcap.cli import runtime as _runtime
+from railcap.cli import serve as _serve
 from railcap.cli import timetable as _timetable
 from railcap.cli import users as _users
 
@@ -29,6 +30,7 @@ app.command("diagram")(_diagram.diagram)
 app.add_typer(_path.app, name="path")
 app.add_typer(_users.app, name="users")
 app.add_typer(_capacity.app, name="capacity")
+app.command("serve")(_serve.serve)
 
 
 @app.command()

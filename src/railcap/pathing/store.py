@@ -122,12 +122,14 @@ def load_state(conn: Connection, service_date: dt.date | None) -> State:
     return State(extra, classes, frozenset(removed))
 
 
-def allocate(engine: Engine, planner_for, request, status: str = "confirmed") -> tuple[int, object]:
+def allocate(engine: Engine, planner_for, request, status: str = "confirmed", on_write=None) -> tuple[int, object]:
     """Plan ``request`` against the timetable and every live allocation, and store it; all or nothing.
 
     ``planner_for(state)`` builds the Planner for the day's state. Returns
     (allocation id, PlanResult). Raises ValidationError when nothing fits
     (with the explanation), AllocationConflict if the referee objects.
+    ``on_write(conn, allocation_id, result)`` runs inside the same transaction
+    (the web application's audit row and request details commit with it).
     """
     if status not in ("proposed", "confirmed"):
         raise ValidationError(Problem("allocation", "status", f"'{status}' is not proposed or confirmed"))
@@ -162,6 +164,8 @@ def allocate(engine: Engine, planner_for, request, status: str = "confirmed") ->
         if result.hindrance:
             conn.execute(moved_trains.insert(), [{"allocation_id": new_id, "train_id": h.train_id,
                                                   "action": h.action} for h in result.hindrance])
+        if on_write is not None:
+            on_write(conn, new_id, result)
     return new_id, result
 
 
@@ -209,7 +213,7 @@ def get_allocation(engine: Engine, allocation_id: int) -> dict:
     return out
 
 
-def set_status(engine: Engine, allocation_id: int, status: str) -> None:
+def set_status(engine: Engine, allocation_id: int, status: str, on_write=None) -> None:
     """Confirm a proposed allocation or cancel one; cancelled is final."""
     if status not in STATUSES:
         raise ValidationError(Problem("allocation", "status", f"'{status}' is not one of {', '.join(STATUSES)}"))
@@ -220,3 +224,5 @@ def set_status(engine: Engine, allocation_id: int, status: str) -> None:
         if row.status == "cancelled":
             raise ValidationError(Problem(f"allocation {allocation_id}", "status", "already cancelled"))
         conn.execute(update(allocations).where(allocations.c.id == allocation_id).values(status=status))
+        if on_write is not None:  # e.g. the audit row, in the same transaction
+            on_write(conn, allocation_id, row.status)

@@ -17,6 +17,20 @@ depends_on = None
 
 
 def upgrade() -> None:
+    existing = set(sa.inspect(op.get_bind()).get_table_names())  # a database the path commands made before
+    if "allocations" not in existing:
+        _allocation_tables()
+    op.create_table(
+        "request_details",
+        sa.Column("allocation_id", sa.Integer, sa.ForeignKey("allocations.id"), primary_key=True),
+        sa.Column("requested_by", sa.String(64), nullable=False),
+        sa.Column("unit", sa.String(200), nullable=False, server_default=""),
+        sa.Column("load", sa.String(200), nullable=False, server_default=""),
+        sa.Column("movement", sa.String(200), nullable=False, server_default=""),
+    )
+
+
+def _allocation_tables() -> None:
     op.create_table(
         "allocations",
         sa.Column("id", sa.Integer, primary_key=True),
@@ -48,14 +62,6 @@ def upgrade() -> None:
         sa.Column("allocation_id", sa.Integer, sa.ForeignKey("allocations.id"), nullable=False, index=True),
         sa.Column("train_id", sa.String, nullable=False),
         sa.Column("action", sa.String, nullable=False),
-    )
-    op.create_table(
-        "request_details",
-        sa.Column("allocation_id", sa.Integer, sa.ForeignKey("allocations.id"), primary_key=True),
-        sa.Column("requested_by", sa.String(64), nullable=False),
-        sa.Column("unit", sa.String(200), nullable=False, server_default=""),
-        sa.Column("load", sa.String(200), nullable=False, server_default=""),
-        sa.Column("movement", sa.String(200), nullable=False, server_default=""),
     )
 
 

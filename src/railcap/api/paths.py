@@ -1,0 +1,183 @@
+"""Path requests through the API: the request checked by the model, planned by the warm planner, stored
+by the allocation store with its audit row in the same transaction.
+
+(The wiring here goes to ``services/paths.py`` once that service is on main.)
+"""
+
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import select
+
+from railcap.api.schemas import AllocateIn, PathRequestIn
+from railcap.model.errors import Problem, ValidationError
+from railcap.store import audit
+
+# the allocation store (moving to railcap.store); imported in one place
+from railcap.pathing import store as allocation_store
+
+
+def build_request(warm, body: PathRequestIn):
+    """The model's checked PathRequest; a ValidationError names every wrong field."""
+    from railcap.pathing import make_request, parse_time
+    from railcap.physics import Allowance
+
+    problems: list[Problem] = []
+
+    def when(text: str, field: str, day=None):
+        try:
+            return parse_time(text, field, day)
+        except ValidationError as exc:
+            problems.extend(exc.problems)
+            return 0.0, None
+
+    t0, day = when(body.depart_after, "depart_after")
+    windows = [(w.op, when(w.opens, f"windows[{i}].opens", day)[0], when(w.closes, f"windows[{i}].closes", day)[0])
+               for i, w in enumerate(body.windows)]
+    latest = when(body.arrive_before, "arrive_before", day)[0] if body.arrive_before else None
+    try:
+        consist = warm.catalogue.consist(body.consist)
+    except Exception as exc:
+        problems.append(Problem("request", "consist", str(exc).splitlines()[0].split(": ", 1)[-1]))
+        consist = None
+    if problems:
+        raise ValidationError(problems)
+    try:
+        return _make(make_request, warm, body, t0, latest, windows, consist, day, Allowance)
+    except ValidationError as exc:  # the model's field names -> the API's
+        raise ValidationError([Problem(p.element, _api_field(p.field), p.reason) for p in exc.problems]) from None
+
+
+def _api_field(field: str) -> str:
+    """``window[0]`` -> ``windows[0]``, ``from`` -> ``origin``: the names of PathRequestIn.
+
+    >>> _api_field("window[1]"), _api_field("to")
+    ('windows[1]', 'destination')
+    """
+    head, bracket, rest = field.partition("[")
+    head = {"from": "origin", "to": "destination", "window": "windows", "via": "vias",
+            "accept_delay": "accept_delay_min", "passenger_tolerance": "passenger_tolerance_min"}.get(head, head)
+    return head + bracket + rest
+
+
+def _make(make_request, warm, body, t0, latest, windows, consist, day, Allowance):
+    return make_request(warm.net, origin=body.origin, destination=body.destination, consist=consist,
+                        earliest_departure_s=t0, latest_arrival_s=latest,
+                        vias=[(v.op, v.min_dwell_min * 60.0) for v in body.vias], windows=windows,
+                        priority=body.priority, allowance=Allowance(percent=body.allowance_percent),
+                        alternatives=body.alternatives,
+                        passenger_tolerance_s=body.passenger_tolerance_min * 60.0,
+                        may_cancel_passenger=body.cancel_passenger, accept_delay_s=body.accept_delay_min * 60.0,
+                        service_date=day)
+
+
+def current_state(ctx, service_date):
+    with ctx.engine.connect() as conn:
+        return allocation_store.load_state(conn, service_date)
+
+
+def plan(ctx, user: dict, body: PathRequestIn) -> tuple[object, dict]:
+    """The best paths on the day as allocated now; nothing stored but the audit row."""
+    from railcap.pathing.report import plan_to_dict
+
+    req = build_request(ctx.warm, body)
+    planner = ctx.warm.planner_for(current_state(ctx, req.service_date))
+    with ctx.warm.lock:
+        result = planner.plan(req)
+    doc = plan_to_dict(result, ctx.warm.net)
+    audit.append(ctx.engine, user["name"], "plan", "path", "-",
+                 {"request": doc["request"], "found": doc["found"], **_details(body)},
+                 military=body.priority == "military")
+    return result, doc
+
+
+def _details(body: PathRequestIn) -> dict:
+    return {"military": body.military.model_dump()} if body.military else {}
+
+
+def allocate(ctx, user: dict, body: AllocateIn) -> tuple[int, object, dict]:
+    """Plan and store in one transaction, with the request's details and the audit row."""
+    from railcap.pathing.report import plan_to_dict
+
+    req = build_request(ctx.warm, body)
+    defence = user["role"] == "defence-planner"
+    status = "proposed" if (defence or body.propose) else "confirmed"
+    action = "request" if defence else "allocate"
+    military = body.priority == "military"
+    details = body.military or None
+
+    def on_write(conn, allocation_id, result):
+        doc = plan_to_dict(result, ctx.warm.net)
+        conn.execute(ctx.tables.request_details.insert().values(
+            allocation_id=allocation_id, requested_by=user["name"], unit=details.unit if details else "",
+            load=details.load if details else "", movement=details.movement if details else ""))
+        audit.record(conn, user["name"], action, "allocation", allocation_id,
+                     {"status": status, "request": doc["request"], "train_id": result.paths[0].train_id,
+                      "departure": doc["paths"][0]["departure"], "arrival": doc["paths"][0]["arrival"],
+                      "hindrance": doc["hindrance"]["by_class"], **_details(body)}, military=military)
+
+    with ctx.write_lock:
+        new_id, result = allocation_store.allocate(ctx.engine, ctx.warm.planner_for, req, status, on_write)
+    return new_id, result, plan_to_dict(result, ctx.warm.net)
+
+
+def change_status(ctx, user: dict, allocation_id: int, status: str) -> None:
+    """Confirm or cancel, with the audit row in the same transaction."""
+    row = get(ctx, allocation_id)
+    action = "confirm" if status == "confirmed" else "cancel"
+
+    def on_write(conn, _id, old_status):
+        audit.record(conn, user["name"], action, "allocation", allocation_id,
+                     {"from": old_status, "to": status}, military=row["priority"] == "military")
+
+    with ctx.write_lock:
+        allocation_store.set_status(ctx.engine, allocation_id, status, on_write)
+
+
+def list_rows(ctx, status: str | None = None) -> list[dict]:
+    from railcap.pathing import clock
+
+    rows = allocation_store.list_allocations(ctx.engine, status)
+    t = ctx.tables.request_details
+    with ctx.engine.connect() as conn:
+        details = {d.allocation_id: d for d in conn.execute(select(t))}
+    for r in rows:
+        r["departure"], r["arrival"] = clock(r["departure_s"]), clock(r["arrival_s"])
+        d = details.get(r["id"])
+        if d is not None:
+            r["requested_by"] = d.requested_by
+            if r["priority"] == "military":
+                r["military"] = {"unit": d.unit, "load": d.load, "movement": d.movement}
+    return rows
+
+
+def get(ctx, allocation_id: int) -> dict:
+    """One allocation with its plan and the request's details (unit, load, movement, who requested)."""
+    from railcap.pathing import clock
+
+    row = allocation_store.get_allocation(ctx.engine, allocation_id)
+    row["departure"], row["arrival"] = clock(row["departure_s"]), clock(row["arrival_s"])
+    t = ctx.tables.request_details
+    with ctx.engine.connect() as conn:
+        d = conn.execute(select(t).where(t.c.allocation_id == allocation_id)).first()
+    if d is not None:
+        row["requested_by"] = d.requested_by
+        if row["priority"] == "military":
+            row["military"] = {"unit": d.unit, "load": d.load, "movement": d.movement}
+    consist = _consist_facts(ctx, row["consist"])
+    if consist:
+        row["consist_facts"] = consist
+    return row
+
+
+def _consist_facts(ctx, consist_id: str) -> dict | None:
+    try:
+        c = ctx.warm.catalogue.consist(consist_id)
+    except Exception:
+        return None
+    return {"id": c.id, "length_m": c.length_m, "mass_t": round(c.mass_kg / 1000.0, 1), "rid_class": c.rid_class}
+
+
+def result_json(row: dict) -> dict:
+    return row["result"] if isinstance(row.get("result"), dict) else json.loads(row.get("result_json", "{}"))

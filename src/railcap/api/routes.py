@@ -1,0 +1,326 @@
+"""The HTTP API under ``/api`` (OpenAPI description at ``/openapi.json``, browsable at ``/docs``)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import Counter
+from typing import Literal
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi.responses import Response
+
+from railcap.api import paths, redact
+from railcap.api.diagram import corridor_data, path_points
+from railcap.api.jobs import WORK, scenario_names
+from railcap.api.schemas import AllocateIn, JobIn, PathRequestIn, SignIn, Token
+from railcap.api.security import PERMISSIONS, current_user, issue_token, may, require
+from railcap.store import audit, users
+
+router = APIRouter(prefix="/api")
+NO_AUTH = {401: {"description": "not signed in, or the token is expired or forged"}}
+FORBIDDEN = {**NO_AUTH, 403: {"description": "the role may not do this"}}
+NOT_FOUND = {404: {"description": "no such object"}}
+INVALID = {422: {"description": "invalid input: every problem names its field in `loc`"}}
+
+
+def ctx_of(request: Request):
+    return request.app.state.ctx
+
+
+def _forbid(reason: str) -> HTTPException:
+    return HTTPException(403, detail=[{"loc": ["path"], "msg": reason, "type": "forbidden"}])
+
+
+# -- sign-in ---------------------------------------------------------------------------------------------------
+
+@router.post("/token", response_model=Token, responses={401: {"description": "wrong name or password"}, **INVALID},
+             tags=["sign-in"])
+def sign_in(body: SignIn, request: Request) -> Token:
+    """Exchange name and password for a signed token that expires (``expires_in_s``)."""
+    ctx = ctx_of(request)
+    user = users.authenticate(ctx.engine, body.name, body.password)
+    if user is None:
+        audit.append(ctx.engine, body.name[:64], "sign-in-refused", "user", body.name[:64])
+        raise HTTPException(401, detail=[{"loc": ["body", "password"], "msg": "wrong name or password",
+                                          "type": "not_authenticated"}])
+    token, seconds = issue_token(ctx.secret, user["name"], ctx.token_minutes)
+    audit.append(ctx.engine, user["name"], "sign-in", "user", user["name"])
+    return Token(access_token=token, expires_in_s=seconds, name=user["name"], role=user["role"])
+
+
+@router.get("/me", responses=NO_AUTH, tags=["sign-in"])
+def me(user: dict = Depends(current_user)) -> dict:
+    """Who is signed in, the role and what it may do."""
+    return {**user, "permissions": sorted(PERMISSIONS[user["role"]])}
+
+
+# -- the network and the reference day ----------------------------------------------------------------------------
+
+@router.get("/network", responses=FORBIDDEN, tags=["network"])
+def network(request: Request, _user: dict = Depends(require("read"))) -> dict:
+    """Sections and operational points as GeoJSON (WGS84), each section with its trains per day."""
+    ctx = ctx_of(request)
+    if not hasattr(ctx, "geojson"):
+        from railcap.cli.network import to_geojson  # moves to data/geojson.py (resilience engineer)
+
+        doc = to_geojson(ctx.warm.net)
+        use = Counter(leg.section_id for run in ctx.warm.timetable.runs for leg in run.legs)
+        for f in doc["features"]:
+            if f["properties"]["feature"] == "section":
+                f["properties"]["trains_per_day"] = use.get(f["properties"]["id"], 0)
+        ctx.geojson = doc
+    return ctx.geojson
+
+
+@router.get("/consists", responses=FORBIDDEN, tags=["network"])
+def consists(request: Request, _user: dict = Depends(require("read"))) -> list[dict]:
+    """The rolling-stock catalogue's consists (for the request form)."""
+    cat = ctx_of(request).warm.catalogue
+    return [{"id": c.id, "name": c.name, "category": getattr(c.category, "value", str(c.category)),
+             "length_m": c.length_m, "mass_t": round(c.mass_kg / 1000, 1),
+             "max_speed_kmh": round(c.max_speed_ms * 3.6), "rid_class": c.rid_class}
+            for c in sorted(cat.consists.values(), key=lambda c: c.id)]
+
+
+@router.get("/day", responses=FORBIDDEN, tags=["network"])
+def day(request: Request, _user: dict = Depends(require("read"))) -> dict:
+    """The reference weekday: trains and train-km by class, blocking times held in memory."""
+    warm = ctx_of(request).warm
+    by_class: dict[str, dict] = {}
+    for run in warm.timetable.runs:
+        c = by_class.setdefault(run.train_class.value, {"trains": 0, "train_km": 0.0})
+        c["trains"] += 1
+        c["train_km"] += sum(warm.net.sections[g.section_id].length_m for g in run.legs) / 1000.0
+    for c in by_class.values():
+        c["train_km"] = round(c["train_km"])
+    return {"trains": len(warm.timetable.runs), "blocking_times": len(warm.base), "by_class": by_class}
+
+
+@router.get("/corridor", responses={**FORBIDDEN, **INVALID}, tags=["network"])
+def corridor(request: Request, from_op: str = Query(..., alias="from", min_length=1, max_length=100),
+             to_op: str = Query(..., alias="to", min_length=1, max_length=100),
+             window: str = Query("06:00-09:00", min_length=11, max_length=11, pattern=r"^\d\d:\d\d-\d\d:\d\d$"),
+             via: list[str] = Query([], max_length=8),
+             user: dict = Depends(require("read"))) -> dict:
+    """Space–time data of the corridor FROM → TO (through VIA) in WINDOW: the day's trains and the live
+    allocations on it (reserved paths without their details for those who may not see them)."""
+    ctx = ctx_of(request)
+    sees = redact.details_visible_to(ctx, user)
+    lines = []
+    for row in paths.list_rows(ctx):
+        if row["status"] == "cancelled" or row["service_date"]:
+            continue
+        full = paths.get(ctx, row["id"])
+        doc = full["result"]["paths"][0] if full["result"].get("paths") else None
+        if doc is None:
+            continue
+        shown = sees(row["id"]) or not redact.is_military(row)
+        lines.append({"train_id": row["train_id"] if shown else redact.reserved_train_id(row["id"]),
+                      "class": row["priority"] if shown else redact.RESERVED, "points": path_points(doc)})
+    return corridor_data(ctx.warm, [from_op, *via, to_op], window, paths=lines)
+
+
+# -- path requests and allocations --------------------------------------------------------------------------------
+
+def _check_military(user: dict, body: PathRequestIn) -> None:
+    if body.priority == "military" and not may(user, "plan-military"):
+        raise _forbid(f"the role {user['role']} may not plan military paths")
+    if body.military and body.priority != "military":
+        raise HTTPException(422, detail=[{"loc": ["body", "military"], "type": "value_error",
+                                          "msg": "military details belong to a military request (priority)"}])
+
+
+def _plan_diagram(ctx, result, doc: dict) -> dict | None:
+    """The new path on its own route ±30 min, with the civil trains it displaced."""
+    if not result.found:
+        return None
+    best = doc["paths"][0]
+    a = max(0.0, best["departure_s"] - 1800)
+    b = min(a + 6 * 3600 - 60, best["arrival_s"] + 1800)
+    window = f"{_hhmm(a)}-{_hhmm(b)}"
+    moved = {h["train_id"] for h in doc["hindrance"]["trains"]}
+    return corridor_data(ctx.warm, best["route"], window, moved=moved, civil=result.civil_occupations,
+                         paths=[{"train_id": best["train_id"], "class": doc["request"]["priority"],
+                                 "points": path_points(best)}])
+
+
+def _hhmm(t: float) -> str:
+    t = int(t // 60)
+    return f"{min(47, t // 60):02d}:{t % 60:02d}"
+
+
+@router.post("/paths/plan", responses={**FORBIDDEN, **INVALID}, tags=["paths"])
+def plan(body: PathRequestIn, request: Request, user: dict = Depends(require("plan"))) -> dict:
+    """The best free path (and alternatives) on the day as allocated now, with the civil hindrance and the
+    space–time data of its corridor. Stores nothing but the audit row."""
+    _check_military(user, body)
+    ctx = ctx_of(request)
+    result, doc = paths.plan(ctx, user, body)
+    return {"plan": doc, "diagram": _plan_diagram(ctx, result, doc)}
+
+
+@router.post("/paths/allocate", status_code=201, responses={**FORBIDDEN, **INVALID}, tags=["paths"])
+def allocate(body: AllocateIn, request: Request, user: dict = Depends(current_user)) -> dict:
+    """Plan and store the best path in one transaction (it then holds its blocks for every later request).
+    A capacity planner allocates (confirmed, or proposed with ``propose``); a defence planner requests
+    (proposed, to be confirmed by a capacity planner)."""
+    if not (may(user, "allocate") or may(user, "request")):
+        raise _forbid(f"the role {user['role']} may not allocate or request paths")
+    _check_military(user, body)
+    ctx = ctx_of(request)
+    new_id, result, doc = paths.allocate(ctx, user, body)
+    return {"allocation_id": new_id, "status": "proposed" if user["role"] == "defence-planner" or body.propose
+            else "confirmed", "plan": doc, "diagram": _plan_diagram(ctx, result, doc)}
+
+
+Status = Literal["proposed", "confirmed", "cancelled"]
+
+
+@router.get("/allocations", responses=FORBIDDEN, tags=["paths"])
+def allocations(request: Request, status: Status | None = None, user: dict = Depends(require("read"))) -> list[dict]:
+    """The allocations; a military one appears as a reserved path to those who may not see its details."""
+    ctx = ctx_of(request)
+    sees = redact.details_visible_to(ctx, user)
+    return [redact.allocation_for(r, sees) for r in paths.list_rows(ctx, status)]
+
+
+@router.get("/allocations.csv", responses=FORBIDDEN, tags=["paths"], response_class=Response)
+def allocations_csv(request: Request, user: dict = Depends(require("read"))) -> Response:
+    """The allocation list as CSV, redacted like the list."""
+    rows = allocations(request, None, user)
+    cols = ["id", "train_id", "status", "priority", "origin", "destination", "consist", "service_date",
+            "departure", "arrival"]
+    out = io.StringIO()
+    w = csv.DictWriter(out, cols, extrasaction="ignore")
+    w.writeheader()
+    for r in rows:
+        w.writerow({c: r.get(c, "") for c in cols})
+    return Response(out.getvalue(), media_type="text/csv",
+                    headers={"Content-Disposition": "attachment; filename=allocations.csv"})
+
+
+def _allocation_id(allocation_id: int) -> int:
+    if not 1 <= allocation_id <= 2**31 - 1:
+        raise HTTPException(422, detail=[{"loc": ["path", "allocation_id"], "type": "value_error",
+                                          "msg": "an allocation id is a positive integer"}])
+    return allocation_id
+
+
+@router.get("/allocations/{allocation_id}", responses={**FORBIDDEN, **NOT_FOUND, **INVALID}, tags=["paths"])
+def allocation(allocation_id: int, request: Request, user: dict = Depends(require("read"))) -> dict:
+    """One allocation with its plan, hindrance and (for those allowed) the military request's details."""
+    ctx = ctx_of(request)
+    row = paths.get(ctx, _allocation_id(allocation_id))
+    return redact.allocation_for(row, redact.details_visible_to(ctx, user))
+
+
+@router.get("/allocations/{allocation_id}/diagram", responses={**FORBIDDEN, **NOT_FOUND, **INVALID}, tags=["paths"])
+def allocation_diagram(allocation_id: int, request: Request, user: dict = Depends(require("read"))) -> dict:
+    """Space–time data of the allocation's route ±30 min: the path, and the civil trains it moved."""
+    from railcap.pathing import store as allocation_store
+    ctx = ctx_of(request)
+    row = paths.get(ctx, _allocation_id(allocation_id))
+    best = row["result"]["paths"][0]
+    shown = redact.allocation_for(row, redact.details_visible_to(ctx, user))
+    if shown.get("reserved"):  # its own route would tell where it runs from
+        raise _forbid(f"allocation {allocation_id} is a reserved path: the role {user['role']} sees it on "
+                      f"corridor diagrams (GET /api/corridor), not on its own route")
+    moved = {h["train_id"] for h in row["result"]["hindrance"]["trains"]}
+    a = max(0.0, best["departure_s"] - 1800)
+    b = min(a + 6 * 3600 - 60, best["arrival_s"] + 1800)
+    with ctx.engine.connect() as conn:
+        civil = allocation_store.load_state(conn, None).extra if moved else None
+    if civil is not None and len(civil):
+        import numpy as np
+        civil = civil[np.isin(civil.train_id, list(moved))]
+    doc = corridor_data(ctx.warm, best["route"], f"{_hhmm(a)}-{_hhmm(b)}", moved=moved, civil=civil,
+                        paths=[{"train_id": shown["train_id"],
+                                "class": shown["priority"], "points": path_points(best)}])
+    doc["allocation"] = shown
+    return doc
+
+
+def _change(request: Request, allocation_id: int, user: dict, status: str) -> dict:
+    ctx = ctx_of(request)
+    row = paths.get(ctx, _allocation_id(allocation_id))
+    if status == "confirmed" and not may(user, "confirm"):
+        raise _forbid(f"the role {user['role']} may not confirm allocations")
+    if status == "cancelled" and not (may(user, "cancel") or (may(user, "cancel-own")
+                                                                and row.get("requested_by") == user["name"])):
+        raise _forbid(f"the role {user['role']} may not cancel this allocation")
+    paths.change_status(ctx, user, allocation_id, status)
+    return redact.allocation_for(paths.get(ctx, allocation_id), redact.details_visible_to(ctx, user))
+
+
+@router.post("/allocations/{allocation_id}/confirm", responses={**FORBIDDEN, **NOT_FOUND, **INVALID}, tags=["paths"])
+def confirm(allocation_id: int, request: Request, user: dict = Depends(current_user)) -> dict:
+    """Confirm a proposed allocation (capacity planners)."""
+    return _change(request, allocation_id, user, "confirmed")
+
+
+@router.post("/allocations/{allocation_id}/cancel", responses={**FORBIDDEN, **NOT_FOUND, **INVALID}, tags=["paths"])
+def cancel(allocation_id: int, request: Request, user: dict = Depends(current_user)) -> dict:
+    """Cancel an allocation: its blocks are free again (capacity planners; a defence planner its own requests)."""
+    return _change(request, allocation_id, user, "cancelled")
+
+
+@router.get("/audit", responses=FORBIDDEN, tags=["audit"])
+def audit_log(request: Request, object_id: str | None = Query(None, max_length=64),
+              limit: int = Query(200, ge=1, le=2000), user: dict = Depends(require("audit"))) -> list[dict]:
+    """The audit log, newest first (read-only: no call changes it). Military details as the role may see."""
+    ctx = ctx_of(request)
+    sees = redact.details_visible_to(ctx, user)
+    rows = audit.entries(ctx.engine, object_id=object_id, limit=limit)
+    return [redact.audit_entry_for(r, user, sees) for r in rows]
+
+
+# -- studies as background jobs ------------------------------------------------------------------------------------
+
+@router.get("/scenarios", responses=FORBIDDEN, tags=["studies"])
+def scenarios(_user: dict = Depends(require("read"))) -> list[str]:
+    """The named disruption scenarios of the Dutch network."""
+    return scenario_names()
+
+
+@router.post("/jobs", status_code=202, responses={**FORBIDDEN, **INVALID}, tags=["studies"])
+def start_job(body: JobIn, request: Request, user: dict = Depends(require("study"))) -> dict:
+    """Start a resilience study (N-1 ranking, a scenario, a Monte-Carlo sweep); poll ``/api/jobs/{id}``."""
+    if body.kind == "scenario" and body.scenario is None:
+        raise HTTPException(422, detail=[{"loc": ["body", "scenario"], "type": "missing",
+                                          "msg": "a scenario job needs the scenario's name"}])
+    ctx = ctx_of(request)
+    params = body.model_dump()
+    job = ctx.jobs.submit(body.kind, user["name"], params, WORK[body.kind])
+    audit.append(ctx.engine, user["name"], "job", "job", job.id, params)
+    return job.view()
+
+
+@router.get("/jobs", responses=FORBIDDEN, tags=["studies"])
+def jobs(request: Request, _user: dict = Depends(require("read"))) -> list[dict]:
+    """Every job of this server's life, newest first, with progress."""
+    return [j.view() for j in sorted(ctx_of(request).jobs.jobs.values(), key=lambda j: -j.id)]
+
+
+def _job(request: Request, job_id: int):
+    job = ctx_of(request).jobs.jobs.get(job_id)
+    if job is None:
+        raise HTTPException(404, detail=[{"loc": ["path", "job_id"], "msg": f"no job {job_id}", "type": "not_found"}])
+    return job
+
+
+@router.get("/jobs/{job_id}", responses={**FORBIDDEN, **NOT_FOUND, **INVALID}, tags=["studies"])
+def job(job_id: int, request: Request, _user: dict = Depends(require("read"))) -> dict:
+    """A job's status and progress."""
+    return _job(request, job_id).view()
+
+
+@router.get("/jobs/{job_id}/result", responses={**FORBIDDEN, **NOT_FOUND, **INVALID,
+                                                409: {"description": "not finished yet"}}, tags=["studies"])
+def job_result(job_id: int, request: Request, _user: dict = Depends(require("read"))) -> dict:
+    """The result of a finished job."""
+    j = _job(request, job_id)
+    if j.status != "done":
+        raise HTTPException(409, detail=[{"loc": ["path", "job_id"], "type": "not_ready",
+                                          "msg": f"job {job_id} is {j.status}"}])
+    return j.view(with_result=True)
