@@ -159,3 +159,18 @@ def live(warm, tmp_path_factory):
     with LiveServer(create_app(db, warm=warm), port) as server:
         server.db = db
         yield server
+
+
+def conflicts_in(warm, db: str) -> list:
+    """The independent conflict detector over the day as the database's allocations leave it."""
+    from railcap.occupancy import OccupationTable, find_conflicts
+    from railcap.pathing.store import load_state, open_store
+
+    engine = open_store(db)
+    with engine.connect() as conn:
+        state = load_state(conn, None)
+    engine.dispose()
+    import numpy as np
+
+    base = warm.base[~np.isin(warm.base.train_id, list(state.removed))] if state.removed else warm.base
+    return find_conflicts(OccupationTable.concat([base, state.extra]) if len(state.extra) else base)

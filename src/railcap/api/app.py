@@ -8,7 +8,9 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 
 from fastapi import FastAPI, Request
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from fastapi.responses import JSONResponse
 
 from railcap.api.jobs import JobRunner
@@ -91,6 +93,13 @@ def _error_handlers(app: FastAPI) -> None:
     @app.exception_handler(RailcapError)
     async def invalid(_request: Request, exc: RailcapError):
         return JSONResponse(status_code=422, content={"detail": _problems(exc)})
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException):
+        if exc.status_code == 400:  # a body that is not even JSON: say where, as for every invalid input
+            return JSONResponse(status_code=422, content={"detail": [
+                {"loc": ["body"], "msg": "the body is not valid JSON (UTF-8)", "type": "json_invalid"}]})
+        return await http_exception_handler(request, exc)
 
     @app.exception_handler(RequestValidationError)
     async def malformed(_request: Request, exc: RequestValidationError):

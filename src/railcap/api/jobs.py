@@ -40,6 +40,20 @@ class Job:
         return out
 
 
+def plain(value: Any) -> Any:
+    """The result as plain JSON values (numpy numbers and tuples included).
+
+    >>> import numpy as np
+    >>> plain({"ok": np.bool_(True), "n": (np.float64(1.5),)})
+    {'ok': True, 'n': [1.5]}
+    """
+    import json
+
+    def default(v):
+        return v.item() if hasattr(v, "item") else list(v) if hasattr(v, "__iter__") else str(v)
+    return json.loads(json.dumps(value, default=default))
+
+
 class JobRunner:
     def __init__(self):
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="railcap-job")
@@ -57,7 +71,7 @@ class JobRunner:
     def _run(self, job: Job, work: Callable[[Job], Any]) -> None:
         job.status = "running"
         try:
-            job.result = work(job)
+            job.result = plain(work(job))
             job.status = "done"
         except RailcapError as exc:
             job.status, job.error = "failed", [{"loc": ["body", p.field], "msg": p.reason} for p in exc.problems]

@@ -14,10 +14,28 @@ from railcap.api import paths, redact
 from railcap.api.diagram import corridor_data, path_points
 from railcap.api.jobs import WORK, scenario_names
 from railcap.api.schemas import AllocateIn, JobIn, PathRequestIn, SignIn, Token
+from railcap.model.errors import RailcapError
 from railcap.api.security import PERMISSIONS, current_user, issue_token, may, require
 from railcap.store import audit, users
 
-router = APIRouter(prefix="/api")
+def reject_unknown_query(request: Request) -> None:
+    """A query parameter the operation does not take is an error that names it, not something ignored."""
+    route = request.scope.get("route")
+    if route is None or not request.query_params:
+        return
+    known: set[str] = set()
+    todo = [route.dependant]
+    while todo:
+        d = todo.pop()
+        known |= {getattr(p, "alias", None) or p.name for p in d.query_params}
+        todo.extend(d.dependencies)
+    unknown = [k for k in request.query_params.keys() if k not in known]
+    if unknown:
+        raise HTTPException(422, detail=[{"loc": ["query", k], "msg": "this operation takes no such parameter",
+                                          "type": "extra_forbidden"} for k in unknown])
+
+
+router = APIRouter(prefix="/api", dependencies=[Depends(reject_unknown_query)])
 NO_AUTH = {401: {"description": "not signed in, or the token is expired or forged"}}
 FORBIDDEN = {**NO_AUTH, 403: {"description": "the role may not do this"}}
 NOT_FOUND = {404: {"description": "no such object"}}
@@ -106,6 +124,7 @@ def corridor(request: Request, from_op: str = Query(..., alias="from", min_lengt
     """Space–time data of the corridor FROM → TO (through VIA) in WINDOW: the day's trains and the live
     allocations on it (reserved paths without their details for those who may not see them)."""
     ctx = ctx_of(request)
+    _known_points(ctx, [("from", from_op), ("to", to_op), *((f"via.{i}", v) for i, v in enumerate(via))])
     sees = redact.details_visible_to(ctx, user)
     lines = []
     for row in paths.list_rows(ctx):
@@ -119,6 +138,18 @@ def corridor(request: Request, from_op: str = Query(..., alias="from", min_lengt
         lines.append({"train_id": row["train_id"] if shown else redact.reserved_train_id(row["id"]),
                       "class": row["priority"] if shown else redact.RESERVED, "points": path_points(doc)})
     return corridor_data(ctx.warm, [from_op, *via, to_op], window, paths=lines)
+
+
+def _known_points(ctx, named: list[tuple[str, str]]) -> None:
+    problems = []
+    for name, query in named:
+        try:
+            ctx.warm.net.find_op(query)
+        except RailcapError as exc:
+            problems.append({"loc": ["query", *name.split(".")], "type": "value_error",
+                             "msg": exc.problems[0].reason})
+    if problems:
+        raise HTTPException(422, detail=problems)
 
 
 # -- path requests and allocations --------------------------------------------------------------------------------
