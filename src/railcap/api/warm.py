@@ -27,11 +27,10 @@ class Warm:
         from railcap.data.embedded import load_network
         from railcap.data.reference import load_reference_timetable
         from railcap.data.rolling_stock import load_catalogue
-        from railcap.timetable.occupation import timetable_occupations
+        from railcap.services.day_cache import day_blocking
 
-        net = load_network()
-        tt = load_reference_timetable()
-        return cls(net, load_catalogue(), tt, timetable_occupations(tt, net))
+        base, _classes = day_blocking()  # the shipped cache of the day's blocking times
+        return cls(load_network(), load_catalogue(), load_reference_timetable(), base)
 
     def planner_for(self, state):
         """The planner for the day as earlier allocations left it; cached per state."""
