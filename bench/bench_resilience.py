@@ -34,12 +34,15 @@ def _network_and_demand(synthetic: bool) -> tuple[Network, Demand, str]:
             import json
 
             from railcap.resilience.demand import demand_from_dict
-            from railcap.resilience.embedded import demand_file, dutch_network, reference_passenger_load
+            from railcap.resilience.embedded import (demand_file, dutch_network, foreign_network,
+                                                     reference_passenger_load)
 
             net = dutch_network()
             doc = json.loads(demand_file().read_text(encoding="utf-8"))
             d = demand_from_dict(doc, net).with_passenger(reference_passenger_load(net))
-            return net, d, "embedded Dutch network, passenger load of the reference weekday"
+            d = d.with_foreign(foreign_network(net.ops))
+            return net, d, ("embedded Dutch network, freight paths by insertion between the reference weekday's "
+                            "passenger trains, the neighbours' lines beyond the crossings")
         except Exception as exc:  # noqa: BLE001 - fall back and say why
             print(f"(Dutch network not usable here: {str(exc).splitlines()[0][:120]}; using the synthetic grid)")
     from railcap.resilience.samples import grid_demand, grid_network

@@ -35,13 +35,15 @@ def _progress() -> Progress:
 def _model(network: str, demand: Optional[Path], passenger: str = "auto") -> tuple[ResilienceModel, dict | None]:
     from railcap.resilience.analysis import ResilienceModel
     from railcap.resilience.demand import demand_from_dict, load_demand
-    from railcap.resilience.embedded import network_and_files, reference_passenger_load
+    from railcap.resilience.embedded import foreign_network, network_and_files, reference_passenger_load
 
     if passenger not in ("auto", "timetable", "demand", "none"):
         raise RailcapError(Problem("--passenger", "value",
                                    f"use 'timetable', 'demand', 'none' or 'auto', got {passenger!r}"))
     net, demand_doc, scen_doc = network_and_files(network)
     d = load_demand(demand, net) if demand else demand_from_dict(demand_doc, net, "freight_demand.json")
+    if network == "nl" and d.crossings is not None:
+        d = d.with_foreign(foreign_network(net.ops))
     if passenger == "timetable" and network != "nl":
         raise RailcapError(Problem("--passenger", "timetable", "the reference weekday runs on the Dutch network "
                                    "only; use --passenger demand"))

@@ -122,13 +122,14 @@ class CaseReport:
     importance_km_per_train: float
     extra_cost_km_per_day: float
     unmet_trains_per_day: float  # increase over the base case
-    extra_train_km_per_day: float  # negative when more trains are lost than rerouted
+    extra_train_km_per_day: float  # Dutch km; negative when more trains are lost than rerouted
     affected_trains_per_day: float  # base trains that used the failed elements
     lost: tuple[LostFlow, ...] = ()
     diversions: tuple[Diversion, ...] = ()
     military: tuple[MilitaryStatus, ...] = ()
     switched: tuple[SwitchedFlow, ...] = ()  # flows sent over another border crossing
     full: tuple[FullSection, ...] = ()  # where the capacity ran out (all freight paths used)
+    extra_foreign_train_km_per_day: float = 0.0  # run abroad to the hubs beyond the crossings, over the base
 
     @property
     def switched_trains_per_day(self) -> float:
@@ -253,6 +254,7 @@ class ResilienceModel:
             affected_trains_per_day=round(self._affected(f), 6),
             lost=tuple(lost), diversions=self._diversions(r) if detail else (),
             full=self._full(r, bool(lost)) if detail else (),
+            extra_foreign_train_km_per_day=round(r.foreign_train_km_per_day - base.foreign_train_km_per_day, 6),
             military=self._military_served(r, problem) if detail else (),
             switched=self._switched(r, problem),
         )
@@ -303,18 +305,17 @@ class ResilienceModel:
         for res in order if top is None else order[:top]:
             if delta[res] <= EPS:
                 break
-            i = m.resource_section[res]
-            s = self.network.sections[m.section_ids[i]]
-            fwd, bwd = m.section_resources[i]
-            direction = "both" if fwd == bwd else (f"{s.from_op} -> {s.to_op}" if res == fwd else
-                                                   f"{s.to_op} -> {s.from_op}")
-            out.append(Diversion(s.id, direction, round(float(delta[res]), 6), round(float(r.resource_load[res]), 6),
+            sid, direction, _ = self._direction(int(res))
+            out.append(Diversion(sid, direction, round(float(delta[res]), 6), round(float(r.resource_load[res]), 6),
                                  round(float(cap[res]), 6)))
         return tuple(out)
 
     def _direction(self, res: int) -> tuple[str, str, int]:
-        """(section id, direction label, 0 forward / 1 backward) of a capacity resource."""
+        """(section id, direction label, 0 forward / 1 backward) of a capacity resource (Dutch or foreign)."""
         m = self.problem.macro
+        if res >= m.n_resources:
+            sid, label = self.problem.foreign.resource_label[res - m.n_resources]
+            return f"{sid} (abroad)", label, 0
         i = m.resource_section[res]
         s = self.network.sections[m.section_ids[i]]
         fwd, bwd = m.section_resources[i]
@@ -336,7 +337,7 @@ class ResilienceModel:
         out = []
         for res in np.flatnonzero(full):
             sid, direction, d = self._direction(int(res))
-            hourly = m.capacities[m.resource_section[res]].per_hour
+            hourly = m.capacities[m.resource_section[res]].per_hour if res < m.n_resources else None
             hours, paths = (), ()
             if hourly is not None:
                 clock = self.params.operating_hours()

@@ -27,6 +27,7 @@ import networkx as nx
 from railcap.model.admission import Needs, section_problems
 from railcap.model.errors import InputFileError, NotFoundError, Problem, ValidationError
 from railcap.model.infrastructure import Electrification, LoadingGauge, Network, Section
+from railcap.resilience.foreign import ForeignNetwork
 from railcap.resilience.passenger import PassengerLoad
 
 
@@ -109,6 +110,12 @@ class Demand:
     passenger: PassengerLoad | None = None
     crossings: "Crossings | None" = None  # border crossings a flow may switch between
 
+    def with_foreign(self, foreign: ForeignNetwork | None) -> "Demand":
+        """A copy whose crossings know the neighbours' lines beyond them."""
+        if self.crossings is None:
+            return self
+        return replace(self, crossings=replace(self.crossings, foreign=foreign))
+
     def with_passenger(self, load: PassengerLoad | None) -> "Demand":
         """A copy whose capacities will be computed against ``load`` instead of the file's figures."""
         return replace(self, passenger=load)
@@ -152,6 +159,8 @@ class Crossings:
     country: dict[str, str]  # crossing op id -> country
     extra_km: dict[tuple[str, str], float] = field(default_factory=dict)
     source: str = ""
+    #: the neighbours' lines beyond the crossings (:mod:`railcap.resilience.foreign`): foreign km and capacity
+    foreign: "ForeignNetwork | None" = None
 
     def alternatives(self, op_id: str) -> tuple[str, ...]:
         """The other crossings into the same country (sorted), none for a point that is no crossing."""
@@ -161,7 +170,17 @@ class Crossings:
         return tuple(sorted(o for o, k in self.country.items() if k == c and o != op_id))
 
     def known_extra_km(self, nominal: str, other: str) -> float:
-        return self.extra_km.get((nominal, other), 0.0)
+        """Extra foreign km of a train of ``nominal``'s flow crossing at ``other``: the file's figure, else the
+        foreign network's runs to the nominal hub, else 0 (unknown)."""
+        if (nominal, other) in self.extra_km:
+            return self.extra_km[(nominal, other)]
+        return self.foreign.extra_km(nominal, other) if self.foreign is not None else 0.0
+
+    def foreign_run(self, crossing: str, nominal: str, outbound: bool) -> tuple[float, tuple[int, ...]]:
+        """(km, foreign resources) of a train of ``nominal``'s flow using ``crossing`` ((0, ()) when not modelled)."""
+        if self.foreign is None:
+            return 0.0, ()
+        return self.foreign.run(crossing, nominal, outbound) or (0.0, ())
 
 
 @dataclass(frozen=True, slots=True)

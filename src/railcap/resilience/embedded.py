@@ -23,6 +23,20 @@ def scenarios_file() -> Path:
     return EMBEDDED / "scenarios.json"
 
 
+def foreign_file() -> Path:
+    return EMBEDDED / "foreign_network.json"
+
+
+def foreign_network(dutch_ops) -> "ForeignNetwork":  # noqa: F821 - the type is imported when needed
+    """The embedded neighbours' networks beyond the Dutch crossings (validated against the Dutch op ids)."""
+    import json
+
+    from railcap.resilience.foreign import foreign_from_dict
+
+    doc = json.loads(foreign_file().read_text(encoding="utf-8"))
+    return foreign_from_dict(doc, set(dutch_ops), "foreign_network.json")
+
+
 def scenario_names() -> list[str]:
     """The names of the embedded Dutch scenarios, in file order.
 

@@ -36,6 +36,7 @@ from scipy.sparse.csgraph import breadth_first_order, dijkstra
 from railcap.model.infrastructure import Network
 from railcap.resilience.capacity import CapacityParams
 from railcap.resilience.demand import Crossings, Demand, TrainType
+from railcap.resilience.foreign import ForeignNetwork
 from railcap.resilience.macro import MacroNetwork, build_macro
 
 INF = highspy.kHighsInf
@@ -117,6 +118,13 @@ class FlowProblem:
     #: the virtual column that takes a flow's trains out of (into) its nominal crossing, per od key (−1: none)
     od_arrive_col: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     od_depart_col: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    col_foreign_km: np.ndarray = field(default_factory=lambda: np.zeros(0))  # km run abroad per train, per column
+    foreign: ForeignNetwork | None = None  # its resources are rows after the Dutch ones
+
+    @property
+    def n_resources(self) -> int:
+        """Dutch and foreign capacity resources (rows from ``resource_row0``)."""
+        return len(self.row_upper) - self.resource_row0
 
     @property
     def n_cols(self) -> int:
@@ -209,22 +217,24 @@ def build_problem(network: Network, demand: Demand, params: CapacityParams = Cap
             dist_c = _distances(macro, ok & open_arc, node[c])
             gain = [dist_o[node[d]] - dist_c[node[d]] for d, _, _ in dests
                     if np.isfinite(dist_o[node[d]]) and np.isfinite(dist_c[node[d]])]
-            src_alts.append((node[c], _switch_cost(max(gain, default=0.0), cross.known_extra_km(o, c)), c))
-        reach = _reachable(macro, ok, [node[o]] + [n for n, _, _ in src_alts])
+            src_alts.append((node[c], _switch_cost(max(gain, default=0.0), cross.known_extra_km(o, c)), c,
+                             *cross.foreign_run(c, o, outbound=False)))
+        reach = _reachable(macro, ok, [node[o]] + [a[0] for a in src_alts])
         sinks = []
         for d, t, n in dests:
             alts = [(node[c], _switch_cost(dist_o[node[d]] - dist_o[node[c]] if np.isfinite(dist_o[node[d]])
                                            and np.isfinite(dist_o[node[c]]) else 0.0,
-                                           cross.known_extra_km(d, c)), c)
+                                           cross.known_extra_km(d, c)), c, *cross.foreign_run(c, d, outbound=True))
                     for c in cross.alternatives(d)]
-            sinks.append((node[d], n, demand.train_types[t].unmet_penalty_km, alts))
-        cols = b.commodity(node[o], reach, ok, wide, sinks, src_alts, len(od_keys))
+            sinks.append((node[d], n, demand.train_types[t].unmet_penalty_km, alts, cross.foreign_run(d, d, True)))
+        cols = b.commodity(node[o], reach, ok, wide, sinks, src_alts, len(od_keys), cross.foreign_run(o, o, False))
         for (d, t, n), c in zip(dests, cols):
             od_keys.append((o, d, t))
             od_cols.append(c)
             od_dem.append(n)
     moves = {m.id: (m.origin, m.destination, m.train_type) for m in demand.military}
-    return b.finish(macro, demand.train_types, od_keys, np.array(od_dem), np.array(od_cols, dtype=np.int64), moves)
+    return b.finish(macro, demand.train_types, od_keys, np.array(od_dem), np.array(od_cols, dtype=np.int64), moves,
+                    cross.foreign)
 
 
 class _Builder:
@@ -244,6 +254,7 @@ class _Builder:
         self.switches: list[tuple[int, int, str, str, str]] = []  # (column, od, crossing used, end, nominal)
         self.arrive: list[int] = []
         self.depart: list[int] = []
+        self.foreign_km: dict[int, float] = {}  # column -> foreign km run per train
         self.n_cols = 0
         self.n_rows = 0
 
@@ -266,14 +277,17 @@ class _Builder:
         return self.n_rows - 1
 
     def commodity(self, origin: int, reach: np.ndarray, arc_ok: np.ndarray, wide: bool,
-                  dests: list[tuple[int, float, float, list]], src_alts: list, od0: int) -> list[int]:
+                  dests: list[tuple], src_alts: list, od0: int,
+                  own_src: tuple[float, tuple[int, ...]] = (0.0, ())) -> list[int]:
         """Add one commodity's balance rows, arc columns and unmet columns; return the unmet columns.
 
-        ``dests``: (node, trains, penalty, crossings the trains may end at instead: (node, cost, op id));
-        ``src_alts``: crossings the trains may start at instead of ``origin``; ``od0``: the od index of
-        the first destination. A flow with alternatives at its destination ends in a virtual sink fed
-        by its own crossing (cost 0) and by the others (their switch cost); at its origin it starts at
-        a virtual source likewise.
+        ``dests``: (node, trains, penalty, crossings the trains may end at instead: (node, cost, op id,
+        foreign km, foreign resources), the own crossing's foreign run (km, resources));
+        ``src_alts``: crossings the trains may start at instead of ``origin`` (the same fields);
+        ``od0``: the od index of the first destination; ``own_src``: the foreign run into the own
+        crossing. A flow with alternatives at its destination ends in a virtual sink fed by its own
+        crossing (cost 0) and by the others (their switch cost); at its origin it starts at a virtual
+        source likewise. Every virtual column uses the foreign resources of its run abroad.
         """
         m = self.macro
         first = self.n_rows
@@ -288,28 +302,28 @@ class _Builder:
         for mat in (m.arc_resources, m.arc_opposite) if wide else (m.arc_resources,):
             sub = mat[arcs].tocoo()
             self.res_entries.append((c[sub.row], sub.col.astype(np.int64), sub.data))
-        total = sum(n for _, n, _, _ in dests)
+        total = sum(d[1] for d in dests)
         supply_row, depart = row_of[origin], -1
-        src = [(nd, cost, via) for nd, cost, via in src_alts if row_of[nd] >= 0]
+        src = [a for a in src_alts if row_of[a[0]] >= 0]
         if src_alts:
             supply_row = self._row()
             if row_of[origin] >= 0:
-                depart = self._virtual(supply_row, row_of[origin], 0.0, INF)
-            for nd, cost, via in src:
-                self.switches.append((self._virtual(supply_row, row_of[nd], cost, INF), -1, via, "origin",
+                depart = self._virtual(supply_row, row_of[origin], 0.0, INF, *own_src)
+            for nd, cost, via, km, res in src:
+                self.switches.append((self._virtual(supply_row, row_of[nd], cost, INF, km, res), -1, via, "origin",
                                       self.macro.op_ids[origin]))
         rhs[supply_row] = rhs.get(supply_row, 0.0) + total
         unmet = []
-        for k, (d, n, penalty, alts) in enumerate(dests):
+        for k, (d, n, penalty, alts, own) in enumerate(dests):
             od = od0 + k
-            ends = [(nd, cost, via) for nd, cost, via in alts if row_of[nd] >= 0]
+            ends = [a for a in alts if row_of[a[0]] >= 0]
             arrive = -1
             if alts:
                 sink = self._row()
                 if row_of[d] >= 0:
-                    arrive = self._virtual(row_of[d], sink, 0.0, INF)
-                for nd, cost, via in ends:
-                    self.switches.append((self._virtual(row_of[nd], sink, cost, INF), od, via, "destination",
+                    arrive = self._virtual(row_of[d], sink, 0.0, INF, *own)
+                for nd, cost, via, km, res in ends:
+                    self.switches.append((self._virtual(row_of[nd], sink, cost, INF, km, res), od, via, "destination",
                                           self.macro.op_ids[d]))
                 reachable = arrive >= 0 or bool(ends)
             else:
@@ -327,19 +341,27 @@ class _Builder:
         self.rhs.append((first, rhs))
         return unmet
 
-    def _virtual(self, tail_row: int, head_row: int, cost: float, upper: float) -> int:
-        """A column that carries trains from one balance row to another (no track, no capacity)."""
+    def _virtual(self, tail_row: int, head_row: int, cost: float, upper: float, foreign_km: float = 0.0,
+                 foreign_res: tuple[int, ...] = ()) -> int:
+        """A column that carries trains from one balance row to another (no Dutch track; abroad it uses
+        the foreign resources, numbered after the Dutch ones)."""
         col = self._add_cols(1, np.array([-1]), np.array([cost]), np.zeros(1), np.array([upper]))
         self._entries(np.array([tail_row, head_row]), np.repeat(col, 2), np.array([1.0, -1.0]))
+        if foreign_res:
+            r = self.macro.n_resources + np.array(foreign_res, dtype=np.int64)
+            self.res_entries.append((np.repeat(col, len(r)), r, np.ones(len(r))))
+        if foreign_km:
+            self.foreign_km[int(col[0])] = foreign_km
         return int(col[0])
 
     def finish(self, macro: MacroNetwork, types: dict[str, TrainType], od_keys: list, od_dem: np.ndarray,
-               od_cols: np.ndarray, moves: dict) -> FlowProblem:
+               od_cols: np.ndarray, moves: dict, foreign: ForeignNetwork | None = None) -> FlowProblem:
         r0 = self.n_rows
         rows = list(self.rows) + [r0 + r for _, r, _ in self.res_entries]
         cols = list(self.cols) + [c for c, _, _ in self.res_entries]
         vals = list(self.vals) + [v for _, _, v in self.res_entries]
-        n_rows = r0 + macro.n_resources
+        foreign_cap = np.array(foreign.resource_capacity if foreign is not None else (), dtype=float)
+        n_rows = r0 + macro.n_resources + len(foreign_cap)
         a = sp.csc_matrix((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))),
                           shape=(n_rows, self.n_cols))
         a.sum_duplicates()
@@ -352,15 +374,23 @@ class _Builder:
             macro=macro, train_types=types, od_keys=tuple(od_keys), od_demand=od_dem, od_col=od_cols,
             col_arc=cat(self.col_arc).astype(np.int64), col_cost=cat(self.cost),
             col_lower=cat(self.lower), col_upper=cat(self.upper),
-            row_lower=np.concatenate([rhs, np.full(macro.n_resources, -INF)]),
-            row_upper=np.concatenate([rhs, macro.resource_capacity_per_day]),
+            row_lower=np.concatenate([rhs, np.full(macro.n_resources + len(foreign_cap), -INF)]),
+            row_upper=np.concatenate([rhs, macro.resource_capacity_per_day, foreign_cap]),
             matrix=a, resource_row0=r0, movements=moves,
             switch_col=np.array([w[0] for w in self.switches], dtype=np.int64),
             switch_od=np.array([w[1] for w in self.switches], dtype=np.int64),
             switch_via=tuple(w[2] for w in self.switches), switch_end=tuple(w[3] for w in self.switches),
             switch_from=tuple(w[4] for w in self.switches),
             od_arrive_col=np.array(self.arrive, dtype=np.int64), od_depart_col=np.array(self.depart, dtype=np.int64),
+            col_foreign_km=_dense(self.foreign_km, self.n_cols), foreign=foreign,
         )
+
+
+def _dense(values: dict[int, float], n: int) -> np.ndarray:
+    out = np.zeros(n)
+    if values:
+        out[np.fromiter(values.keys(), dtype=np.int64)] = np.fromiter(values.values(), dtype=float)
+    return out
 
 
 @dataclass(frozen=True)
@@ -372,10 +402,11 @@ class FlowResult:
     train_km_per_day: float
     arc_flow: np.ndarray  # trains/day per arc
     od_unmet: np.ndarray  # trains/day not run, per od key
-    resource_load: np.ndarray  # trains/day per resource
+    resource_load: np.ndarray  # trains/day per resource (Dutch, then foreign)
     switched: np.ndarray = field(default_factory=lambda: np.zeros(0))  # trains/day per switch column
     #: shadow price per resource (cost saved by one more freight path a day; 0 where capacity does not bind)
     resource_price: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    foreign_train_km_per_day: float = 0.0  # run abroad to the hubs beyond the crossings
 
     @property
     def switched_trains_per_day(self) -> float:
@@ -531,7 +562,7 @@ class RerouteEngine:
             raise RuntimeError(f"rerouting LP for {failure.label}: {h.modelStatusToString(status)}")
         sol = h.getSolution()
         x = np.asarray(sol.col_value)
-        price = -np.asarray(sol.row_dual)[p.resource_row0:] if sol.dual_valid else np.zeros(p.macro.n_resources)
+        price = -np.asarray(sol.row_dual)[p.resource_row0:] if sol.dual_valid else np.zeros(p.n_resources)
         x = np.where(np.abs(x) < 1e-9, 0.0, x)
         arc = p.col_arc >= 0
         arc_flow = np.bincount(p.col_arc[arc], weights=x[arc], minlength=p.macro.n_arcs)
@@ -539,4 +570,5 @@ class RerouteEngine:
         return FlowResult(failure=failure, cost=float(x @ p.col_cost), train_km_per_day=km,
                           arc_flow=arc_flow, od_unmet=x[p.od_col].copy(),
                           resource_load=self._res_matrix @ x, switched=x[p.switch_col].copy(),
-                          resource_price=np.where(np.abs(price) < 1e-9, 0.0, price))
+                          resource_price=np.where(np.abs(price) < 1e-9, 0.0, price),
+                          foreign_train_km_per_day=float(x @ p.col_foreign_km) if len(p.col_foreign_km) else 0.0)
