@@ -71,7 +71,7 @@ def rank(top: int = typer.Option(20, "--top", help="show the N most important el
     """Full N-1 with capacity-constrained rerouting: every section out on its own, ranked by importance."""
     t0 = time.perf_counter()
     model, _ = _model(network, demand, passenger)
-    n = len(model.network.sections) + (len(model.network.ops) if ops else 0)
+    n = model.n1_cases(ops)
     with _progress() as bar:
         task = bar.add_task("N-1 with rerouting", total=n)
         reports = model.rank(sections=True, ops=ops, progress=lambda k: bar.advance(task, k))
@@ -213,7 +213,7 @@ def map_(output: Path = typer.Option(..., "-o", "--output", help="the HTML file 
 
     model, _ = _model(network, demand, passenger)
     with _progress() as bar:
-        task = bar.add_task("N-1 with rerouting", total=len(model.network.sections))
+        task = bar.add_task("N-1 with rerouting", total=model.n1_cases())
         reports = model.rank(progress=lambda k: bar.advance(task, k))
     title = f"railcap resilience: {model.network.meta.get('name', network)}"
     output.write_text(importance_map_html(model.network, reports, title), encoding="utf-8")

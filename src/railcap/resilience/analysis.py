@@ -22,11 +22,12 @@ where a train that cannot run costs its type's ``unmet_penalty_km``.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import Callable
 
 import networkx as nx
 import numpy as np
+import scipy.sparse as sp
 
 from railcap.model.infrastructure import Network
 from railcap.resilience.capacity import CapacityParams
@@ -214,6 +215,8 @@ class ResilienceModel:
         self.params = params
         self.problem: FlowProblem = build_problem(network, demand, params)
         self.engine = RerouteEngine(self.problem)
+        self._base_x = self.engine.base_x
+        self._ends: tuple[np.ndarray, np.ndarray] | None = None
         self._variants: dict[tuple, ResilienceModel] = {}
 
     @property
@@ -278,22 +281,41 @@ class ResilienceModel:
         return tuple(out)
 
     def _affected(self, f: Failure) -> float:
-        """Base trains/day over the failed sections, plus trains through, to or from the failed points."""
-        m = self.problem.macro
-        sf = m.section_flow(self.base.arc_flow)
-        sidx = m.section_index()
-        total = float(sum(sf[sidx[s]].sum() for s in f.sections))
-        nidx = m.node_index()
-        served = [(k, d - u) for k, d, u in zip(self.problem.od_keys, self.problem.od_demand, self.base.od_unmet)]
-        for o in f.ops | f.terminal_ops:
-            n = nidx[o]
-            inflow = sf[m.section_to == n, 0].sum() + sf[m.section_from == n, 1].sum()
-            outflow = sf[m.section_from == n, 0].sum() + sf[m.section_to == n, 1].sum()
-            orig = sum(s for k, s in served if k[0] == o)
-            term = sum(s for k, s in served if k[1] == o)
-            through = (inflow + outflow - orig - term) / 2.0
-            total += through + orig + term if o in f.ops else orig + term
-        return float(total)
+        """Distinct base trains/day that run over the failed sections or through, from or to the failed points.
+
+        Each train counts once, however many failed elements it passes: the base flow is taken as a
+        network of its own (every LP column a link with its base trains as capacity), and the trains
+        that keep their route are the maximum flow that avoids the failed elements; the rest are
+        affected. A point closed to starting/ending trains affects the trains starting/ending there.
+        """
+        p, x = self.problem, self._base_x
+        served = float(p.total_demand - self.base.unmet_trains_per_day)
+        if served <= EPS:
+            return 0.0
+        blocked = self._failed_cols(f)
+        kept = _max_flow_avoiding(p, x, blocked, self._col_ends())
+        term = sum(float(d - u) for (o, dd, _), d, u in zip(p.od_keys, p.od_demand, self.base.od_unmet)
+                   if o in f.terminal_ops or dd in f.terminal_ops)
+        return max(0.0, served - kept) + term
+
+    def _col_ends(self) -> tuple[np.ndarray, np.ndarray]:
+        """(row a column takes trains from, row it brings them to) per LP column (−1: none), worked out once."""
+        if getattr(self, "_ends", None) is None:
+            p = self.problem
+            a = p.matrix[: p.resource_row0, :].tocoo()
+            tail = np.full(p.n_cols, -1, dtype=np.int64)
+            head = np.full(p.n_cols, -1, dtype=np.int64)
+            tail[a.col[a.data > 0]] = a.row[a.data > 0]
+            head[a.col[a.data < 0]] = a.row[a.data < 0]
+            self._ends = (tail, head)
+        return self._ends
+
+    def _failed_cols(self, f: Failure) -> np.ndarray:
+        """LP columns that run over the failed sections or points (their corridors' arcs)."""
+        eng = self.engine
+        secs = eng._failed_sections(Failure(f.sections, f.ops))
+        arcs = self.problem.macro.arcs_of_sections(secs)
+        return eng._arc_cols[arcs].indices.astype(np.int64) if len(arcs) else np.zeros(0, dtype=np.int64)
 
     def _diversions(self, r: FlowResult, top: int | None = None) -> tuple[Diversion, ...]:
         """Section directions with more trains than in the base, largest increase first (all, or ``top``)."""
@@ -365,15 +387,40 @@ class ResilienceModel:
 
     # ------------------------------------------------------------ N-1
 
+    def links(self) -> list[tuple[str, ...]]:
+        """The elements of the N-1 ranking: chains of sections with no branch and no origin or destination
+        in between (the macro network's corridors, sections in running order), then every section the
+        demand never reaches, on its own. Closing one section of a link closes the link."""
+        m = self.problem.macro
+        out = [tuple(m.section_ids[i] for i in chain) for chain in m.corridor_sections]
+        out += [(m.section_ids[i],) for i in np.flatnonzero(m.section_corridor < 0)]
+        return out
+
     def rank(self, sections: bool = True, ops: bool = False, progress: Progress | None = None,
              detail: bool = True) -> list[CaseReport]:
-        """N-1 over every section (and point): reports sorted by importance, then unmet, then label."""
+        """N-1 over every link (and point): reports sorted by importance, then unmet, then label.
+
+        A link is one element: its sections are listed in the report (``sections``), and its label
+        names its ends and its number of sections."""
         reports = []
-        for f in single_failures(self.network, sections, ops):
-            reports.append(self.case(f, detail))
+        failures = [Failure.of(sections=link) for link in self.links()] if sections else []
+        failures += list(single_failures(self.network, False, ops))
+        for f in failures:
+            rep = self.case(f, detail)
+            reports.append(replace(rep, label=self._link_label(f)) if len(f.sections) > 1 else rep)
             if progress:
                 progress(1)
         return sorted(reports, key=lambda c: (-c.importance_km_per_train, -c.unmet_trains_per_day, c.label))
+
+    def n1_cases(self, ops: bool = False) -> int:
+        """How many cases :meth:`rank` solves or skips (for a progress bar)."""
+        return len(self.links()) + (len(self.network.ops) if ops else 0)
+
+    def _link_label(self, f: Failure) -> str:
+        secs = [self.network.sections[s] for s in f.sections]
+        ends = [o for o, n in _count_ends(secs).items() if n == 1]
+        between = " – ".join(sorted(ends)) if len(ends) == 2 else ", ".join(sorted(f.sections))
+        return f"link {between} ({len(secs)} sections)"
 
     # ------------------------------------------------------------ scenarios
 
@@ -418,6 +465,15 @@ class ResilienceModel:
                 for mv in self.demand.military]
 
 
+def _count_ends(secs) -> dict[str, int]:
+    """How often each point is the end of one of the sections (1 = an end of the chain)."""
+    out: dict[str, int] = {}
+    for sec in secs:
+        for o in (sec.from_op, sec.to_op):
+            out[o] = out.get(o, 0) + 1
+    return out
+
+
 def compatible_graph(network: Network, allowed: Callable, failure: Failure | None = None) -> nx.MultiGraph:
     """The undirected graph of sections a train may use, without the failed elements."""
     f = failure or Failure()
@@ -460,3 +516,32 @@ def military_redundancy(network: Network, mv: MilitaryMovement, allowed: Callabl
     g = compatible_graph(network, allowed, failure)
     edge, node = disjoint_routes(g, mv.origin, mv.destination)
     return MilitaryStatus(mv.id, mv.origin, mv.destination, edge > 0, edge, node)
+
+
+def _max_flow_avoiding(p: FlowProblem, x: np.ndarray, blocked: np.ndarray, ends: tuple[np.ndarray, np.ndarray],
+                       scale: float = 1000.0) -> float:
+    """Trains/day of the base solution ``x`` that can still reach their sink without the ``blocked`` columns.
+
+    Nodes are the LP's balance rows (plus a source and a sink), every flow column with base trains is
+    an edge from the row it leaves (``ends[0]``) to the row it enters (``ends[1]``); unmet columns are
+    left out (no train runs). Capacities are trains/day × ``scale``, rounded (scipy's max flow works
+    on integers).
+    """
+    from scipy.sparse.csgraph import maximum_flow
+
+    r0 = p.resource_row0
+    rhs = p.row_lower[:r0]
+    tail, head = ends
+    use = (x > 1e-9) & (tail >= 0) & (head >= 0)
+    use[p.od_col] = False
+    use[blocked] = False
+    cols = np.flatnonzero(use)
+    src, snk = r0, r0 + 1
+    supply = np.flatnonzero(rhs > 1e-9)
+    demand = np.flatnonzero(rhs < -1e-9)
+    t = np.concatenate([tail[cols], np.full(len(supply), src), demand])
+    h = np.concatenate([head[cols], supply, np.full(len(demand), snk)])
+    cap = np.round(np.concatenate([x[cols], rhs[supply], -rhs[demand]]) * scale).astype(np.int32)
+    g = sp.csr_matrix((cap, (t, h)), shape=(r0 + 2, r0 + 2))
+    g.sum_duplicates()
+    return maximum_flow(g, src, snk).flow_value / scale

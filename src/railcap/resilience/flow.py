@@ -430,6 +430,7 @@ class RerouteEngine:
         self.h = self._load()
         self.h.run()
         self._basis = self.h.getBasis()
+        self.base_x = np.asarray(self.h.getSolution().col_value).copy()
         self.base = self._result(Failure())
         self.flow_sections = self._sections_with_flow(self.base)
 

@@ -63,7 +63,7 @@ def _line(network: Network, sid: str) -> list[tuple[float, float]]:
 def importance_map_html(network: Network, reports: Sequence[CaseReport], title: str = "railcap resilience",
                         top: int = 25) -> str:
     """The HTML page: sections coloured by the importance of their single failure."""
-    by_section = {r.sections[0]: r for r in reports if len(r.sections) == 1 and not r.ops}
+    by_section = {sid: r for r in reports if not r.ops for sid in r.sections}  # a link colours all its sections
     peak = max((r.importance_km_per_train for r in by_section.values()), default=0.0) or 1.0
     proj = _Projection([p for sid in network.sections for p in _line(network, sid)]
                        or [(o.lon, o.lat) for o in network.ops.values()])
