@@ -6,6 +6,7 @@ import typer
 
 from railcap.cli import capacity as _capacity
 from railcap.cli import diagram as _diagram
+from railcap.cli import movement as _movement
 from railcap.cli import network as _network
 from railcap.cli import path as _path
 from railcap.cli import rolling_stock as _rolling_stock
@@ -28,6 +29,7 @@ app.add_typer(_surroundings.app, name="surroundings")
 app.add_typer(_timetable.app, name="timetable")
 app.command("diagram")(_diagram.diagram)
 app.add_typer(_path.app, name="path")
+app.add_typer(_movement.app, name="movement")
 app.add_typer(_users.app, name="users")
 app.add_typer(_capacity.app, name="capacity")
 app.command("serve")(_serve.serve)

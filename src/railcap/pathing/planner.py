@@ -151,6 +151,29 @@ class Planner:
             self._indices[ignore] = FreeIntervalIndex(self.table[keep] if ignore else self.table).prepare()
         return self._indices[ignore]
 
+    def commit(self, result: PlanResult) -> None:
+        """Make a found ``result`` part of the day, for the requests that follow (a movement's
+        next train): the civil trains it moved leave with their old times, its path and their new
+        times join. The indices already built are updated in place, not rebuilt."""
+        path = result.paths[0]
+        moved = sorted({h.train_id for h in result.hindrance})
+        self.classes[path.train_id] = result.request.priority.value
+        new = OccupationTable.concat([path.occupations(), result.civil_occupations])
+        old_rows = {t: self.table.resource_id[self.table.train_id == t].tolist() for t in moved}
+        if moved:
+            keep = ~np.isin(self.table.train_id, moved)
+            self.table, self._class_of_row = self.table[keep], self._class_of_row[keep]
+            self.removed = self.removed | frozenset(moved)
+        new_classes = np.array([self.classes.get(t, "military") for t in new.train_id.tolist()], dtype=object)
+        self.table = OccupationTable.concat([self.table, new])
+        self._class_of_row = np.concatenate([self._class_of_row, new_classes])
+        for ignore, index in self._indices.items():
+            for t, resources in old_rows.items():
+                index.remove_train(t, resources)
+            rows = ~np.isin(new_classes, list(ignore)) if ignore else np.ones(len(new), dtype=bool)
+            if rows.any():
+                index.add(new[rows])
+
     # -- planning --------------------------------------------------------------------
 
     def plan(self, req: PathRequest) -> PlanResult:

@@ -1,0 +1,198 @@
+"""Movement use cases: read an order file, plan the deployment, store it all or nothing.
+
+``plan_file`` reads a movement order (YAML or JSON), checks it against the
+embedded network and the catalogue and plans it on the reference day (from
+the blocking-time cache). ``allocate_whole`` does the same inside one database
+transaction (SQLite ``BEGIN IMMEDIATE``): each day's existing allocations are
+part of the busy picture, every train is written as one allocation, the
+conflict detector checks each day as it will be, and any failure writes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Callable
+
+from railcap.data.embedded import load_network
+from railcap.data.rolling_stock import load_catalogue
+from railcap.model.clock import format_clock
+from railcap.model.errors import InputFileError, Problem, ValidationError
+from railcap.movements import MovementPlan, parse_order, plan_movement, resolve
+from railcap.movements.deploy import Deployment, clock_of, conflicts_of, next_morning
+from railcap.occupancy import OccupationTable
+from railcap.pathing import Planner
+from railcap.services.day_cache import day_blocking
+
+
+def read_order_file(path: Path) -> Any:
+    """The parsed YAML or JSON document; a clear error naming the file when it is not one."""
+    path = Path(path)
+    if not path.exists():
+        raise InputFileError(Problem(str(path), "(file)", "not found"))
+    text = path.read_text("utf-8", errors="replace")
+    try:
+        if path.suffix.lower() == ".json":
+            return json.loads(text)
+        import yaml
+
+        return yaml.safe_load(text)
+    except (ValueError, Exception) as exc:  # json.JSONDecodeError, yaml.YAMLError
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise InputFileError(Problem(path.name, "(file)", f"not valid {'JSON' if path.suffix == '.json' else 'YAML'}: "
+                                                          f"{first}")) from None
+
+
+def load_deployment(path: Path, today: dt.date | None = None) -> Deployment:
+    order = parse_order(read_order_file(path), f"movement order {Path(path).name}")
+    return resolve(order, load_network(), load_catalogue().consist, today=today or dt.date.today())
+
+
+@lru_cache(maxsize=1)
+def _reference_day() -> tuple[OccupationTable, dict[str, str]]:
+    """The reference day's blocking times with the next morning's early trains."""
+    base, classes = day_blocking()
+    nxt = next_morning(base)
+    classes = dict(classes)
+    classes.update({t: classes.get(t.removesuffix("@next"), "freight") for t in set(nxt.train_id.tolist())})
+    return OccupationTable.concat([base, nxt]), classes
+
+
+def day_planner(extra_of_day: Callable[[int], tuple[OccupationTable, dict[str, str], frozenset[str]]]
+                = lambda day: (OccupationTable.of([]), {}, frozenset())):
+    """``planner_for_day`` for ``plan_movement``: the reference day, the day's stored state, the carry."""
+    from railcap.data.reference import load_reference_timetable
+
+    net = load_network()
+    base, classes = _reference_day()
+
+    def make(day: int, carry: OccupationTable, carry_classes: dict[str, str], moved: frozenset[str]) -> Planner:
+        stored, stored_classes, removed = extra_of_day(day)
+        extra = OccupationTable.concat([stored, carry])
+        return Planner(net, load_reference_timetable, base=base, classes=classes, extra=extra,
+                       extra_classes={**stored_classes, **carry_classes}, removed=removed | moved)
+    return make
+
+
+def plan_file(path: Path, today: dt.date | None = None,
+              progress: Callable[[str], None] = lambda _: None) -> MovementPlan:
+    """Plan the movement order in ``path`` on the reference day (nothing is stored)."""
+    dep = load_deployment(path, today)
+    return plan_movement(dep, day_planner(), progress)
+
+
+def allocate_whole(path: Path, db: str, today: dt.date | None = None,
+                   progress: Callable[[str], None] = lambda _: None) -> tuple[MovementPlan, list[int]]:
+    """Plan and store the whole movement in one transaction; nothing is written if any step fails
+    or any train finds no path (a movement is allocated whole or not at all)."""
+    from railcap.pathing import store
+
+    dep = load_deployment(path, today)
+    engine = store.open_store(db)
+    ids: list[int] = []
+    with engine.begin() as conn:
+        def stored(day: int):
+            state = store.load_state(conn, dep.first_day + dt.timedelta(days=day))
+            return state.extra, state.classes, state.removed
+
+        plan = plan_movement(dep, day_planner(stored), progress)
+        if plan.unplanned:
+            raise ValidationError([Problem("movement", f"trains ({u.train_id})", u.reason) for u in plan.unplanned])
+        _referee(plan)
+        for p in plan.planned:
+            ids.append(_insert(conn, store, dep, p))
+    return plan, ids
+
+
+def _referee(plan: MovementPlan) -> None:
+    """The independent conflict detector over each day as it will be (``conflicts_of``)."""
+    from railcap.pathing.store import AllocationConflict
+
+    conflicts = conflicts_of(plan)
+    if conflicts:
+        c = conflicts[0]
+        raise AllocationConflict(Problem("movement", "occupations",
+                                         f"{len(conflicts)} conflict(s), first {c.train_a} / {c.train_b} "
+                                         f"on {c.resource_id}; nothing was written"))
+
+
+def _insert(conn, store, dep: Deployment, p) -> int:
+    from railcap.pathing.report import plan_to_dict
+
+    path, req = p.path, p.result.request
+    doc = plan_to_dict(p.result, load_network())
+    doc["movement"] = {"unit": dep.unit, "loading_site": p.site, "ready": format_clock(p.ready_s)}
+    new_id = conn.execute(store.allocations.insert().values(
+        train_id=p.train_id, status="confirmed", priority=req.priority.value, origin=req.origin,
+        destination=req.destination, consist=req.consist.id,
+        service_date=(dep.first_day + dt.timedelta(days=p.day)).isoformat(),
+        departure_s=path.departure_s, arrival_s=path.arrival_s,
+        created_at=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        request_json=json.dumps(doc["request"]), result_json=json.dumps(doc))).inserted_primary_key[0]
+    store._insert_occupations(conn, new_id, "path", path.occupations(), {p.train_id: req.priority.value})
+    civil = p.result.civil_occupations
+    if len(civil):
+        store._insert_occupations(conn, new_id, "civil", civil,
+                                  {h.train_id: h.train_class for h in p.result.hindrance})
+    if p.result.hindrance:
+        conn.execute(store.moved_trains.insert(), [{"allocation_id": new_id, "train_id": h.train_id,
+                                                    "action": h.action} for h in p.result.hindrance])
+    return new_id
+
+
+# -- the answer as data ----------------------------------------------------------------------
+
+
+def plan_to_dict(plan: MovementPlan) -> dict:
+    """The movement table, closure curve, civil hindrance per day and what could not be planned."""
+    dep, net = plan.deployment, load_network()
+    rows = []
+    for p in sorted(plan.planned, key=lambda p: (p.day, p.path.departure_s)):
+        path = p.path
+        named = [o for o in path.route.ops[1:-1] if net.ops[o].kind.value not in ("junction",)]
+        via = [net.ops[o].name for o in named[::max(1, len(named) // 4)][:5]]
+        dep_date, dep_clock = clock_of(dep.first_day + dt.timedelta(days=p.day), path.departure_s)
+        arr_date, arr_clock = clock_of(dep.first_day + dt.timedelta(days=p.day), path.arrival_s)
+        rows.append({"train": p.train_id, "consist": p.consist_id, "loading_site": p.site,
+                     "loaded_day": (dep.first_day + dt.timedelta(days=p.day)).isoformat(),
+                     "ready": format_clock(p.ready_s, seconds=False),
+                     "departure_date": dep_date, "departure": dep_clock,
+                     "handover_date": arr_date, "handover": arr_clock,
+                     "journey_min": round((path.arrival_s - path.departure_s) / 60.0, 1),
+                     "stage": p.result.stage, "route_via": via, "route": list(path.route.ops),
+                     "length_km": round(path.route.length_m / 1000.0, 1),
+                     "civil_trains_moved": len(p.result.hindrance)})
+    per_day = plan.delivered_per_day()
+    closure, total = [], 0
+    for n, k in enumerate(per_day):
+        total += k
+        closure.append({"date": (dep.first_day + dt.timedelta(days=n)).isoformat(), "delivered": k,
+                        "cumulative": total})
+    hindrance = [{"date": (dep.first_day + dt.timedelta(days=n)).isoformat(), **h}
+                 for n, h in enumerate(plan.hindrance_per_day())]
+    return {"unit": dep.unit, "destination": dep.destination, "first_day": dep.first_day.isoformat(),
+            "days": dep.days, "trains": len(dep.trains), "planned": len(plan.planned),
+            "movement": rows, "closure": closure, "civil_hindrance": hindrance,
+            "unplanned": [{"train": u.train_id, "consist": u.consist_id, "reason": u.reason}
+                          for u in plan.unplanned],
+            "loading_sites": {s: {"trains_per_day": ls.trains_per_day, "tracks": ls.tracks,
+                                  "hours": f"{format_clock(ls.opens_s, seconds=False)}–"
+                                           f"{format_clock(ls.closes_s, seconds=False)}"}
+                              for s, ls in dep.sites.items()}}
+
+
+def loading_sites() -> list[dict]:
+    """Every military loading site and port with its capacity and source."""
+    net = load_network()
+    out = []
+    for o in sorted(net.ops.values(), key=lambda o: o.id):
+        if o.loading is None:
+            continue
+        ls = o.loading
+        out.append({"id": o.id, "name": o.name, "kind": o.kind.value, "tracks": ls.tracks,
+                    "track_length_m": ls.track_length_m, "trains_per_day": ls.trains_per_day,
+                    "load_time_min": round(ls.load_time_s / 60.0), "opens": format_clock(ls.opens_s, seconds=False),
+                    "closes": format_clock(ls.closes_s, seconds=False), "source": ls.source})
+    return out
