@@ -66,7 +66,7 @@ def parse_order(data: object, where: str = "movement order") -> MovementOrder:
     ...              "earliest_day": "2026-12-07", "to": "zevenaar-grens"})
     Traceback (most recent call last):
     ...
-    railcap.model.errors.ValidationError: movement order: trains: List should have at least 1 item after validation, not 0
+    railcap.model.errors.ValidationError: movement order: field 'trains': List should have at least 1 item after validation, not 0
     """
     if not isinstance(data, dict):
         raise ValidationError(Problem(where, "(file)", "expected a mapping of fields (unit, trains, ...)"))
