@@ -118,9 +118,12 @@ def test_a_train_belongs_to_the_window_it_enters_in_and_windows_may_overlap():
     assert by_window[(0, 3600)].rate == pytest.approx(140 / 3600)
 
 
-def test_occupied_time_is_the_union_of_the_planned_blocking_times():
-    c = only(stairway("a", 0, SAME) + stairway("b", 1000, SAME))
-    assert c.occupied_s == pytest.approx(140 + 140)
+def test_a_train_that_meets_a_block_twice_is_held_by_its_later_release():
+    # a turn-back: "r" runs blocks 0, 1 and back over 1 (released at 300); the next train needs block 1 free
+    turn = [Occupation("r", "T/0/0", 0, 60), Occupation("r", "T/0/1", 40, 120), Occupation("r", "T/0/1", 200, 300)]
+    c = only(turn + stairway("n", 1000, [(0, 60), (40, 100)], "T/0"))
+    # needs: block 0: 60 - 0, block 1: 300 - 40 = 260 -> enters at 260, releases at 360
+    assert c.compressed_s == pytest.approx(360)
 
 
 def test_bad_window_is_an_error_naming_it():

@@ -50,7 +50,7 @@ from railcap.occupancy.table import OccupationTable, factorize
 Window = tuple[float, float]
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Consumption:
     """Capacity consumption of one line section in one time window."""
 
@@ -59,7 +59,6 @@ class Consumption:
     window_end_s: float
     trains: int  # trains entering the line section in the window
     compressed_s: float  # time the compressed stairways take, first start to last end
-    occupied_s: float  # time at least one block of the line section is blocked, as planned
 
     @property
     def window_s(self) -> float:
@@ -220,6 +219,7 @@ def _compress_layer(pre: _Prepared, windows: Sequence[Window]) -> list[Consumpti
     entered = np.full(n_groups, -np.inf)  # per group: compressed entry of the train ahead
     shift = np.zeros(len(pairs))
     entry = pre.pair_entry[pairs]
+    repeats = _has_repeats(rpos, block)
     for k in range(len(cuts) - 1):
         lo, hi = cuts[k], cuts[k + 1]
         if lo == hi:
@@ -233,40 +233,26 @@ def _compress_layer(pre: _Prepared, windows: Sequence[Window]) -> list[Consumpti
         d = np.where(np.isfinite(d), d, 0.0)  # the first train of a line section keeps its times
         shift[step_pairs] = d
         entered[group[step_pairs]] = entry[step_pairs] + d
-        np.maximum.at(blocked_until, block[lo:hi], end[lo:hi] + np.repeat(d, np.diff(np.r_[heads, hi - lo])))
+        released = end[lo:hi] + np.repeat(d, np.diff(np.r_[heads, hi - lo]))
+        if repeats:  # a train meeting one block twice in a window (a route that turns back)
+            np.maximum.at(blocked_until, block[lo:hi], released)
+        else:
+            slots = block[lo:hi]
+            blocked_until[slots] = np.maximum(blocked_until[slots], released)
     # compressed span per group: first entry to the last compressed end
     last_end = np.full(n_groups, -np.inf)
     np.maximum.at(last_end, group[rpos], end + shift[rpos])
-    first_entry = entry[group_start]
-    occupied = _occupied_per_group(group[rpos], start, end, n_groups)
-    trains = np.diff(np.r_[group_start, len(pairs)])
-    return [Consumption(pre.ls_names[int(ls[g0])], *windows[int(w[g0])], int(trains[g]),
-                        float(last_end[g] - first_entry[g]), float(occupied[g]))
-            for g, g0 in enumerate(group_start.tolist())]
+    compressed = (last_end - entry[group_start]).tolist()
+    trains = np.diff(np.r_[group_start, len(pairs)]).tolist()
+    names = [pre.ls_names[i] for i in ls[group_start].tolist()]
+    wins = [windows[i] for i in w[group_start].tolist()]
+    return [Consumption(n, a, b, k, c) for n, (a, b), k, c in zip(names, wins, trains, compressed)]
 
 
-def _occupied_per_group(group: np.ndarray, start: np.ndarray, end: np.ndarray, n: int) -> np.ndarray:
-    """Length of the union of the planned blocking times per group (any block of it busy)."""
-    order = np.lexsort((start, group))
-    g, s, e = group[order], start[order], end[order]
-    out = np.zeros(n)
-    if not len(g):
-        return out
-    # running maximum of ends within each group: a group offset makes one accumulate restart per group
-    first = np.r_[True, g[1:] != g[:-1]]
-    big = (np.cumsum(first) - 1) * 1e7
-    reach = np.maximum.accumulate(e + big) - big
-    prev_reach = np.r_[-np.inf, reach[:-1]]
-    prev_reach[first] = -np.inf
-    new = s > prev_reach
-    # each run of overlapping intervals: from its first start to its reach at its last row
-    run_id = np.cumsum(new) - 1
-    run_start = s[new]
-    run_end = np.full(len(run_start), -np.inf)
-    np.maximum.at(run_end, run_id, reach)
-    run_group = g[new]
-    np.add.at(out, run_group, run_end - run_start)
-    return out
+def _has_repeats(pair: np.ndarray, slot: np.ndarray) -> bool:
+    """True when some pair holds one slot twice."""
+    key = np.sort(pair.astype(np.int64) * (int(slot.max()) + 1) + slot)
+    return bool((key[1:] == key[:-1]).any())
 
 
 def _restricted(table: OccupationTable, line_sections: Iterable[str] | None) -> OccupationTable:
