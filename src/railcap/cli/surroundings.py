@@ -177,8 +177,8 @@ def _print_noise_change(report, top: int) -> None:
             row(c)
     console.print(table)
     console.print(f"{s['sections_louder']} sections louder, {s['sections_quieter']} quieter; "
-                  f"{s['sections_over_threshold']} above the +{report.threshold_db:g} dB threshold "
-                  f"({s['sections_louder_at_night_in_towns']} of them louder at night through a town); "
+                  f"{s['sections_over_threshold']} above the +{report.threshold_db:g} dB threshold; "
+                  f"{s['sections_louder_at_night_in_towns']} sections through a town get more night trains; "
                   f"noise ceilings (geluidproductieplafonds): {s['noise_ceilings']}")
 
 
