@@ -29,7 +29,8 @@ class Context:
     """What every request handler reaches through ``request.app.state.ctx``."""
 
     url: str
-    engine: object
+    engine: object  # reads, users, audit rows of their own
+    alloc_engine: object  # the allocation store's engine: one writing transaction at a time
     secret: str
     warm: object
     tables: Tables
@@ -43,14 +44,14 @@ def open_database(db: str):
     from sqlalchemy import MetaData, Table
 
     from railcap.pathing.store import open_store
-    from railcap.store.database import database_url, migrate
+    from railcap.store.database import database_url, migrate, plain_engine
     from railcap.store.users import signing_secret
 
     url = database_url(db)
     migrate(url)
-    engine = open_store(url)
+    engine = plain_engine(url)
     tables = Tables(Table("request_details", MetaData(), autoload_with=engine))
-    return url, engine, signing_secret(engine), tables
+    return url, engine, open_store(url), signing_secret(engine), tables
 
 
 def create_app(db: str, *, warm=None, token_minutes: float = TOKEN_MINUTES) -> FastAPI:
@@ -63,11 +64,12 @@ def create_app(db: str, *, warm=None, token_minutes: float = TOKEN_MINUTES) -> F
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        url, engine, secret, tables = open_database(db)
-        app.state.ctx = Context(url, engine, secret, warm or Warm.load(), tables, token_minutes)
+        url, engine, alloc_engine, secret, tables = open_database(db)
+        app.state.ctx = Context(url, engine, alloc_engine, secret, warm or Warm.load(), tables, token_minutes)
         yield
         app.state.ctx.jobs.shutdown()
         engine.dispose()
+        alloc_engine.dispose()
 
     app = FastAPI(title="railcap", version="0.1.0", lifespan=lifespan,
                   description="Short-notice paths with military priority, resilience studies and the network of "

@@ -14,25 +14,21 @@ MAX_WINDOW_S = 6 * 3600
 
 
 def corridor_data(warm, ops: list[str], window: str | tuple[float, float], *, paths: list[dict] = (),
-                  moved: set[str] = frozenset(), civil=None, hidden: set[str] = frozenset()) -> dict:
+                  moved: set[str] = frozenset(), civil=None) -> dict:
     """Space–time data of the corridor through ``ops`` in ``window``.
 
     ``paths``: dicts with ``train_id``, ``label``, ``class`` and ``points`` (op, arrival_s, departure_s) —
-    new or allocated paths. ``civil``: an OccupationTable of displaced trains' new blocking times.
-    ``hidden``: train ids drawn without their name (reserved paths).
+    new or allocated paths (reserved ones come already renamed). ``civil``: an OccupationTable of displaced
+    trains' new blocking times.
     """
     from railcap.model.errors import Problem, ValidationError
 
     win = parse_window(window)
     if win[1] - win[0] > MAX_WINDOW_S:
         raise ValidationError(Problem("corridor", "window", "at most 6 hours"))
-    corridor = Corridor.between(warm.net, ops)
+    corridor, base_lines = _day_on_corridor(warm, tuple(ops), win)
     pos = dict(zip(corridor.op_ids, corridor.positions_m))
-    lines = []
-    for line in train_lines(warm.net, corridor, warm.timetable, win):
-        lines.append({"train_id": line.train_id, "class": line.train_class.value, "product": line.product,
-                      "moved": line.train_id in moved,
-                      "stretches": [[[round(x / 1000.0, 3), t] for x, t, _ in s] for s in line.stretches]})
+    lines = [{**line, "moved": line["train_id"] in moved} for line in base_lines]
     for p in paths:
         pts = []
         for op, arr, dep in p["points"]:
@@ -53,6 +49,21 @@ def corridor_data(warm, ops: list[str], window: str | tuple[float, float], *, pa
                        for o, n, x, j in zip(corridor.op_ids, corridor.names, corridor.positions_m,
                                              corridor.is_junction)],
             "lines": lines, "boxes": boxes}
+
+
+def _day_on_corridor(warm, ops: tuple[str, ...], win: tuple[float, float]):
+    """The corridor and the reference day's train lines on it: the same for every user, kept (64 at most)."""
+    cache = warm.__dict__.setdefault("_corridors", {})
+    key = (ops, win)
+    if key not in cache:
+        corridor = Corridor.between(warm.net, ops)
+        lines = [{"train_id": line.train_id, "class": line.train_class.value, "product": line.product,
+                  "stretches": [[[round(x / 1000.0, 3), t] for x, t, _ in s] for s in line.stretches]}
+                 for line in train_lines(warm.net, corridor, warm.timetable, win)]
+        if len(cache) >= 64:
+            cache.pop(next(iter(cache)))
+        cache[key] = (corridor, lines)
+    return cache[key]
 
 
 def path_points(path_doc: dict) -> list[tuple[str, float | None, float | None]]:

@@ -118,7 +118,7 @@ def allocate(ctx, user: dict, body: AllocateIn) -> tuple[int, object, dict]:
                       "hindrance": doc["hindrance"]["by_class"], **_details(body)}, military=military)
 
     with ctx.write_lock:
-        new_id, result = allocation_store.allocate(ctx.engine, ctx.warm.planner_for, req, status, on_write)
+        new_id, result = allocation_store.allocate(ctx.alloc_engine, ctx.warm.planner_for, req, status, on_write)
     return new_id, result, plan_to_dict(result, ctx.warm.net)
 
 
@@ -132,7 +132,7 @@ def change_status(ctx, user: dict, allocation_id: int, status: str) -> None:
                      {"from": old_status, "to": status}, military=row["priority"] == "military")
 
     with ctx.write_lock:
-        allocation_store.set_status(ctx.engine, allocation_id, status, on_write)
+        allocation_store.set_status(ctx.alloc_engine, allocation_id, status, on_write)
 
 
 def list_rows(ctx, status: str | None = None) -> list[dict]:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from collections import Counter
 from typing import Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
-from fastapi.responses import Response
+from fastapi.responses import JSONResponse, Response
 
 from railcap.api import paths, redact
 from railcap.api.diagram import corridor_data, path_points
@@ -68,15 +69,15 @@ def sign_in(body: SignIn, request: Request) -> Token:
 
 
 @router.get("/me", responses=NO_AUTH, tags=["sign-in"])
-def me(user: dict = Depends(current_user)) -> dict:
+async def me(user: dict = Depends(current_user)) -> dict:
     """Who is signed in, the role and what it may do."""
     return {**user, "permissions": sorted(PERMISSIONS[user["role"]])}
 
 
 # -- the network and the reference day ----------------------------------------------------------------------------
 
-@router.get("/network", responses=FORBIDDEN, tags=["network"])
-def network(request: Request, _user: dict = Depends(require("read"))) -> dict:
+@router.get("/network", responses=FORBIDDEN, tags=["network"], response_class=JSONResponse)
+async def network(request: Request, _user: dict = Depends(require("read"))) -> Response:
     """Sections and operational points as GeoJSON (WGS84), each section with its trains per day."""
     ctx = ctx_of(request)
     if not hasattr(ctx, "geojson"):
@@ -87,12 +88,12 @@ def network(request: Request, _user: dict = Depends(require("read"))) -> dict:
         for f in doc["features"]:
             if f["properties"]["feature"] == "section":
                 f["properties"]["trains_per_day"] = use.get(f["properties"]["id"], 0)
-        ctx.geojson = doc
-    return ctx.geojson
+        ctx.geojson = json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode()
+    return Response(ctx.geojson, media_type="application/json")
 
 
 @router.get("/consists", responses=FORBIDDEN, tags=["network"])
-def consists(request: Request, _user: dict = Depends(require("read"))) -> list[dict]:
+async def consists(request: Request, _user: dict = Depends(require("read"))) -> list[dict]:
     """The rolling-stock catalogue's consists (for the request form)."""
     cat = ctx_of(request).warm.catalogue
     return [{"id": c.id, "name": c.name, "category": getattr(c.category, "value", str(c.category)),
@@ -102,9 +103,15 @@ def consists(request: Request, _user: dict = Depends(require("read"))) -> list[d
 
 
 @router.get("/day", responses=FORBIDDEN, tags=["network"])
-def day(request: Request, _user: dict = Depends(require("read"))) -> dict:
+async def day(request: Request, _user: dict = Depends(require("read"))) -> dict:
     """The reference weekday: trains and train-km by class, blocking times held in memory."""
-    warm = ctx_of(request).warm
+    ctx = ctx_of(request)
+    if not hasattr(ctx, "day"):
+        ctx.day = _day_summary(ctx.warm)
+    return ctx.day
+
+
+def _day_summary(warm) -> dict:
     by_class: dict[str, dict] = {}
     for run in warm.timetable.runs:
         c = by_class.setdefault(run.train_class.value, {"trains": 0, "train_km": 0.0})
@@ -115,12 +122,12 @@ def day(request: Request, _user: dict = Depends(require("read"))) -> dict:
     return {"trains": len(warm.timetable.runs), "blocking_times": len(warm.base), "by_class": by_class}
 
 
-@router.get("/corridor", responses={**FORBIDDEN, **INVALID}, tags=["network"])
-def corridor(request: Request, from_op: str = Query(..., alias="from", min_length=1, max_length=100),
+@router.get("/corridor", responses={**FORBIDDEN, **INVALID}, tags=["network"], response_class=JSONResponse)
+async def corridor(request: Request, from_op: str = Query(..., alias="from", min_length=1, max_length=100),
              to_op: str = Query(..., alias="to", min_length=1, max_length=100),
              window: str = Query("06:00-09:00", min_length=11, max_length=11, pattern=r"^\d\d:\d\d-\d\d:\d\d$"),
              via: list[str] = Query([], max_length=8),
-             user: dict = Depends(require("read"))) -> dict:
+             user: dict = Depends(require("read"))) -> Response:
     """Space–time data of the corridor FROM → TO (through VIA) in WINDOW: the day's trains and the live
     allocations on it (reserved paths without their details for those who may not see them)."""
     ctx = ctx_of(request)
@@ -137,7 +144,8 @@ def corridor(request: Request, from_op: str = Query(..., alias="from", min_lengt
         shown = sees(row["id"]) or not redact.is_military(row)
         lines.append({"train_id": row["train_id"] if shown else redact.reserved_train_id(row["id"]),
                       "class": row["priority"] if shown else redact.RESERVED, "points": path_points(doc)})
-    return corridor_data(ctx.warm, [from_op, *via, to_op], window, paths=lines)
+    # plain JSON already: skip FastAPI's encoder, which costs more than the computation on a busy corridor
+    return JSONResponse(corridor_data(ctx.warm, [from_op, *via, to_op], window, paths=lines))
 
 
 def _known_points(ctx, named: list[tuple[str, str]]) -> None:
@@ -209,7 +217,7 @@ Status = Literal["proposed", "confirmed", "cancelled"]
 
 
 @router.get("/allocations", responses=FORBIDDEN, tags=["paths"])
-def allocations(request: Request, status: Status | None = None, user: dict = Depends(require("read"))) -> list[dict]:
+async def allocations(request: Request, status: Status | None = None, user: dict = Depends(require("read"))) -> list[dict]:
     """The allocations; a military one appears as a reserved path to those who may not see its details."""
     ctx = ctx_of(request)
     sees = redact.details_visible_to(ctx, user)
@@ -217,9 +225,9 @@ def allocations(request: Request, status: Status | None = None, user: dict = Dep
 
 
 @router.get("/allocations.csv", responses=FORBIDDEN, tags=["paths"], response_class=Response)
-def allocations_csv(request: Request, user: dict = Depends(require("read"))) -> Response:
+async def allocations_csv(request: Request, user: dict = Depends(require("read"))) -> Response:
     """The allocation list as CSV, redacted like the list."""
-    rows = allocations(request, None, user)
+    rows = await allocations(request, None, user)
     cols = ["id", "train_id", "status", "priority", "origin", "destination", "consist", "service_date",
             "departure", "arrival"]
     out = io.StringIO()
@@ -239,7 +247,7 @@ def _allocation_id(allocation_id: int) -> int:
 
 
 @router.get("/allocations/{allocation_id}", responses={**FORBIDDEN, **NOT_FOUND, **INVALID}, tags=["paths"])
-def allocation(allocation_id: int, request: Request, user: dict = Depends(require("read"))) -> dict:
+async def allocation(allocation_id: int, request: Request, user: dict = Depends(require("read"))) -> dict:
     """One allocation with its plan, hindrance and (for those allowed) the military request's details."""
     ctx = ctx_of(request)
     row = paths.get(ctx, _allocation_id(allocation_id))
@@ -297,7 +305,7 @@ def cancel(allocation_id: int, request: Request, user: dict = Depends(current_us
 
 
 @router.get("/audit", responses=FORBIDDEN, tags=["audit"])
-def audit_log(request: Request, object_id: str | None = Query(None, max_length=64),
+async def audit_log(request: Request, object_id: str | None = Query(None, max_length=64),
               limit: int = Query(200, ge=1, le=2000), user: dict = Depends(require("audit"))) -> list[dict]:
     """The audit log, newest first (read-only: no call changes it). Military details as the role may see."""
     ctx = ctx_of(request)
@@ -309,7 +317,7 @@ def audit_log(request: Request, object_id: str | None = Query(None, max_length=6
 # -- studies as background jobs ------------------------------------------------------------------------------------
 
 @router.get("/scenarios", responses=FORBIDDEN, tags=["studies"])
-def scenarios(_user: dict = Depends(require("read"))) -> list[str]:
+async def scenarios(_user: dict = Depends(require("read"))) -> list[str]:
     """The named disruption scenarios of the Dutch network."""
     return scenario_names()
 
@@ -328,7 +336,7 @@ def start_job(body: JobIn, request: Request, user: dict = Depends(require("study
 
 
 @router.get("/jobs", responses=FORBIDDEN, tags=["studies"])
-def jobs(request: Request, _user: dict = Depends(require("read"))) -> list[dict]:
+async def jobs(request: Request, _user: dict = Depends(require("read"))) -> list[dict]:
     """Every job of this server's life, newest first, with progress."""
     return [j.view() for j in sorted(ctx_of(request).jobs.jobs.values(), key=lambda j: -j.id)]
 
@@ -341,14 +349,14 @@ def _job(request: Request, job_id: int):
 
 
 @router.get("/jobs/{job_id}", responses={**FORBIDDEN, **NOT_FOUND, **INVALID}, tags=["studies"])
-def job(job_id: int, request: Request, _user: dict = Depends(require("read"))) -> dict:
+async def job(job_id: int, request: Request, _user: dict = Depends(require("read"))) -> dict:
     """A job's status and progress."""
     return _job(request, job_id).view()
 
 
 @router.get("/jobs/{job_id}/result", responses={**FORBIDDEN, **NOT_FOUND, **INVALID,
                                                 409: {"description": "not finished yet"}}, tags=["studies"])
-def job_result(job_id: int, request: Request, _user: dict = Depends(require("read"))) -> dict:
+async def job_result(job_id: int, request: Request, _user: dict = Depends(require("read"))) -> dict:
     """The result of a finished job."""
     j = _job(request, job_id)
     if j.status != "done":

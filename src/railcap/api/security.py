@@ -44,7 +44,7 @@ def _refuse(reason: str) -> HTTPException:
                          headers={"WWW-Authenticate": "Bearer"})
 
 
-def current_user(request: Request,
+async def current_user(request: Request,
                  creds: HTTPAuthorizationCredentials | None = Depends(bearer)) -> dict:
     """The signed-in user (name, role) or 401."""
     if creds is None or creds.scheme.lower() != "bearer":
@@ -70,7 +70,7 @@ def may(user: dict, permission: str) -> bool:
 def require(permission: str):
     """A dependency: the signed-in user, who must hold ``permission`` (else 403)."""
 
-    def check(user: dict = Depends(current_user)) -> dict:
+    async def check(user: dict = Depends(current_user)) -> dict:
         if not may(user, permission):
             raise HTTPException(403, detail=[{"loc": ["header", "authorization"], "type": "forbidden",
                                               "msg": f"the role {user['role']} may not {permission}"}])

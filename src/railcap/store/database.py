@@ -42,6 +42,7 @@ def plain_engine(url_or_path: str | Path) -> Engine:
         cur = dbapi_conn.cursor()
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute("PRAGMA busy_timeout=60000")
+        cur.execute("PRAGMA journal_mode=WAL")  # readers do not wait for a writer (crash-safe as well)
         cur.close()
     return engine
 
