@@ -50,10 +50,43 @@ def one(args: list[str], cache: bool) -> float:
     return wall
 
 
+def phases(military: bool) -> None:
+    """Where a cold call's time goes, step by step in this (fresh) process."""
+    t0 = time.perf_counter()
+    import railcap.cli  # noqa: F401 - the command line's own imports
+    t1 = time.perf_counter()
+    from railcap.data.embedded import load_network
+    from railcap.data.reference import load_reference_timetable
+    from railcap.data.rolling_stock import load_catalogue
+    from railcap.pathing import Planner, make_request
+    from railcap.services.day_cache import day_blocking
+
+    net = load_network()
+    t2 = time.perf_counter()
+    base, classes = day_blocking()
+    t3 = time.perf_counter()
+    planner = Planner(net, load_reference_timetable, base=base, classes=classes)
+    origin, consist = ("t-harde", "military-heavy") if military else ("kijfhoek", "intermodal-650")
+    req = make_request(net, origin=origin, destination="zevenaar-grens", consist=load_catalogue().consist(consist),
+                       earliest_departure_s=8 * 3600, priority="military" if military else "freight")
+    planner.index(frozenset())
+    t4 = time.perf_counter()
+    result = planner.plan(req)
+    t5 = time.perf_counter()
+    print(f"{origin} {consist}: CLI imports {t1 - t0:.2f} s, network {t2 - t1:.2f} s, day's blocking times "
+          f"(cache) {t3 - t2:.2f} s, index {t4 - t3:.2f} s, search {t5 - t4:.2f} s ({result.stage}); "
+          f"{t5 - t0:.2f} s in all")
+
+
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--phases", choices=["freight", "military"], help="time the steps of one cold call in "
+                    "this process instead (run it in a fresh process)")
     opts = ap.parse_args(argv)
+    if opts.phases:
+        phases(opts.phases == "military")
+        return
     print(f"{'request':62} {'cached s (min/median)':>22} {'recomputed s':>13} {'ratio':>6}")
     cached_all, base_all = [], []
     for args in REQUESTS:

@@ -146,6 +146,8 @@ class Planner:
 
     def index(self, ignore: frozenset[str] = frozenset()) -> FreeIntervalIndex:
         """The free-interval index without the trains of the classes in ``ignore``."""
+        ignore = frozenset(ignore) & frozenset({*self.classes.values(), "military"})  # a class with no
+        # train (no reserve paths on the day) does not change the index: one build serves both
         if ignore not in self._indices:
             keep = ~np.isin(self._class_of_row, list(ignore)) if ignore else slice(None)
             self._indices[ignore] = FreeIntervalIndex(self.table[keep] if ignore else self.table).prepare()
