@@ -9,6 +9,8 @@ arguments and returns plain dataclasses; it reads no files and renders nothing.
   window and its peak hour against the UIC 406 norms, busiest first; ``.bottlenecks()``.
 * ``spare_paths(net, table, corridor, consist, bands)`` — how many more paths of a
   consist fit along a corridor per hour band, by repeated insertion with the path search.
+* ``reserve_paths(net, table, corridor, consist, per_band, bands)`` — reserve paths laid out
+  the same way; ``reserve_cost(...)`` — the spare freight paths they take away, per band.
 
 >>> from railcap.capacity import compress, consumption_report, spare_paths, MIXED_TRAFFIC
 >>> MIXED_TRAFFIC.peak_rate, MIXED_TRAFFIC.daily_rate
@@ -19,10 +21,12 @@ from railcap.capacity.compression import Consumption, compress, line_section_of,
 from railcap.capacity.report import (
     MIXED_TRAFFIC, NORMS, OPERATING_DAY, CapacityReport, LineSectionLoad, Norm, consumption_report,
 )
+from railcap.capacity.reserve import Reserve, ReserveCost, reserve_cost, reserve_paths
 from railcap.capacity.spare import (
     Corridor, HourBand, SparePath, SpareResult, corridor_route, hour_bands, spare_paths,
 )
 
 __all__ = ["CapacityReport", "Consumption", "Corridor", "HourBand", "LineSectionLoad", "MIXED_TRAFFIC",
-           "NORMS", "Norm", "OPERATING_DAY", "SparePath", "SpareResult", "compress", "consumption_report",
-           "corridor_route", "hour_bands", "line_section_of", "section_of", "spare_paths"]
+           "NORMS", "Norm", "OPERATING_DAY", "Reserve", "ReserveCost", "SparePath", "SpareResult", "compress", "consumption_report",
+           "corridor_route", "hour_bands", "line_section_of", "reserve_cost", "reserve_paths", "section_of",
+           "spare_paths"]

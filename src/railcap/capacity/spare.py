@@ -141,13 +141,14 @@ def corridor_route(net: Network, corridor: Corridor, consist: Consist) -> Route:
 
 def spare_paths(net: Network, table: OccupationTable, corridor: Corridor, consist: Consist,
                 bands: tuple[HourBand, ...] | None = None, *, allowance: Allowance | None = None,
-                max_per_band: int = MAX_PER_BAND, train_prefix: str = "spare",
+                max_per_band: int = MAX_PER_BAND, train_prefix: str = "spare", train_class: str = "freight",
                 progress: Callable[[int, int, int], None] | None = None) -> SpareResult:
     """Insert paths of ``consist`` along ``corridor`` into the busy picture ``table`` until none fits.
 
     ``bands`` default to the 24 hours of the day. ``progress(band_index, bands, paths_so_far)``
     is called after each band. The inserted paths' occupations are returned, so a
-    caller can keep them (reserve paths) or throw them away (a count).
+    caller can keep them (reserve paths) or throw them away (a count); ``train_prefix`` and
+    ``train_class`` name the inserted runs.
     """
     bands = bands or hour_bands()
     route = corridor_route(net, corridor, consist)
@@ -169,7 +170,7 @@ def spare_paths(net: Network, table: OccupationTable, corridor: Corridor, consis
             occ = path.occupations()
             index.add(occ)
             occupations.append(occ)
-            runs.append(path.to_run("reserve" if train_prefix == "reserve" else "freight", consist.id))
+            runs.append(path.to_run(train_class, consist.id))
             found.append(SparePath(b, path.departure_s, path.arrival_s, path.waiting_s))
         if progress is not None:
             progress(b + 1, len(bands), len(found))

@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from railcap.capacity import (
-    OPERATING_DAY, CapacityReport, Corridor, SpareResult, consumption_report, hour_bands, spare_paths,
+    OPERATING_DAY, CapacityReport, Corridor, Reserve, ReserveCost, SpareResult, consumption_report, hour_bands,
+    reserve_cost, reserve_paths, spare_paths,
 )
 from railcap.capacity.compression import Window
 from railcap.model.clock import format_clock, parse_time
@@ -191,3 +194,75 @@ def spare_dict(s: SpareResult) -> dict[str, Any]:
                    "waiting_min": round(p.waiting_s / 60, 1)} for p in s.paths],
         "source": s.corridor.source,
     }
+
+
+# ----- reserve paths ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReserveAnswer:
+    """Reserve paths laid out on a NATO route and what they cost the freight paths left."""
+
+    reserve: Reserve
+    cost: ReserveCost
+    diagram: str | None = None  # the file written, if any
+
+
+def reserve(route: str, per_band: int, *, consist_id: str = "military-heavy", freight_id: str = "intermodal-740",
+            window: str | None = None, band_hours: float = 1.0, diagram: str | None = None,
+            progress: Callable[[int, int, int], None] | None = None,
+            table: OccupationTable | None = None) -> ReserveAnswer:
+    """Lay out ``per_band`` reserve paths per hour band on a NATO route; count the freight paths it costs."""
+    corridor = nato_route(route)
+    c, freight = consist(consist_id), consist(freight_id)
+    a, b = parse_window(window) if window else (0.0, 86_400.0)
+    bands = hour_bands(a, b, band_hours)
+    if diagram is not None:
+        from railcap.viz.diagram import FORMATS
+
+        if Path(diagram).suffix.lower() not in FORMATS:
+            raise ValidationError(Problem("command line", "diagram", f"'{diagram}' must end in {', '.join(FORMATS)}"))
+    day = day_occupations() if table is None else table
+    net = network()
+    r = reserve_paths(net, day, corridor, c, per_band, bands, progress=progress)
+    cost = reserve_cost(net, day, r, freight, progress=progress)
+    written = None
+    if diagram is not None and r.paths.runs:
+        written = _reserve_diagram(r, diagram, (a, b))
+    return ReserveAnswer(r, cost, written)
+
+
+def _reserve_diagram(r: Reserve, out: str, window: Window) -> str:
+    """The corridor's space–time diagram with the reserve paths drawn on top."""
+    from railcap.data.reference import load_reference_timetable
+    from railcap.model.timetable import Timetable
+    from railcap.viz.diagram import space_time_diagram
+
+    tt = load_reference_timetable()
+    runs = r.paths.runs
+    day = Timetable(tt.runs + tuple(runs), tt.meta)
+    ops = r.paths.route_ops
+    space_time_diagram(network(), day, ops[0], ops[-1], window, highlight=[x.id for x in runs], out=out)
+    return out
+
+
+def reserve_dict(ans: ReserveAnswer) -> dict[str, Any]:
+    s = ans.reserve.paths
+    doc = spare_dict(s)
+    doc.pop("total")
+    doc["method"] = "reserve paths laid out earliest first by repeated insertion with the path search"
+    doc["per_hour_band"] = ans.reserve.per_band_wanted
+    doc["reserved"] = s.total
+    for band, short in zip(doc["bands"], ans.reserve.shortfall()):
+        band["reserved"] = band.pop("paths")
+        band.pop("capped")
+        band["not_placed"] = short
+    doc["freight_cost"] = {
+        "consist": ans.cost.freight_consist,
+        "method": "spare freight paths laid out without the reserve; 'taken' = those a reserve path overlaps; "
+                  "'recount' = spare paths laid out again with the reserve in place (greedy, may pack differently)",
+        "spare_before": sum(ans.cost.before), "taken": ans.cost.taken_total, "recount": sum(ans.cost.after),
+        "bands": [{"band": b.label, "before": x, "taken": k, "recount": y}
+                  for b, x, k, y in zip(s.bands, ans.cost.before, ans.cost.taken, ans.cost.after)]}
+    doc["diagram"] = ans.diagram
+    return doc
