@@ -2,7 +2,8 @@ import numpy as np
 import pytest
 
 from railcap.model.errors import InputFileError
-from railcap.occupancy import Occupation, OccupationTable, read_blocking, write_blocking
+from railcap.data.blocking import read_blocking, write_blocking
+from railcap.model.occupation import Occupation, OccupationTable
 
 OCC = [Occupation("ic 1", "y-j/+/0", 0.1, 60.25), Occupation("fr,7", "j-t/0/3", 3600.0, 3725.5)]
 

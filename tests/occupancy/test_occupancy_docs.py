@@ -5,7 +5,7 @@ import importlib
 
 import pytest
 
-MODULES = ["railcap.occupancy", "railcap.occupancy.resources", "railcap.occupancy.table",
+MODULES = ["railcap.occupancy", "railcap.occupancy.resources", "railcap.model.occupation",
            "railcap.occupancy.blocking", "railcap.occupancy.conflicts",
            "railcap.occupancy.index"]
 

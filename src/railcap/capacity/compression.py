@@ -45,7 +45,7 @@ from typing import Iterable, Sequence
 import numpy as np
 
 from railcap.model.errors import Problem, ValidationError
-from railcap.occupancy.table import OccupationTable, factorize
+from railcap.model.occupation import OccupationTable, factorize
 
 Window = tuple[float, float]
 

@@ -25,7 +25,7 @@ from typing import Iterable
 
 from railcap.capacity.compression import Consumption, Window, check_windows, compress, section_of
 from railcap.model.infrastructure import Network
-from railcap.occupancy.table import OccupationTable
+from railcap.model.occupation import OccupationTable
 
 HOUR_S = 3600.0
 OPERATING_DAY: Window = (6 * HOUR_S, 24 * HOUR_S)

@@ -97,7 +97,8 @@ def plan(from_op: str = FROM, to_op: str = TO, via: list[str] = VIA, depart_afte
          as_json: bool = typer.Option(False, "--json", help="Machine-readable output.")) -> None:
     """Find the best free path (and alternatives) on the reference day plus live allocations; stores nothing."""
     from railcap.data.embedded import load_network
-    from railcap.pathing.report import plan_to_dict, render
+    from railcap.pathing.report import plan_to_dict
+    from railcap.viz.plan import render
     from railcap.pathing.store import State, load_state, open_store
     from railcap.occupancy import OccupationTable
 
@@ -153,7 +154,8 @@ def allocate(from_op: str = FROM, to_op: str = TO, via: list[str] = VIA, depart_
              as_json: bool = typer.Option(False, "--json", help="Machine-readable output.")) -> None:
     """Plan and store the best path in one transaction; it holds its blocks for every later request."""
     from railcap.data.embedded import load_network
-    from railcap.pathing.report import plan_to_dict, render
+    from railcap.pathing.report import plan_to_dict
+    from railcap.viz.plan import render
     from railcap.pathing.store import allocate as store_allocate
     from railcap.pathing.store import open_store
 

@@ -94,7 +94,7 @@ def export(blocking: Path = typer.Option(..., "--blocking", help="CSV, or Parque
            timetable: Optional[Path] = TimetableOption) -> None:
     """One row per occupation: train_id, resource_id, start_s, end_s."""
     from railcap.services.embedded import network as load_network
-    from railcap.occupancy import write_blocking
+    from railcap.data.blocking import write_blocking
 
     table = blocking_table(_load(timetable), load_network())
     write_blocking(blocking, table)

@@ -25,7 +25,7 @@ import numpy as np
 
 from railcap.data.jsonfile import write_bytes
 from railcap.model.errors import InputFileError, Problem
-from railcap.occupancy.table import OccupationTable, factorize
+from railcap.model.occupation import OccupationTable, factorize
 
 MAGIC = b"railcap-blocking/1\n"
 REBUILD = "railcap timetable rebuild --blocking-cache"

@@ -15,18 +15,17 @@ from railcap.occupancy.blocking import (
     timetable_blocking,
 )
 from railcap.occupancy.conflicts import Conflict, conflict_rows, find_conflicts
-from railcap.occupancy.export import read_blocking, write_blocking
 from railcap.occupancy.index import FreeIntervalIndex
 from railcap.occupancy.resources import (
     CAB_SIGNALLING, BlockOnRoute, Leg, Route, RouteBlocks, adjacent_resource_id, resource_id,
     route_block_arrays, route_blocks,
 )
-from railcap.occupancy.table import Occupation, OccupationTable
+from railcap.model.occupation import Occupation, OccupationTable
 
 __all__ = [
     "BlockOnRoute", "BlockingParameters", "CAB_SIGNALLING", "Conflict", "DEFAULT_PARAMETERS",
     "FreeIntervalIndex", "Leg", "MovementLike", "Occupation", "OccupationTable", "Route",
     "RouteBlocks", "adjacent_resource_id", "blocking_arrays", "blocking_times", "conflict_rows",
-    "find_conflicts", "read_blocking", "resource_id", "route_block_arrays", "route_blocks",
-    "timetable_blocking", "write_blocking",
+    "find_conflicts", "resource_id", "route_block_arrays", "route_blocks",
+    "timetable_blocking",
 ]

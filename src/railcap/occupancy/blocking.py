@@ -47,7 +47,7 @@ import numpy as np
 
 from railcap.model.errors import Problem, ValidationError
 from railcap.occupancy.resources import Route, RouteBlocks, route_block_arrays
-from railcap.occupancy.table import OccupationTable
+from railcap.model.occupation import OccupationTable
 
 #: Below this speed (m/s) a train counts as standing still.
 STANDSTILL_MS = 1e-3

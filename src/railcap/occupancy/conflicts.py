@@ -19,7 +19,7 @@ from typing import Iterable
 
 import numpy as np
 
-from railcap.occupancy.table import Occupation, OccupationTable, as_table, factorize
+from railcap.model.occupation import Occupation, OccupationTable, as_table, factorize
 
 
 @dataclass(frozen=True, slots=True)

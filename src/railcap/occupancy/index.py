@@ -18,7 +18,7 @@ from typing import Iterable
 
 import numpy as np
 
-from railcap.occupancy.table import Occupation, OccupationTable, as_table, factorize
+from railcap.model.occupation import Occupation, OccupationTable, as_table, factorize
 
 _US = 1_000_000  # the flat axis counts microseconds
 _KEY_US = 10**12  # resource spacing on the flat axis

@@ -19,7 +19,7 @@ from railcap.model.rolling_stock import Catalogue, Category, Consist
 from railcap.model.timetable import Timetable, TrainRun
 from railcap.occupancy.blocking import DEFAULT_PARAMETERS, blocking_times
 from railcap.occupancy.resources import route_block_arrays
-from railcap.occupancy.table import OccupationTable
+from railcap.model.occupation import OccupationTable
 from railcap.physics.route import Route, RouteLeg
 from railcap.physics.running_time import Stop, run_time
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from railcap.data.blocking_cache import StaleCacheError, cache_bytes, encode, inputs_hash, read_cache, write_cache
 from railcap.data.embedded import NETWORK_FILE, embedded_path, load_network
-from railcap.occupancy.table import OccupationTable
+from railcap.model.occupation import OccupationTable
 
 CACHE_FILE = "blocking_nl_weekday.bin.gz"
 TIMETABLE_FILE = "timetable_nl_weekday.json.gz"

@@ -22,7 +22,7 @@ from railcap.model.infrastructure import Network
 from railcap.model.rolling_stock import Catalogue, Consist
 from railcap.model.timetable import Timetable
 from railcap.occupancy.runs import timetable_occupations
-from railcap.occupancy.table import OccupationTable
+from railcap.model.occupation import OccupationTable
 
 
 def network(path: Path | None = None) -> Network:

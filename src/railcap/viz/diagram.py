@@ -22,7 +22,7 @@ from typing import Sequence
 from railcap.model.errors import Problem, ValidationError
 from railcap.model.infrastructure import Network
 from railcap.model.timetable import Timetable, TrainClass
-from railcap.occupancy.table import OccupationTable
+from railcap.model.occupation import OccupationTable
 from railcap.viz.spacetime import (
     BlockBox, Corridor, TrainLine, blocking_boxes, clock, parse_window, train_lines,
 )

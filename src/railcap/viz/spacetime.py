@@ -29,7 +29,7 @@ import numpy as np
 from railcap.model.errors import Problem, ValidationError
 from railcap.model.infrastructure import Network, OpKind
 from railcap.model.timetable import Leg, Timetable, TrainClass, TrainRun
-from railcap.occupancy.table import OccupationTable
+from railcap.model.occupation import OccupationTable
 from railcap.physics.route import LegRouter
 
 

@@ -13,7 +13,7 @@ from typing import Iterable
 import numpy as np
 
 from railcap.model.errors import InputFileError, Problem, RailcapError
-from railcap.occupancy.table import Occupation, OccupationTable, as_table
+from railcap.model.occupation import Occupation, OccupationTable, as_table
 
 COLUMNS = ("train_id", "resource_id", "start_s", "end_s")
 
