@@ -1,5 +1,1 @@
-import sys
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).parent))
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "reference"
+from tests.helpers import SHARED  # noqa: F401  (kept for tests that take it from here)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from pathing.checks import assert_valid
+from tests.pathing.checks import assert_valid
 from railcap.data.rolling_stock import load_catalogue
 from railcap.model.admission import ADJACENT_FREE, passage
 from railcap.pathing import Planner, make_request

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from occ_movements import Movement, accelerate_cruise_brake, constant_speed, with_stop
+from tests.helpers.occ_movements import Movement, accelerate_cruise_brake, constant_speed, with_stop
 from railcap.model.errors import ValidationError
 from railcap.model.infrastructure import TrainProtection
 from railcap.model.samples import corridor, straight_section

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from pathing.checks import assert_valid
-from pathing.test_search_small import line
+from tests.pathing.checks import assert_valid
+from tests.pathing.test_search_small import line
 from railcap.data.rolling_stock import load_catalogue
 from railcap.model.timetable import Timetable
 from railcap.pathing import Planner, make_request

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pathing.checks import assert_valid
+from tests.pathing.checks import assert_valid
 from railcap.data.rolling_stock import load_catalogue, load_consist_file
 from railcap.model.errors import ValidationError
 from railcap.pathing import Planner, make_request

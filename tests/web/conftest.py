@@ -6,7 +6,7 @@ import itertools
 
 import pytest
 
-from web.pg import new_database, postgres_server
+from tests.web.pg import new_database, postgres_server
 
 _names = itertools.count()
 

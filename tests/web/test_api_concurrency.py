@@ -6,7 +6,7 @@ import threading
 
 import httpx
 
-from web.conftest import conflicts_in, password
+from tests.web.conftest import conflicts_in, password
 
 CLIENTS = 24
 

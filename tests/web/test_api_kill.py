@@ -16,7 +16,7 @@ from pathlib import Path
 import httpx
 import sqlalchemy
 
-from web.conftest import conflicts_in, make_database, password
+from tests.web.conftest import conflicts_in, make_database, password
 
 
 def _serve(db: str, port: int) -> subprocess.Popen:

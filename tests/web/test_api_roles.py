@@ -8,7 +8,7 @@ import json
 import jwt
 import pytest
 
-from web.conftest import MILITARY, MILITARY_REQUEST, ROLES
+from tests.web.conftest import MILITARY, MILITARY_REQUEST, ROLES
 
 SECRET_STRINGS = [MILITARY["unit"], MILITARY["load"], MILITARY["movement"], "military-heavy"]
 

@@ -9,7 +9,7 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
 
-from web.conftest import password
+from tests.web.conftest import password
 
 EXAMPLES = 12
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from web.conftest import MILITARY, password
+from tests.web.conftest import MILITARY, password
 
 SHOTS = os.environ.get("RAILCAP_SCREENSHOTS")
 

@@ -21,6 +21,8 @@ from typing import Iterable, Iterator
 import numpy as np
 from pyproj import Geod
 
+from railcap.model.errors import NotFoundError
+
 _GEOD = Geod(ellps="WGS84")
 
 
@@ -311,11 +313,10 @@ class Network:
     def find_op(self, query: str) -> OperationalPoint:
         """Look an operational point up by id, code or name (case-insensitive).
 
-        >>> net.find_op("Kijfhoek").id
-        'kijfhoek'
+        >>> from railcap.model.samples import corridor
+        >>> corridor().find_op("J").id
+        'j'
         """
-        from railcap.model.errors import NotFoundError
-
         q = query.strip().lower()
         if q in self.ops:
             return self.ops[q]

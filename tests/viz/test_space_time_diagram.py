@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from diagram_timetable import H, sample_timetable
+from tests.helpers.diagram_timetable import H, sample_timetable
 from railcap.model.errors import ValidationError
 from railcap.model.samples import corridor
 from railcap.occupancy import Occupation, OccupationTable

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from gtfs_feed import TUESDAY, coded_network, write_feed
+from tests.helpers.gtfs_feed import TUESDAY, coded_network, write_feed
 from railcap.data.gtfs import (
     StopMapper, parse_gtfs_time, parse_service_date, product_of,
 )

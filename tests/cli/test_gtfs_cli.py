@@ -6,7 +6,7 @@ import json
 
 from typer.testing import CliRunner
 
-from gtfs_feed import TUESDAY, coded_network, write_feed
+from tests.helpers.gtfs_feed import TUESDAY, coded_network, write_feed
 from railcap.cli.gtfs import app
 from railcap.data.native import write_network
 from railcap.data.timetable_io import read_timetable

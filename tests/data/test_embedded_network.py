@@ -9,7 +9,7 @@ import networkx as nx
 import pytest
 from typer.testing import CliRunner
 
-from conftest import SHARED
+from tests.helpers import SHARED
 from railcap.cli import app
 from railcap.data.embedded import embedded_path, load_network
 

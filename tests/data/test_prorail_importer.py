@@ -5,7 +5,7 @@ from __future__ import annotations
 import networkx as nx
 import pytest
 
-from network.registry_extract import BRANCHES, extract_overlay, write_extract, write_stations
+from tests.helpers.registry_extract import BRANCHES, extract_overlay, write_extract, write_stations
 from railcap.data.prorail.build import build_network
 from railcap.data.prorail.registry import read_registry
 from railcap.model.errors import InputFileError
@@ -138,7 +138,7 @@ def test_overlay_correction_of_an_unknown_section_is_refused(tmp_path):
 def test_a_loop_beside_the_line_becomes_a_station_track_and_a_crossover_does_not(tmp_path, monkeypatch):
     """Delta stands on the open line Alfa–Bravo: a 600 m loop 10 m beside it is a station track
     (so trains can stand clear of the line there); an 80 m crossover is not."""
-    import network.registry_extract as extract
+    import tests.helpers.registry_extract as extract
 
     loop = ("107_3L_0.0", "101", "Alfa - Bravo", 104_700, 105_300, extract.Y + 10)
     crossover = ("108_4L_0.0", "101", "Alfa - Bravo", 104_960, 105_040, extract.Y + 2)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from typer.testing import CliRunner
 
-from diagram_timetable import sample_timetable
+from tests.helpers.diagram_timetable import sample_timetable
 from railcap.cli import app
 from railcap.data.native import write_network
 from railcap.data.timetable_io import write_timetable
