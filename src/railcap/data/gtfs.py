@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-import math
 import re
 import zipfile
 from dataclasses import dataclass
@@ -39,7 +38,7 @@ from typing import TYPE_CHECKING, Iterable
 import numpy as np
 
 from railcap.model.errors import InputFileError, Problem, ValidationError
-from railcap.model.infrastructure import Network, OperationalPoint, OpKind
+from railcap.model.infrastructure import Network, OperationalPoint, OpKind, ground_distance_m, ground_distances_m
 from railcap.model.timetable import PlannedTrip, TripStop
 
 if TYPE_CHECKING:  # pandas comes with gtfs-kit; imported lazily to keep the CLI fast
@@ -209,8 +208,8 @@ class StopMapper:
         self._by_code = {o.code.lower(): o for o in network.ops.values() if o.code}
         ops = list(network.ops.values())
         self._ops = ops
-        self._lat = np.radians([o.lat for o in ops])
-        self._lon = np.radians([o.lon for o in ops])
+        self._lat = np.array([o.lat for o in ops], dtype=float)
+        self._lon = np.array([o.lon for o in ops], dtype=float)
         self._stopping = np.array([_can_stop(o) for o in ops], dtype=bool)
         self._cache: dict[str, StopMatch | str] = {}
 
@@ -260,8 +259,7 @@ class StopMapper:
         lat, lon = stop.get("stop_lat"), stop.get("stop_lon")
         if _missing(lat) or _missing(lon):
             return True
-        d = _haversine_m(math.radians(float(lat)), math.radians(float(lon)),
-                         np.radians([o.lat]), np.radians([o.lon]))[0]
+        d = ground_distance_m(float(lat), float(lon), o.lat, o.lon)
         return bool(d <= 2 * self.max_distance_m)
 
     def _parent(self, stop: dict) -> dict | None:
@@ -270,7 +268,7 @@ class StopMapper:
 
     def _nearest(self, lat: float, lon: float) -> tuple[float, OperationalPoint]:
         """The nearest point where trains stop within the radius, else the nearest of all."""
-        d = _haversine_m(math.radians(lat), math.radians(lon), self._lat, self._lon)
+        d = ground_distances_m(lat, lon, self._lat, self._lon)
         stopping = np.where(self._stopping, d, np.inf)
         k = int(np.argmin(stopping))
         if stopping[k] > self.max_distance_m:
@@ -280,12 +278,6 @@ class StopMapper:
 
 def _can_stop(o: OperationalPoint) -> bool:
     return o.passenger_station or o.kind == OpKind.STATION
-
-
-def _haversine_m(lat: float, lon: float, lats: np.ndarray, lons: np.ndarray) -> np.ndarray:
-    a = (np.sin((lats - lat) / 2) ** 2
-         + np.cos(lat) * np.cos(lats) * np.sin((lons - lon) / 2) ** 2)
-    return 2 * 6_371_000.0 * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
 
 
 def _missing(value: object) -> bool:

@@ -31,6 +31,16 @@ def ground_distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> flo
     return float(_GEOD.inv(lon1, lat1, lon2, lat2)[2])
 
 
+def ground_distances_m(lat: float, lon: float, lats: np.ndarray, lons: np.ndarray) -> np.ndarray:
+    """``ground_distance_m`` from one point to many at once (degrees in, metres out).
+
+    >>> ground_distances_m(52.0, 5.0, np.array([52.0, 52.01]), np.array([5.0, 5.0])).round()
+    array([   0., 1113.])
+    """
+    lats, lons = np.asarray(lats, dtype=float), np.asarray(lons, dtype=float)
+    return np.asarray(_GEOD.inv(np.full_like(lons, lon), np.full_like(lats, lat), lons, lats)[2], dtype=float)
+
+
 def name_to_id(name: str) -> str:
     """The id form of a name: lower case, words joined by '-' ("'s-Hertogenbosch" -> "s-hertogenbosch")."""
     s = name.lower().replace("'", "").replace("(d)", "").replace("(b)", "")

@@ -94,8 +94,8 @@ class BuildReport:
 
     def note_dropped(self, board: "BusyBoard", t: "Template", run_id: str, departure_s: float) -> None:
         self.dropped.append(run_id)
-        self.blocked_by.update({r.split("/", 1)[0] for r in board.hit_resources(
-            t.resources, t.starts, t.ends, departure_s)})
+        self.blocked_by.update(sorted({r.split("/", 1)[0] for r in board.hit_resources(
+            t.resources, t.starts, t.ends, departure_s)}))  # sorted: ties list in one order in every run
 
 
 class Router:
