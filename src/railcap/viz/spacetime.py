@@ -26,6 +26,7 @@ from typing import Iterable, Sequence
 
 import numpy as np
 
+from railcap.model.clock import format_clock, parse_time
 from railcap.model.errors import Problem, ValidationError
 from railcap.model.infrastructure import Network, OpKind
 from railcap.model.timetable import Leg, Timetable, TrainClass, TrainRun
@@ -37,15 +38,17 @@ from railcap.physics.route import LegRouter
 
 
 def parse_clock(text: str) -> float:
-    """Seconds of the day for ``HH:MM`` or ``HH:MM:SS``; hours up to 47 (past midnight).
+    """Seconds of the day for ``HH:MM`` or ``HH:MM:SS``; hours up to 47 (past midnight); ``model.clock`` reads it.
 
     >>> parse_clock("06:30"), parse_clock("25:00:30")
     (23400.0, 90030.0)
     """
-    m = re.fullmatch(r"\s*(\d{1,2}):([0-5]\d)(?::([0-5]\d))?\s*", text)
-    if not m or int(m.group(1)) > 47:
-        raise ValueError(text)
-    return float(int(m.group(1)) * 3600 + int(m.group(2)) * 60 + int(m.group(3) or 0))
+    if not re.fullmatch(r"\s*\d{1,2}:\d\d(:\d\d)?\s*", text):
+        raise ValueError(text)  # a window is clock times only, never a date
+    try:
+        return parse_time(text, "window")[0]
+    except ValidationError:
+        raise ValueError(text) from None
 
 
 def parse_window(window: str | tuple[float, float]) -> tuple[float, float]:
@@ -74,14 +77,12 @@ def parse_window(window: str | tuple[float, float]) -> tuple[float, float]:
 
 
 def clock(t_s: float, seconds: bool = False) -> str:
-    """``HH:MM`` (or ``HH:MM:SS``) for seconds of the day; hours go past 24.
+    """``HH:MM`` (or ``HH:MM:SS``) for seconds of the day, to the nearest second; hours go past 24.
 
-    >>> clock(90030, seconds=True)
-    '25:00:30'
+    >>> clock(90030, seconds=True), clock(23_459.6)
+    ('25:00:30', '06:31')
     """
-    t = int(round(t_s))
-    h, m, s = t // 3600, t % 3600 // 60, t % 60
-    return f"{h:02d}:{m:02d}:{s:02d}" if seconds else f"{h:02d}:{m:02d}"
+    return format_clock(round(t_s), "down", seconds)
 
 
 # ----- the corridor ----------------------------------------------------------------------
