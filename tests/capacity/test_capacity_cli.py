@@ -86,3 +86,12 @@ def test_spare_json():
     doc = json.loads(r.stdout)
     assert [b["band"] for b in doc["bands"]] == ["01:00-02:00", "02:00-03:00"]
     assert doc["total"] == sum(b["paths"] for b in doc["bands"]) == len(doc["paths"])
+
+
+def test_errors_under_json_are_json():
+    r = runner.invoke(app, ["capacity", "spare", "--consist", "nope", "--route", "betuweroute", "--json"])
+    assert r.exit_code == 2
+    doc = json.loads(r.stdout)
+    assert doc["errors"][0]["field"] == "id" and "nope" in doc["errors"][0]["reason"]
+    r = runner.invoke(app, ["capacity", "report", "--window", "9-8", "--json"])
+    assert r.exit_code == 2 and json.loads(r.stdout)["errors"][0]["field"] == "window"

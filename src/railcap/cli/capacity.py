@@ -8,10 +8,40 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from railcap.cli._common import console, err_console, print_json, user_errors
+import functools
+from typing import Any, Callable
+
+from railcap.cli._common import console, err_console, print_json
+from railcap.cli._common import user_errors as _red_lines
+from railcap.model.errors import RailcapError
 
 app = typer.Typer(no_args_is_help=True,
                   help="Capacity: UIC 406 consumption per line section, spare and reserve paths on the NATO routes.")
+
+
+def user_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Bad input: one red line per problem on stderr and exit 2; under ``--json`` also the problems as
+    JSON on stdout (``{"errors": [{"element", "field", "reason"}]}``), so a machine reads them too."""
+    lines = _red_lines(fn)
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        if not kwargs.get("as_json"):
+            return lines(*args, **kwargs)
+        try:
+            return fn(*args, **kwargs)
+        except RailcapError as exc:
+            print_json({"errors": [{"element": p.element, "field": p.field, "reason": p.reason}
+                                   for p in exc.problems]})
+            return _red_lines(_raise(exc))()
+
+    return wrapper
+
+
+def _raise(exc: Exception) -> Callable[[], None]:
+    def again() -> None:
+        raise exc
+    return again
 
 
 def _pct(rate: float, limit: float) -> str:
