@@ -9,11 +9,12 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 import functools
+from pathlib import Path
 from typing import Any, Callable
 
 from railcap.cli._common import console, err_console, print_json
 from railcap.cli._common import user_errors as _red_lines
-from railcap.model.errors import RailcapError
+from railcap.model.errors import Problem, RailcapError, ValidationError
 
 app = typer.Typer(no_args_is_help=True,
                   help="Capacity: UIC 406 consumption per line section, spare and reserve paths on the NATO routes.")
@@ -136,6 +137,11 @@ def reserve(route: str = typer.Option(..., "--route", help="NATO route: betuwero
     from railcap.services import capacity as svc
 
     svc.nato_route(route), svc.consist(consist), svc.consist(freight), svc.parse_window(window)
+    if diagram is not None:
+        from railcap.viz.diagram import FORMATS
+
+        if Path(diagram).suffix.lower() not in FORMATS:
+            raise ValidationError(Problem("command line", "diagram", f"'{diagram}' must end in {', '.join(FORMATS)}"))
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=err_console, transient=True, disable=as_json) as bar:
         task = bar.add_task(f"reserve on {route}, then {freight} with and without", total=None)
@@ -144,8 +150,9 @@ def reserve(route: str = typer.Option(..., "--route", help="NATO route: betuwero
             bar.update(task, completed=done, total=total)
 
         ans = svc.reserve(route, per_hour_band, consist_id=consist, freight_id=freight, window=window,
-                          band_hours=band_hours, diagram=diagram, progress=progress)
+                          band_hours=band_hours, progress=progress)
     data = svc.reserve_dict(ans)
+    data["diagram"] = _draw_reserve(ans, diagram) if diagram is not None and ans.reserve.paths.runs else None
     if as_json:
         print_json(data)
         return
@@ -159,8 +166,19 @@ def reserve(route: str = typer.Option(..., "--route", help="NATO route: betuwero
     console.print(t)
     console.print(f"the reserve takes {cost['taken']} of the {cost['spare_before']} spare {freight} paths; laid out "
                   f"again around it, {cost['recount']} fit (greedy insertion may pack differently)", highlight=False)
-    if ans.diagram:
-        console.print(f"wrote {ans.diagram}", highlight=False)
+    if data["diagram"]:
+        console.print(f"wrote {data['diagram']}", highlight=False)
+
+
+def _draw_reserve(ans, out: str) -> str:
+    """The corridor's space–time diagram with the reserve paths drawn on top."""
+    from railcap.services import capacity as svc
+    from railcap.viz.diagram import space_time_diagram
+
+    ops = ans.reserve.paths.route_ops
+    space_time_diagram(svc.network(), svc.day_with_reserve(ans), ops[0], ops[-1], ans.window,
+                       highlight=[r.id for r in ans.reserve.paths.runs], out=out)
+    return out
 
 
 class _quiet:

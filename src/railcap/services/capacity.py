@@ -12,7 +12,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from pathlib import Path
 from typing import Any
 
 from railcap.capacity import (
@@ -205,11 +204,11 @@ class ReserveAnswer:
 
     reserve: Reserve
     cost: ReserveCost
-    diagram: str | None = None  # the file written, if any
+    window: Window  # the hour bands' span
 
 
 def reserve(route: str, per_band: int, *, consist_id: str = "military-heavy", freight_id: str = "intermodal-740",
-            window: str | None = None, band_hours: float = 1.0, diagram: str | None = None,
+            window: str | None = None, band_hours: float = 1.0,
             progress: Callable[[int, int, int], None] | None = None,
             table: OccupationTable | None = None) -> ReserveAnswer:
     """Lay out ``per_band`` reserve paths per hour band on a NATO route; count the freight paths it costs."""
@@ -217,33 +216,19 @@ def reserve(route: str, per_band: int, *, consist_id: str = "military-heavy", fr
     c, freight = consist(consist_id), consist(freight_id)
     a, b = parse_window(window) if window else (0.0, 86_400.0)
     bands = hour_bands(a, b, band_hours)
-    if diagram is not None:
-        from railcap.viz.diagram import FORMATS
-
-        if Path(diagram).suffix.lower() not in FORMATS:
-            raise ValidationError(Problem("command line", "diagram", f"'{diagram}' must end in {', '.join(FORMATS)}"))
     day = day_occupations() if table is None else table
     net = network()
     r = reserve_paths(net, day, corridor, c, per_band, bands, progress=progress)
-    cost = reserve_cost(net, day, r, freight, progress=progress)
-    written = None
-    if diagram is not None and r.paths.runs:
-        written = _reserve_diagram(r, diagram, (a, b))
-    return ReserveAnswer(r, cost, written)
+    return ReserveAnswer(r, reserve_cost(net, day, r, freight, progress=progress), (a, b))
 
 
-def _reserve_diagram(r: Reserve, out: str, window: Window) -> str:
-    """The corridor's space–time diagram with the reserve paths drawn on top."""
+def day_with_reserve(ans: ReserveAnswer):
+    """The reference weekday with the reserve paths as runs (what a diagram draws)."""
     from railcap.data.reference import load_reference_timetable
     from railcap.model.timetable import Timetable
-    from railcap.viz.diagram import space_time_diagram
 
     tt = load_reference_timetable()
-    runs = r.paths.runs
-    day = Timetable(tt.runs + tuple(runs), tt.meta)
-    ops = r.paths.route_ops
-    space_time_diagram(network(), day, ops[0], ops[-1], window, highlight=[x.id for x in runs], out=out)
-    return out
+    return Timetable(tt.runs + tuple(ans.reserve.paths.runs), tt.meta)
 
 
 def reserve_dict(ans: ReserveAnswer) -> dict[str, Any]:
@@ -264,5 +249,4 @@ def reserve_dict(ans: ReserveAnswer) -> dict[str, Any]:
         "spare_before": sum(ans.cost.before), "taken": ans.cost.taken_total, "recount": sum(ans.cost.after),
         "bands": [{"band": b.label, "before": x, "taken": k, "recount": y}
                   for b, x, k, y in zip(s.bands, ans.cost.before, ans.cost.taken, ans.cost.after)]}
-    doc["diagram"] = ans.diagram
     return doc
