@@ -11,7 +11,6 @@ import typer
 from rich.table import Table
 
 from railcap.cli._common import console, print_json, user_errors
-from railcap.data.native import section_to_dict
 from railcap.model.infrastructure import Network, OperationalPoint
 
 app = typer.Typer(no_args_is_help=True, help="The network model: summary, one point, export, rebuild.")
@@ -127,24 +126,10 @@ def show(op: str = typer.Argument(..., help="Id, code or name, e.g. Kijfhoek, ZV
 
 
 def to_geojson(net: Network) -> dict[str, Any]:
-    feats = []
-    for s in sorted(net.sections.values(), key=lambda s: s.id):
-        a, b = net.ops[s.from_op], net.ops[s.to_op]
-        coords = [list(p) for p in s.geometry] or [[a.lon, a.lat], [b.lon, b.lat]]
-        props = {k: v for k, v in section_to_dict(s).items()
-                 if k not in ("geometry", "speed_bands", "block_boundaries_m", "structures")}
-        props["max_speed_kmh"] = round(s.max_speed_ms * 3.6)
-        props["feature"] = "section"
-        feats.append({"type": "Feature", "geometry": {"type": "LineString", "coordinates": coords},
-                      "properties": props})
-    for o in sorted(net.ops.values(), key=lambda o: o.id):
-        feats.append({"type": "Feature", "geometry": {"type": "Point", "coordinates": [o.lon, o.lat]},
-                      "properties": {"feature": "operational_point", "id": o.id, "name": o.name,
-                                     "kind": o.kind.value, "code": o.code, "tracks": len(o.tracks),
-                                     "longest_track_m": o.longest_track_m,
-                                     "neighbour_station": o.neighbour_station,
-                                     "military_loading": o.military_loading}})
-    return {"type": "FeatureCollection", "features": feats}
+    """The network as GeoJSON (:func:`railcap.data.geojson.network_geojson`)."""
+    from railcap.data.geojson import network_geojson
+
+    return network_geojson(net)
 
 
 @app.command()
@@ -152,9 +137,17 @@ def to_geojson(net: Network) -> dict[str, Any]:
 def export(geojson: Path = typer.Option(..., "--geojson", help="Write sections and points as GeoJSON."),
            network: Optional[Path] = NetworkOption) -> None:
     """Sections and points with their attributes, for a map."""
-    doc = to_geojson(_load(network))
+    from railcap.data.geojson import shared_coordinates
+
+    net = _load(network)
+    doc = to_geojson(net)
     geojson.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
     console.print(f"wrote {len(doc['features'])} features to {geojson}")
+    shared = shared_coordinates(net)
+    if shared:
+        console.print(f"[yellow]warning[/]: {len(shared)} groups of distinct points share one coordinate "
+                      f"(a GIS tool merges them): " + "; ".join(" = ".join(g) for g in shared[:3])
+                      + (" …" if len(shared) > 3 else ""))
 
 
 @app.command()

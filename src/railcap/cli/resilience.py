@@ -32,29 +32,17 @@ def _progress() -> Progress:
                     console=err_console, transient=True)
 
 
-def _model(network: str, demand: Optional[Path], passenger: str = "auto") -> tuple[ResilienceModel, dict | None]:
-    from railcap.resilience.analysis import ResilienceModel
-    from railcap.resilience.demand import demand_from_dict, load_demand
-    from railcap.resilience.embedded import foreign_network, network_and_files, reference_passenger_load
+DayOpt = typer.Option(0.0, "--day", min=0.0, help="day since the closure began: what operators can divert that day "
+                                                  "(route knowledge, locomotives; diversion_rules.json)")
+LimitsOpt = typer.Option(True, "--limits/--no-limits",
+                         help="apply what operators can run on a diversion (the Dutch diversion rules)")
 
-    if passenger not in ("auto", "timetable", "demand", "none"):
-        raise RailcapError(Problem("--passenger", "value",
-                                   f"use 'timetable', 'demand', 'none' or 'auto', got {passenger!r}"))
-    net, demand_doc, scen_doc = network_and_files(network)
-    d = load_demand(demand, net) if demand else demand_from_dict(demand_doc, net, "freight_demand.json")
-    if network == "nl" and d.crossings is not None:
-        d = d.with_foreign(foreign_network(net.ops))
-    if passenger == "timetable" and network != "nl":
-        raise RailcapError(Problem("--passenger", "timetable", "the reference weekday runs on the Dutch network "
-                                   "only; use --passenger demand"))
-    if passenger == "timetable" or (passenger == "auto" and network == "nl"):
-        d = d.with_passenger(reference_passenger_load(net))
-    elif passenger == "none":
-        from railcap.model.timetable import Timetable
-        from railcap.resilience.passenger import timetable_load
 
-        d = d.with_passenger(timetable_load(Timetable(()), net, source="no passenger trains"))
-    return ResilienceModel(net, d), scen_doc
+def _model(network: str, demand: Optional[Path], passenger: str = "auto", limits: bool = True,
+           day: float = 0.0, freight_factor: float = 1.0) -> tuple[ResilienceModel, dict | None]:
+    from railcap.services.resilience import model
+
+    return model(network, demand, passenger, limits, day, freight_factor)
 
 
 def _case_row(table: Table, i: int, c: CaseReport) -> None:
@@ -67,10 +55,12 @@ def _case_row(table: Table, i: int, c: CaseReport) -> None:
 def rank(top: int = typer.Option(20, "--top", help="show the N most important elements"),
          ops: bool = typer.Option(False, "--ops/--no-ops", help="also take every operational point out"),
          as_json: bool = typer.Option(False, "--json", help="machine output"),
-         network: str = NetworkOpt, demand: Optional[Path] = DemandOpt, passenger: str = PassengerOpt) -> None:
-    """Full N-1 with capacity-constrained rerouting: every section out on its own, ranked by importance."""
+         network: str = NetworkOpt, demand: Optional[Path] = DemandOpt, passenger: str = PassengerOpt,
+         day: float = DayOpt, limits: bool = LimitsOpt) -> None:
+    """Full N-1 with capacity-constrained rerouting: every link (a chain of sections with no branch) out on its
+    own, ranked by importance (train-km a day per train of demand; a lost train at its type's penalty)."""
     t0 = time.perf_counter()
-    model, _ = _model(network, demand, passenger)
+    model, _ = _model(network, demand, passenger, limits, day)
     n = model.n1_cases(ops)
     with _progress() as bar:
         task = bar.add_task("N-1 with rerouting", total=n)
@@ -126,13 +116,19 @@ def _print_scenario(rep: ScenarioReport) -> None:
                   f"train-km/day, importance {w.importance_km_per_train:.1f} km/train")
     console.print(f"  {w.reason}")
     table = Table(title="recovery")
-    for col in ("day", "Q", "unmet trains/day", "extra cost km/day"):
+    for col in ("day", "Q (capacity back)", "unmet trains/day", "extra cost km/day"):
         table.add_column(col, justify="right")
     for p in rep.curve.points:
         table.add_row(f"{p.day:g}", f"{p.service:.2f}", f"{p.unmet_trains_per_day:.1f}", f"{p.extra_cost_km_per_day:.0f}")
     console.print(table)
-    console.print(f"  lost service ∫(1−Q)dt = {rep.lost_service_days:.1f} days; resilience loss "
-                  f"{rep.resilience_loss_train_days:.1f} train-days (simple: {rep.loss_simple_train_days:.1f})")
+    console.print(f"  lost service ∫(1−Q)dt = {rep.lost_service_days:.1f} days of capacity, "
+                  f"{rep.lost_traffic_days:.1f} days of the affected traffic (with the diversion ramp); "
+                  f"resilience loss {rep.resilience_loss_train_days:.1f} train-days "
+                  f"(simple: {rep.loss_simple_train_days:.1f})")
+    for f in w.full[:5]:
+        hours = f"{len(f.hours_with_paths)} hours with paths" if f.hours_with_paths else "no hour with a path"
+        console.print(f"  capacity ran out: {f.section} {f.direction}: {f.load_trains_per_day:.1f}/"
+                      f"{f.capacity_trains_per_day:.1f} trains/day ({hours})")
     if len(w.diversions) > 5:
         console.print(f"  diversions: the 5 largest of {len(w.diversions)} (all of them with --json)")
     for d in w.diversions[:5]:
@@ -158,9 +154,12 @@ def _scenario_help() -> str:
 @user_errors
 def scenario(name: str = typer.Argument(..., help=_scenario_help()),
              as_json: bool = typer.Option(False, "--json", help="machine output"),
-             network: str = NetworkOpt, demand: Optional[Path] = DemandOpt, passenger: str = PassengerOpt) -> None:
+             network: str = NetworkOpt, demand: Optional[Path] = DemandOpt, passenger: str = PassengerOpt,
+             limits: bool = LimitsOpt,
+             freight_factor: float = typer.Option(1.0, "--freight-factor", min=0.0,
+                                                  help="scale every civil freight flow (e.g. 2 = doubled demand)")) -> None:
     """Run a named scenario (or every scenario in a file): worst case, recovery curve, resilience loss."""
-    model, scen_doc = _model(network, demand, passenger)
+    model, scen_doc = _model(network, demand, passenger, limits, freight_factor=freight_factor)
     reports = [model.scenario(s) for s in _pick_scenarios(model, name, scen_doc)]
     if as_json:
         print_json([r.to_dict() for r in reports])

@@ -33,6 +33,7 @@ from railcap.model.infrastructure import Network
 from railcap.resilience.capacity import CapacityParams
 from railcap.resilience.demand import Demand, MilitaryMovement
 from railcap.resilience.flow import Failure, FlowProblem, FlowResult, RerouteEngine, build_problem
+from railcap.resilience.operations import DiversionRules
 from railcap.resilience.scenarios import RecoveryCurve, RecoveryPoint, Scenario, single_failures
 
 Progress = Callable[[int], None]
@@ -131,6 +132,16 @@ class CaseReport:
     switched: tuple[SwitchedFlow, ...] = ()  # flows sent over another border crossing
     full: tuple[FullSection, ...] = ()  # where the capacity ran out (all freight paths used)
     extra_foreign_train_km_per_day: float = 0.0  # run abroad to the hubs beyond the crossings, over the base
+    #: trains/day the LP reroutes but operators cannot run on ``day`` (route knowledge, locomotives): included
+    #: in ``unmet_trains_per_day``; ``divertible_share`` is the share of rerouted trains that can run
+    lost_to_diversion_limits_trains_per_day: float = 0.0
+    divertible_share: float = 1.0
+    diversion_limits: tuple[str, ...] = ()  # ids of the rules that apply
+    day: float = 0.0
+    #: the extra cost on one scale (train-km a day): lost trains at their type's penalty, detours and
+    #: switched crossings at their km (Dutch detour km, foreign km and the switch floor)
+    cost_of_lost_trains_km_per_day: float = 0.0
+    cost_of_detours_km_per_day: float = 0.0
 
     @property
     def switched_trains_per_day(self) -> float:
@@ -159,6 +170,9 @@ class CaseReport:
                             f"({d.load_trains_per_day:.0f}/{d.capacity_trains_per_day:.0f})"
                             for d in self.diversions[:3])
             parts.append(f"rerouted via {via}")
+        if self.lost_to_diversion_limits_trains_per_day > EPS:
+            parts.append(f"{self.lost_to_diversion_limits_trains_per_day:.1f} trains/day cannot be diverted on day "
+                         f"{self.day:g} ({self.divertible_share:.0%} can: {', '.join(self.diversion_limits)})")
         if self.full and self.lost:
             where = ", ".join(f"{f.section} ({f.direction.replace(' -> ', '→')}, {f.capacity_trains_per_day:.0f}/day)"
                               for f in self.full[:3])
@@ -199,6 +213,8 @@ class ScenarioReport:
     loss_simple_train_days: float  # ∫ (1 − Q) dt × unmet at the worst point
     extra_cost_km_days: float
     military_redundancy: tuple[MilitaryStatus, ...] = ()
+    #: ∫ (1 − Q_traffic) dt in days, Q_traffic = share of the affected trains that still run (with the ramp)
+    lost_traffic_days: float = 0.0
 
     def to_dict(self) -> dict:
         d = asdict(self)
@@ -209,10 +225,15 @@ class ScenarioReport:
 class ResilienceModel:
     """Network + demand + the rerouting LP, built once; every question is answered from it."""
 
-    def __init__(self, network: Network, demand: Demand, params: CapacityParams = CapacityParams()):
+    def __init__(self, network: Network, demand: Demand, params: CapacityParams = CapacityParams(),
+                 rules: DiversionRules | None = None, day: float = 0.0):
+        """``rules``: what operators can run on a diversion (None: every rerouted train runs);
+        ``day``: the day since the closure began at which :meth:`case` and :meth:`rank` judge them."""
         self.network = network
         self.demand = demand
         self.params = params
+        self.rules = rules or DiversionRules()
+        self.day = day
         self.problem: FlowProblem = build_problem(network, demand, params)
         self.engine = RerouteEngine(self.problem)
         self._base_x = self.engine.base_x
@@ -235,8 +256,46 @@ class ResilienceModel:
         return CaseReport(failure.label, tuple(sorted(failure.sections)), tuple(sorted(failure.ops | failure.terminal_ops)),
                           True, 0.0, 0.0, 0.0, 0.0, self._affected(failure))
 
-    def compare(self, r: FlowResult, problem: FlowProblem, detail: bool = True) -> CaseReport:
-        """A case report for result ``r`` (of ``problem``, possibly with changed demand) against the base."""
+    def compare(self, r: FlowResult, problem: FlowProblem, detail: bool = True, day: float | None = None) -> CaseReport:
+        """A case report for result ``r`` (of ``problem``, possibly with changed demand) against the base,
+        with the diversion limits of ``day`` (the model's day when None) applied to the rerouted trains."""
+        return self._limit(self._compare(r, problem, detail), self.day if day is None else day)
+
+    def _limit(self, c: CaseReport, day: float) -> CaseReport:
+        """Apply what operators can run: rerouted trains beyond the divertible share are lost."""
+        penalty = self._mean_penalty()
+        lost_cost = c.unmet_trains_per_day * penalty
+        rerouted = max(0.0, c.affected_trains_per_day - c.unmet_trains_per_day)
+        if c.equals_base or rerouted <= EPS or not self.rules.rules:
+            return replace(c, day=day, cost_of_lost_trains_km_per_day=round(lost_cost, 6),
+                           cost_of_detours_km_per_day=round(c.extra_cost_km_per_day - lost_cost, 6))
+        failed = [self.network.sections[s] for s in self.problem.macro.section_ids
+                  if s in set(c.sections)] + [self.network.sections[s] for s in self.network.sections
+                                              if set(c.ops) & {self.network.sections[s].from_op,
+                                                               self.network.sections[s].to_op}]
+        over = [self.network.sections[d.section] for d in c.diversions if d.section in self.network.sections]
+        rules = self.rules.applicable(failed, over)
+        share = DiversionRules.divertible(rules, day)
+        stuck = (1.0 - share) * rerouted
+        detours = (c.extra_cost_km_per_day - lost_cost) * share
+        unmet = c.unmet_trains_per_day + stuck
+        extra = detours + unmet * penalty
+        total = self.problem.total_demand
+        return replace(c, day=day, unmet_trains_per_day=round(unmet, 6), extra_cost_km_per_day=round(extra, 6),
+                       importance_km_per_train=round(extra / total, 6) if total else 0.0,
+                       lost_to_diversion_limits_trains_per_day=round(stuck, 6), divertible_share=round(share, 6),
+                       diversion_limits=tuple(r.id for r in rules), cost_of_lost_trains_km_per_day=round(unmet * penalty, 6),
+                       cost_of_detours_km_per_day=round(detours, 6))
+
+    def _mean_penalty(self) -> float:
+        """The demand-weighted cost of a lost train, in train-km (the train types' ``unmet_penalty_km``)."""
+        p = self.problem
+        w = p.od_demand
+        pen = np.array([p.train_types[t].unmet_penalty_km for _, _, t in p.od_keys])
+        return float(pen @ w / w.sum()) if w.sum() > 0 else 1000.0
+
+    def _compare(self, r: FlowResult, problem: FlowProblem, detail: bool = True) -> CaseReport:
+        """The LP's answer for ``r`` against the base, before the diversion limits."""
         base, bp = self.base, self.problem
         base_unmet = dict(zip(bp.od_keys, base.od_unmet))
         lost = []
@@ -292,6 +351,12 @@ class ResilienceModel:
         served = float(p.total_demand - self.base.unmet_trains_per_day)
         if served <= EPS:
             return 0.0
+        m = p.macro
+        if f.sections and not f.ops and not f.terminal_ops:
+            cor = {int(m.section_corridor[m.section_index()[s]]) for s in f.sections}
+            if len(cor) == 1:  # one link: every train on it runs all of it, once
+                k = cor.pop()
+                return 0.0 if k < 0 else float(self.base.arc_flow[2 * k] + self.base.arc_flow[2 * k + 1])
         blocked = self._failed_cols(f)
         kept = _max_flow_avoiding(p, x, blocked, self._col_ends())
         term = sum(float(d - u) for (o, dd, _), d, u in zip(p.od_keys, p.od_demand, self.base.od_unmet)
@@ -431,23 +496,40 @@ class ResilienceModel:
         key = tuple((c.origin, c.destination, c.train_type, round(c.factor, 9), round(c.extra_trains_per_day, 9))
                     for c in changes)
         if key not in self._variants:
-            self._variants[key] = ResilienceModel(self.network, self.demand.scaled(changes), self.params)
+            self._variants[key] = ResilienceModel(self.network, self.demand.scaled(changes), self.params, self.rules,
+                                                  self.day)
         return self._variants[key]
 
-    def _at(self, sc: Scenario, q: float) -> CaseReport:
+    def _at(self, sc: Scenario, q: float, day: float, solved: dict) -> CaseReport:
+        """The scenario at service level ``q`` on ``day`` (the LP solved once per ``q``, cached in ``solved``)."""
         failure, changes = sc.at_service(q)
         var = self._variant(changes)
-        if var is self:
-            return self.case(failure)
-        return self.compare(var.engine.solve(failure), var.problem)
+        if q not in solved:
+            if var is self:
+                if failure.service >= 1.0 or not self.engine.carries_flow(failure):
+                    solved[q] = None
+                else:
+                    solved[q] = (self.engine.solve(failure), self.problem)
+            else:
+                solved[q] = (var.engine.solve(failure), var.problem)
+        got = solved[q]
+        if got is None:
+            return replace(self._unchanged(failure), day=day)
+        return self.compare(got[0], got[1], day=day)
 
     def scenario(self, sc: Scenario) -> ScenarioReport:
-        """The scenario solved at every point of its recovery profile, and its resilience loss."""
-        by_q = {q: self._at(sc, q) for q in sorted({q for _, q in sc.recovery})}
-        worst = by_q[min(by_q)]
-        pts = tuple(RecoveryPoint(t, q, by_q[q].unmet_trains_per_day, by_q[q].extra_cost_km_per_day)
-                    for t, q in sc.recovery)
+        """The scenario solved along its recovery profile and the diversion ramp, and its resilience loss.
+
+        The curve has a point at every recovery point and at every day the diversion rules change
+        (route knowledge, locomotives): the LP answers per service level Q, the rules per day.
+        """
+        solved: dict = {}
+        days = _curve_days(sc.recovery, self.rules.days)
+        cases = [(t, q, self._at(sc, q, t, solved)) for t, q in days]
+        worst = max(cases, key=lambda c: (c[2].unmet_trains_per_day, c[2].extra_cost_km_per_day, -c[0]))[2]
+        pts = tuple(RecoveryPoint(t, q, c.unmet_trains_per_day, c.extra_cost_km_per_day) for t, q, c in cases)
         curve = RecoveryCurve(pts)
+        affected = max((c.affected_trains_per_day for _, _, c in cases), default=0.0)
         return ScenarioReport(
             name=sc.name, description=sc.description, duration_days=sc.duration_days, worst=worst, curve=curve,
             lost_service_days=round(sc.lost_service_days, 6),
@@ -455,6 +537,7 @@ class ResilienceModel:
             loss_simple_train_days=round(sc.lost_service_days * worst.unmet_trains_per_day, 6),
             extra_cost_km_days=round(curve.extra_cost_km_days, 6),
             military_redundancy=tuple(self.military(sc.failure)),
+            lost_traffic_days=round(curve.unmet_train_days / affected, 6) if affected > EPS else 0.0,
         )
 
     # ------------------------------------------------------------ military
@@ -463,6 +546,21 @@ class ResilienceModel:
         """Reachability and independent compatible routes of every military movement (no capacity)."""
         return [military_redundancy(self.network, mv, self.demand.train_types[mv.train_type].may_use, failure)
                 for mv in self.demand.military]
+
+
+def _curve_days(recovery: tuple[tuple[float, float], ...], ramp_days: tuple[float, ...]) -> list[tuple[float, float]]:
+    """The recovery points plus every ramp day inside them, with Q interpolated (steps kept).
+
+    >>> _curve_days(((0, 0.0), (21, 0.0), (21, 1.0)), (0, 7, 30))
+    [(0, 0.0), (7, 0.0), (21, 0.0), (21, 1.0)]
+    """
+    out = [recovery[0]]
+    for (t0, q0), (t1, q1) in zip(recovery[:-1], recovery[1:]):
+        for d in ramp_days:
+            if t0 < d < t1:
+                out.append((d, q0 + (q1 - q0) * (d - t0) / (t1 - t0)))
+        out.append((t1, q1))
+    return out
 
 
 def _count_ends(secs) -> dict[str, int]:

@@ -37,6 +37,16 @@ def foreign_network(dutch_ops) -> "ForeignNetwork":  # noqa: F821 - the type is 
     return foreign_from_dict(doc, set(dutch_ops), "foreign_network.json")
 
 
+def diversion_rules():
+    """The embedded rules on what operators can run on a diversion (route knowledge, locomotives)."""
+    import json
+
+    from railcap.resilience.operations import rules_from_dict
+
+    doc = json.loads((EMBEDDED / "diversion_rules.json").read_text(encoding="utf-8"))
+    return rules_from_dict(doc, "diversion_rules.json")
+
+
 def scenario_names() -> list[str]:
     """The names of the embedded Dutch scenarios, in file order.
 

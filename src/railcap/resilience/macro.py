@@ -28,6 +28,7 @@ Closing a section (or a point inside a corridor) closes its corridor.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Iterable, Mapping
 
 import numpy as np
@@ -74,9 +75,17 @@ class MacroNetwork:
         return len(self.op_ids)
 
     def node_index(self) -> dict[str, int]:
-        return {o: i for i, o in enumerate(self.op_ids)}
+        return self._node_index
 
     def section_index(self) -> dict[str, int]:
+        return self._section_index
+
+    @cached_property
+    def _node_index(self) -> dict[str, int]:
+        return {o: i for i, o in enumerate(self.op_ids)}
+
+    @cached_property
+    def _section_index(self) -> dict[str, int]:
         return {s: i for i, s in enumerate(self.section_ids)}
 
     def resources_of_section(self, section_id: str) -> list[int]:
