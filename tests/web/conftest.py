@@ -164,7 +164,7 @@ def live(warm, tmp_path_factory):
 def conflicts_in(warm, db: str) -> list:
     """The independent conflict detector over the day as the database's allocations leave it."""
     from railcap.occupancy import OccupationTable, find_conflicts
-    from railcap.pathing.store import load_state, open_store
+    from railcap.store.allocations import load_state, open_store
 
     engine = open_store(db)
     with engine.connect() as conn:

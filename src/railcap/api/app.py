@@ -43,7 +43,7 @@ def open_database(db: str):
     """Migrate the database to the newest schema and open the allocation store's engine on it."""
     from sqlalchemy import MetaData, Table
 
-    from railcap.pathing.store import open_store
+    from railcap.store.allocations import open_store
     from railcap.store.database import database_url, migrate, plain_engine
     from railcap.store.users import signing_secret
 

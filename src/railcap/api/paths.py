@@ -14,8 +14,9 @@ from railcap.api.schemas import AllocateIn, PathRequestIn
 from railcap.model.errors import Problem, ValidationError
 from railcap.store import audit
 
-# the allocation store (moving to railcap.store); imported in one place
-from railcap.pathing import store as allocation_store
+# the allocation store and its use cases; imported in one place
+from railcap.services import paths as path_service
+from railcap.store import allocations as allocation_store
 
 
 def build_request(warm, body: PathRequestIn):
@@ -117,9 +118,10 @@ def allocate(ctx, user: dict, body: AllocateIn) -> tuple[int, object, dict]:
                       "departure": doc["paths"][0]["departure"], "arrival": doc["paths"][0]["arrival"],
                       "hindrance": doc["hindrance"]["by_class"], **_details(body)}, military=military)
 
-    with ctx.write_lock:
-        new_id, result = allocation_store.allocate(ctx.alloc_engine, ctx.warm.planner_for, req, status, on_write)
-    return new_id, result, plan_to_dict(result, ctx.warm.net)
+    day = path_service.ReferenceDay(ctx.warm.net, ctx.warm.timetable, ctx.warm.base)
+    done = path_service.allocate(req, ctx.alloc_engine, status, day, on_write, planner_cache=ctx.warm.planner_for,
+                                 search_lock=ctx.warm.lock)
+    return done.allocation_id, done.result, plan_to_dict(done.result, ctx.warm.net)
 
 
 def change_status(ctx, user: dict, allocation_id: int, status: str) -> None:
@@ -131,8 +133,7 @@ def change_status(ctx, user: dict, allocation_id: int, status: str) -> None:
         audit.record(conn, user["name"], action, "allocation", allocation_id,
                      {"from": old_status, "to": status}, military=row["priority"] == "military")
 
-    with ctx.write_lock:
-        allocation_store.set_status(ctx.alloc_engine, allocation_id, status, on_write)
+    path_service.set_status(ctx.alloc_engine, allocation_id, status, on_write)
 
 
 def list_rows(ctx, status: str | None = None) -> list[dict]:

@@ -257,7 +257,7 @@ async def allocation(allocation_id: int, request: Request, user: dict = Depends(
 @router.get("/allocations/{allocation_id}/diagram", responses={**FORBIDDEN, **NOT_FOUND, **INVALID}, tags=["paths"])
 def allocation_diagram(allocation_id: int, request: Request, user: dict = Depends(require("read"))) -> dict:
     """Space–time data of the allocation's route ±30 min: the path, and the civil trains it moved."""
-    from railcap.pathing import store as allocation_store
+    from railcap.store import allocations as allocation_store
     ctx = ctx_of(request)
     row = paths.get(ctx, _allocation_id(allocation_id))
     best = row["result"]["paths"][0]

@@ -43,7 +43,8 @@ class Warm:
             planner = self._planners.get(key)
             if planner is None:
                 planner = Planner(self.net, self.timetable, base=self.base, extra=state.extra,
-                                  extra_classes=state.classes, removed=state.removed)
+                                  extra_classes=state.classes, removed=state.removed, runs=state.runs,
+                                  allocated=state.allocated)
                 planner._segments = self._segments  # running times do not depend on the day's state
                 if len(self._planners) >= 4:
                     self._planners.pop(next(iter(self._planners)))

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import sys
-from typing import Any, Callable, TypeVar
+from pathlib import Path
+from typing import Any, Callable, Iterator, TypeVar
 
 import typer
 from rich.console import Console
+from rich.text import Text
 
 from railcap.model.errors import RailcapError
 
@@ -18,18 +21,85 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def user_errors(fn: F) -> F:
-    """Decorate a command: a RailcapError becomes one red line per problem and exit code 2."""
+    """Decorate a command: whatever goes wrong reaches the user as one line per problem, never a traceback.
+
+    A RailcapError gives its problems and exit code 2; a file or database
+    that cannot be used gives one line naming it (exit 2); Ctrl-C gives
+    "interrupted" and exit code 130. Under ``--json`` (a parameter called
+    ``as_json`` or ``json``) the error is a JSON object on stdout. User text
+    in a message is never read as Rich markup.
+    """
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        as_json = bool(kwargs.get("as_json") or kwargs.get("json") is True)
         try:
             return fn(*args, **kwargs)
         except RailcapError as exc:
-            for p in exc.problems:
-                err_console.print(f"[bold red]error[/]: {p}", highlight=False, soft_wrap=True)
-            raise typer.Exit(2) from None
+            _fail([{"element": p.element, "field": p.field, "reason": p.reason} for p in exc.problems], as_json)
+        except KeyboardInterrupt:
+            _fail([{"element": "command", "field": "", "reason": "interrupted; nothing more was written"}],
+                  as_json, code=130)
+        except OSError as exc:
+            where = exc.filename or "file"
+            _fail([{"element": f"'{where}'", "field": "path", "reason": exc.strerror or str(exc)}], as_json)
+        except Exception as exc:
+            from sqlalchemy.exc import SQLAlchemyError
+
+            if not isinstance(exc, SQLAlchemyError):
+                raise
+            orig = getattr(exc, "orig", None)
+            _fail([{"element": "database", "field": "db",
+                    "reason": str(orig if orig is not None else exc).strip().splitlines()[0]}], as_json)
 
     return wrapper  # type: ignore[return-value]
+
+
+def _fail(problems: list[dict], as_json: bool, code: int = 2) -> None:
+    if as_json:
+        print_json({"error": problems})
+    else:
+        for p in problems:
+            field = f": field '{p['field']}'" if p["field"] else ""
+            err_console.print(Text.assemble(("error", "bold red"), f": {p['element']}{field}: {p['reason']}"),
+                              highlight=False, soft_wrap=True)
+    raise typer.Exit(code)
+
+
+@contextlib.contextmanager
+def status(message: str, quiet: bool = False) -> Iterator[None]:
+    """A spinner on stderr while something runs (none under --json or when stderr is not a terminal)."""
+    if quiet or not err_console.is_terminal:
+        yield
+        return
+    with err_console.status(message):
+        yield
+
+
+def check_output_path(path: Path, field: str, force: bool = False) -> Path:
+    """A file the command is about to write: its folder must exist; an existing file (and always a
+    database) is replaced only with ``--force``.
+
+    >>> check_output_path(Path("/no/such/folder/out.csv"), "blocking")
+    Traceback (most recent call last):
+    ...
+    railcap.model.errors.ValidationError: output: field 'blocking': the folder '/no/such/folder' does not exist
+    """
+    from railcap.model.errors import Problem, ValidationError
+
+    if path.is_dir():
+        raise ValidationError(Problem("output", field, f"'{path}' is a directory, not a file"))
+    if not path.parent.is_dir():
+        raise ValidationError(Problem("output", field, f"the folder '{path.parent}' does not exist"))
+    if path.exists():
+        with path.open("rb") as f:
+            is_database = f.read(16) == b"SQLite format 3\x00"
+        if is_database:
+            raise ValidationError(Problem("output", field, f"'{path}' is a database; railcap never writes an "
+                                                           f"export over one"))
+        if not force:
+            raise ValidationError(Problem("output", field, f"'{path}' exists; give --force to replace it"))
+    return path
 
 
 def print_json(data: Any) -> None:

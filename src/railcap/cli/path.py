@@ -12,8 +12,9 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from railcap.cli._common import console, print_json, user_errors
-from railcap.model.errors import Problem, ValidationError
+from rich.text import Text
+
+from railcap.cli._common import check_output_path, console, err_console, print_json, status, user_errors
 
 app = typer.Typer(no_args_is_help=True, help="Short-notice path search, military priority, allocation.")
 
@@ -21,51 +22,20 @@ DB_HELP = "Allocation database: a file (SQLite) or an SQLAlchemy URL. Default $R
 
 
 def _db(db: str | None) -> str:
-    return db or os.environ.get("RAILCAP_DB", "railcap.sqlite")
+    from railcap.services.paths import default_db
+
+    return db or default_db()
 
 
 def _request(net, from_op, to_op, via, depart_after, arrive_before, window, consist, priority,
              alternatives, allowance_percent, passenger_tolerance_min, cancel_passenger, accept_delay_min):
-    from railcap.cli.runtime import _consist
-    from railcap.pathing import make_request, parse_time
-    from railcap.physics import Allowance
+    from railcap.services.paths import build_request
 
-    t0, day = parse_time(depart_after, "depart_after")
-    vias = []
-    for i, v in enumerate(via):
-        op, _, dwell = v.partition(":")
-        try:
-            vias.append((op, float(dwell or 0) * 60.0))
-        except ValueError:
-            raise ValidationError(Problem("request", f"via[{i}]", f"'{v}': dwell must be minutes, as OP:5")) from None
-    windows = []
-    for i, w in enumerate(window):
-        op, eq, span = w.partition("=")
-        a, slash, b = span.partition("/")
-        if not eq or not slash:
-            raise ValidationError(Problem("request", f"window[{i}]", f"'{w}': write OP=T1/T2, e.g. "
-                                                                    f"zevenaar-grens=14:20/14:40"))
-        windows.append((op, parse_time(a, f"window[{i}]", day)[0], parse_time(b, f"window[{i}]", day)[0]))
-    latest = parse_time(arrive_before, "arrive_before", day)[0] if arrive_before else None
-    return make_request(net, origin=from_op, destination=to_op, consist=_consist(consist),
-                        earliest_departure_s=t0, latest_arrival_s=latest, vias=vias, windows=windows,
-                        priority=priority, allowance=Allowance(percent=allowance_percent),
-                        alternatives=alternatives, passenger_tolerance_s=passenger_tolerance_min * 60.0,
-                        may_cancel_passenger=cancel_passenger, accept_delay_s=accept_delay_min * 60.0,
-                        service_date=day)
-
-
-def _planner_factory(net):
-    from railcap.data.reference import load_reference_timetable
-    from railcap.pathing import Planner
-    from railcap.services.day_cache import day_blocking
-
-    base, classes = day_blocking()  # the shipped cache; recomputed with a warning when stale
-
-    def make(state):  # the timetable is read only if a displaced train must be re-planned
-        return Planner(net, load_reference_timetable, base=base, classes=classes, extra=state.extra,
-                       extra_classes=state.classes, removed=state.removed)
-    return make
+    return build_request(net, from_op=from_op, to_op=to_op, via=via, depart_after=depart_after,
+                         arrive_before=arrive_before, window=window, consist=consist, priority=priority,
+                         alternatives=alternatives, allowance_percent=allowance_percent,
+                         passenger_tolerance_min=passenger_tolerance_min, cancel_passenger=cancel_passenger,
+                         accept_delay_min=accept_delay_min)
 
 
 # the options every planning command shares
@@ -95,32 +65,33 @@ def plan(from_op: str = FROM, to_op: str = TO, via: list[str] = VIA, depart_afte
          diagram: Path | None = typer.Option(None, "--diagram", help="Write a space–time diagram of the best "
                                              "path among the day's trains: .html or .png."),
          as_json: bool = typer.Option(False, "--json", help="Machine-readable output.")) -> None:
-    """Find the best free path (and alternatives) on the reference day plus live allocations; stores nothing."""
-    from railcap.data.embedded import load_network
+    """Find the best free path (and alternatives) on the day as it will be (reference day plus the store's
+    allocations and the trains they moved); stores nothing, creates no database."""
     from railcap.pathing.report import plan_to_dict
     from railcap.viz.plan import render
-    from railcap.pathing.store import State, load_state, open_store
-    from railcap.occupancy import OccupationTable
+    from railcap.services import paths
 
-    net = load_network()
-    req = _request(net, from_op, to_op, via, depart_after, arrive_before, window, consist, priority,
+    if diagram is not None:
+        check_output_path(diagram, "diagram", force=True)
+    day = paths.reference_day()
+    req = _request(day.net, from_op, to_op, via, depart_after, arrive_before, window, consist, priority,
                    alternatives, allowance_percent, passenger_tolerance, cancel_passenger, accept_delay)
-    path = _db(db)
-    if Path(path).exists() or "://" in path:  # plan reads allocations, never creates a database
-        with open_store(path).connect() as conn:
-            state = load_state(conn, req.service_date)
-    else:
-        state = State(OccupationTable.of([]), {}, frozenset())
-    with console.status("planning…"):
-        result = _planner_factory(net)(state).plan(req)
+    source: str | None = _db(db)
+    if "://" not in source and not Path(source).exists():  # plan reads allocations, never creates a database
+        if db is not None:
+            err_console.print(f"note: no database '{source}' (nothing created): planned on the reference day "
+                              f"without allocations", markup=False, highlight=False)
+        source = None
+    with status("planning…", as_json):
+        result = paths.plan(req, source, day)
     if as_json:
-        print_json(plan_to_dict(result, net))
+        print_json(plan_to_dict(result, day.net))
     else:
-        render(result, net, console)
+        render(result, day.net, console)
     if not result.found:
         raise typer.Exit(1)
     if diagram is not None:
-        _draw(net, result, diagram)
+        _draw(day.net, result, diagram)
 
 
 def _draw(net, result, out: Path) -> None:
@@ -152,25 +123,25 @@ def allocate(from_op: str = FROM, to_op: str = TO, via: list[str] = VIA, depart_
              propose: bool = typer.Option(False, "--propose", help="Store as proposed instead of confirmed."),
              db: str | None = typer.Option(None, "--db", help=DB_HELP),
              as_json: bool = typer.Option(False, "--json", help="Machine-readable output.")) -> None:
-    """Plan and store the best path in one transaction; it holds its blocks for every later request."""
-    from railcap.data.embedded import load_network
+    """Plan and store the best path: planned against a snapshot, written in one short checked transaction
+    (planned again when another allocation got there first); it holds its blocks for every later request."""
     from railcap.pathing.report import plan_to_dict
     from railcap.viz.plan import render
-    from railcap.pathing.store import allocate as store_allocate
-    from railcap.pathing.store import open_store
+    from railcap.services import paths
 
-    net = load_network()
-    req = _request(net, from_op, to_op, via, depart_after, arrive_before, window, consist, priority,
+    day = paths.reference_day()
+    req = _request(day.net, from_op, to_op, via, depart_after, arrive_before, window, consist, priority,
                    1, allowance_percent, passenger_tolerance, cancel_passenger, accept_delay)
-    with console.status("planning and allocating…"):
-        new_id, result = store_allocate(open_store(_db(db)), _planner_factory(net), req,
-                                        "proposed" if propose else "confirmed")
+    state = "proposed" if propose else "confirmed"
+    with status("planning and allocating…", as_json):
+        done = paths.allocate(req, _db(db), state, day)
     if as_json:
-        print_json({"allocation_id": new_id, **plan_to_dict(result, net)})
+        print_json({"allocation_id": done.allocation_id, "train_id": done.train_id, "status": state,
+                    "attempts": done.attempts, **plan_to_dict(done.result, day.net)})
         return
-    render(result, net, console)
-    console.print(f"[bold green]allocation {new_id}[/] stored as {'proposed' if propose else 'confirmed'} "
-                  f"({result.paths[0].train_id}) in {_db(db)}")
+    render(done.result, day.net, console)
+    console.print(Text.assemble(("allocation " + str(done.allocation_id), "bold green"),
+                                f" stored as {state} ({done.train_id}) in {_db(db)}"))
 
 
 @app.command("list")
@@ -178,20 +149,48 @@ def allocate(from_op: str = FROM, to_op: str = TO, via: list[str] = VIA, depart_
 def list_(status: str | None = typer.Option(None, "--status", help="proposed | confirmed | cancelled"),
           db: str | None = typer.Option(None, "--db", help=DB_HELP),
           as_json: bool = typer.Option(False, "--json", help="Machine-readable output.")) -> None:
-    """The allocations in the database."""
-    from railcap.pathing import clock
-    from railcap.pathing.store import list_allocations, open_store
+    """The allocations in the database: current status and times, and what moved them (reads only)."""
+    from railcap.model.clock import clock
+    from railcap.services import paths
 
-    rows = list_allocations(open_store(_db(db)), status)
+    rows = paths.list_allocations(_db(db), status)
     if as_json:
         print_json(rows)
         return
     t = Table(title=f"allocations in {_db(db)}")
-    for col in ("id", "train", "status", "priority", "from", "to", "consist", "day", "departs", "arrives"):
-        t.add_column(col)
+    for col in ("id", "train", "status", "priority", "from", "to", "consist", "day", "departs", "arrives", "note"):
+        t.add_column(col, overflow="fold")
     for r in rows:
         t.add_row(str(r["id"]), r["train_id"], r["status"], r["priority"], r["origin"], r["destination"],
-                  r["consist"], r["service_date"] or "reference", clock(r["departure_s"]), clock(r["arrival_s"]))
+                  r["consist"], r["service_date"] or "reference", clock(r["departure_s"]), clock(r["arrival_s"]),
+                  r["note"])
+    console.print(t)
+
+
+@app.command()
+@user_errors
+def show(allocation_id: int = typer.Argument(..., help="Allocation id (see `railcap path list`)."),
+         db: str | None = typer.Option(None, "--db", help=DB_HELP),
+         as_json: bool = typer.Option(False, "--json", help="Machine-readable output.")) -> None:
+    """One allocation's record: status, times, what moved it, and its history."""
+    from railcap.model.clock import clock
+    from railcap.services import paths
+
+    rec = paths.get_allocation(_db(db), allocation_id)
+    if as_json:
+        print_json(rec)
+        return
+    console.print(f"allocation {rec['id']} ({rec['train_id']}): {rec['status']}, {rec['origin']} → "
+                  f"{rec['destination']}, departs {clock(rec['departure_s'])}, arrives {clock(rec['arrival_s'])}")
+    if rec["note"]:
+        console.print(f"  {rec['note']}")
+    t = Table(title="history")
+    for col in ("action", "departs", "arrives", "by allocation", "rule", "current"):
+        t.add_column(col, overflow="fold")
+    for h in rec["history"]:
+        t.add_row(h["action"], "–" if h["departure_s"] is None else clock(h["departure_s"]),
+                  "–" if h["arrival_s"] is None else clock(h["arrival_s"]), str(h["changed_by"] or ""),
+                  h["rule"], "yes" if h["current"] else "")
     console.print(t)
 
 
@@ -212,7 +211,7 @@ def confirm(allocation_id: int = typer.Argument(..., help="Allocation id of a pr
 
 
 def _set_status(allocation_id: int, status: str, db: str | None) -> None:
-    from railcap.pathing.store import open_store, set_status
+    from railcap.services import paths
 
-    set_status(open_store(_db(db)), allocation_id, status)
+    paths.set_status(_db(db), allocation_id, status)
     console.print(f"allocation {allocation_id} {status}")

@@ -19,13 +19,13 @@ request's windows and latest arrival.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 import numpy as np
 
 from railcap.data.rolling_stock import load_catalogue
-from railcap.model.errors import ValidationError
+from railcap.model.errors import RailcapError, ValidationError
 from railcap.model.infrastructure import Network
 from railcap.model.timetable import Timetable, TrainClass, TrainRun
 from railcap.occupancy import FreeIntervalIndex, OccupationTable
@@ -42,6 +42,10 @@ FREIGHT_REPLAN_S = 6 * 3600.0  # a displaced freight train is re-planned within 
 RULE_RESERVE = "military priority, step 1: a reserve path is used"
 RULE_FREIGHT = "military priority, step 2: a freight path is displaced and re-planned"
 RULE_FREIGHT_CANCEL = "military priority, step 2: a freight path is displaced; no path left the same day"
+RULE_ALLOCATED_FREIGHT = ("military priority, step 2: an allocated freight path (proposed or confirmed) is "
+                          "displaced and re-planned like any freight path; its holder sees it in its allocation")
+RULE_ALLOCATED_FREIGHT_CANCEL = ("military priority, step 2: an allocated freight path (proposed or confirmed) "
+                                 "is displaced; no path left the same day, so it is cancelled and its holder told")
 RULE_PASSENGER = "military priority, step 3: passenger train retimed within the tolerance"
 RULE_PASSENGER_CANCEL = "military priority, step 3: passenger train cancelled (explicitly allowed)"
 
@@ -58,6 +62,7 @@ class Hindrance:
     new_departure_s: float | None
     new_arrival_s: float | None
     rule: str
+    allocation_id: int | None = None  # the displaced train is this allocation (its holder is told)
 
     @property
     def delay_s(self) -> float:
@@ -68,7 +73,8 @@ class Hindrance:
                 "old_departure": clock(self.old_departure_s), "old_arrival": clock(self.old_arrival_s),
                 "new_departure": None if self.new_departure_s is None else clock(self.new_departure_s),
                 "new_arrival": None if self.new_arrival_s is None else clock(self.new_arrival_s),
-                "delay_min": round(self.delay_s / 60.0, 1), "rule": self.rule}
+                "delay_min": round(self.delay_s / 60.0, 1), "rule": self.rule,
+                "allocation_id": self.allocation_id}
 
 
 @dataclass
@@ -81,6 +87,7 @@ class PlanResult:
     hindrance: list[Hindrance] = field(default_factory=list)
     civil_occupations: OccupationTable = field(default_factory=lambda: OccupationTable.of([]))
     explanation: Explanation | None = None
+    new_runs: dict[str, TrainRun] = field(default_factory=dict)  # the moved trains' runs as they will be
 
     @property
     def found(self) -> bool:
@@ -101,16 +108,21 @@ class Planner:
 
     ``extra`` holds occupations of allocated trains (and re-planned civil
     trains) with ``extra_classes`` naming their class; ``removed`` lists the
-    timetable's trains that no longer run as planned.
+    timetable's trains that no longer run as planned. ``runs`` are the current
+    runs of trains that differ from the timetable (allocated, re-planned),
+    ``allocated`` maps an allocated train to its allocation id.
     """
 
     def __init__(self, net: Network, timetable: Timetable | Callable[[], Timetable], *,
                  base: OccupationTable | None = None,
                  extra: OccupationTable | None = None, extra_classes: dict[str, str] | None = None,
-                 removed: frozenset[str] = frozenset(), classes: dict[str, str] | None = None):
+                 removed: frozenset[str] = frozenset(), classes: dict[str, str] | None = None,
+                 runs: dict[str, TrainRun] | None = None, allocated: dict[str, int] | None = None):
         # ``timetable`` may be a loader, called only when a run is needed (re-planning a displaced
         # train), with ``base`` and ``classes`` given: a cold query then costs no timetable read
         self.net, self._timetable = net, timetable
+        self._current_runs = dict(runs or {})
+        self.allocated = dict(allocated or {})
         base = timetable_occupations(self.timetable, net, load_catalogue()) if base is None else base
         self.removed = frozenset(removed)
         if self.removed:
@@ -133,7 +145,8 @@ class Planner:
 
     @cached_property
     def runs(self) -> dict[str, TrainRun]:
-        return {r.id: r for r in self.timetable.runs}
+        """Every train's current run: the timetable's, replaced by the store's for the trains it changed."""
+        return {r.id: r for r in self.timetable.runs} | self._current_runs
 
     def segments(self, req: PathRequest) -> SegmentCache:
         """The segment cache of the request's consist and allowance, shared by later requests."""
@@ -280,6 +293,7 @@ class Planner:
         moved = set(blockers)
         fixed = [mine]
         hindrance: list[Hindrance] = []
+        new_runs: dict[str, TrainRun] = {}
         # passenger trains first (they may only shift a little), then freight re-planned around all
         for t in by_class.get(TrainClass.PASSENGER.value, []):
             h, occ = self._retime_passenger(req, t, moved, fixed)
@@ -288,13 +302,17 @@ class Planner:
             hindrance.append(h)
             if occ is not None:
                 fixed.append(occ)
+                new_runs[t] = _shifted(self.runs[t], h.new_departure_s - h.old_departure_s)
         for t in by_class.get(TrainClass.FREIGHT.value, []) + by_class.get(TrainClass.RESERVE.value, []):
-            h, occ = self._replan_freight(t, moved, fixed)
+            h, replanned = self._replan_freight(t, moved, fixed)
             hindrance.append(h)
-            if occ is not None:
-                fixed.append(occ)
+            if replanned is not None:
+                fixed.append(replanned.occupations())
+                run = self.runs[t]  # replanned, so it has a run
+                new_runs[t] = replace(replanned.to_run(run.train_class.value, run.consist), product=run.product,
+                                      series=run.series, owner=run.owner, notes=run.notes)
         civil = OccupationTable.concat(fixed[1:]) if len(fixed) > 1 else OccupationTable.of([])
-        return PlanResult(req, [path], stage, hindrance, civil)
+        return PlanResult(req, [path], stage, hindrance, civil, new_runs=new_runs)
 
     def _index_without(self, moved: set[str], fixed: list[OccupationTable]) -> FreeIntervalIndex:
         keep = ~np.isin(self.table.train_id, list(moved))
@@ -321,21 +339,30 @@ class Planner:
         return None, None
 
     def _replan_freight(self, train_id: str, moved: set[str], fixed: list[OccupationTable]
-                        ) -> tuple[Hindrance, OccupationTable | None]:
-        run = self.runs.get(train_id)
-        if run is None:  # an allocated freight path: cancelled, it is not in the timetable to re-plan
-            return Hindrance(train_id, "freight", "cancelled", 0.0, 0.0, None, None, RULE_FREIGHT_CANCEL), None
+                        ) -> tuple[Hindrance, TimedPath | None]:
+        """Re-plan a displaced freight train (from the timetable or allocated) on its own route, or cancel it."""
+        run = self.runs.get(train_id)  # the store gives the current run of every train it changed
+        allocation = self.allocated.get(train_id)
+        if run is None:  # a train whose run nobody gave: it cannot be re-planned, so it is cancelled
+            return Hindrance(train_id, self.classes.get(train_id, "freight"), "cancelled", 0.0, 0.0, None, None,
+                             RULE_ALLOCATED_FREIGHT_CANCEL if allocation is not None else RULE_FREIGHT_CANCEL,
+                             allocation), None
         path = self.replan_run(run, self._index_without(moved, fixed))
         if path is None:
+            rule = RULE_FREIGHT_CANCEL if allocation is None else RULE_ALLOCATED_FREIGHT_CANCEL
             return Hindrance(train_id, run.train_class.value, "cancelled", run.departure_s, run.arrival_s,
-                             None, None, RULE_FREIGHT_CANCEL), None
+                             None, None, rule, allocation), None
         action = "reserve used" if run.train_class == TrainClass.RESERVE else "replanned"
+        rule = RULE_FREIGHT if allocation is None else RULE_ALLOCATED_FREIGHT
         return Hindrance(train_id, run.train_class.value, action, run.departure_s, run.arrival_s,
-                         path.departure_s, path.arrival_s, RULE_FREIGHT), path.occupations()
+                         path.departure_s, path.arrival_s, rule, allocation), path
 
     def replan_run(self, run: TrainRun, index: FreeIntervalIndex) -> TimedPath | None:
         """The earliest path for an existing train on its own route, leaving no earlier than it did."""
-        consist = load_catalogue().consist(run.consist)
+        try:
+            consist = load_catalogue().consist(run.consist)
+        except RailcapError:  # a user's own consist file, not in the catalogue: it cannot be re-planned
+            return None
         route = Route(tuple(RouteLeg(self.net.sections[g.section_id], g.reverse) for g in run.legs))
         req = PathRequest(run.origin, run.destination, consist, run.departure_s,
                   latest_arrival_s=run.arrival_s + FREIGHT_REPLAN_S, train_id=run.id)
@@ -353,6 +380,14 @@ class Planner:
                 out.append(Hindrance(t, "reserve", "reserve used", run.departure_s, run.arrival_s,
                                      None, None, RULE_RESERVE))
         return out
+
+
+def _shifted(run: TrainRun, by_s: float) -> TrainRun:
+    """The same run ``by_s`` seconds later (a retimed passenger train)."""
+    from railcap.model.timetable import PassingPoint
+
+    return replace(run, points=tuple(PassingPoint(p.op_id, p.arrival_s + by_s, p.departure_s + by_s, p.stops)
+                                     for p in run.points))
 
 
 __all__ = ["Hindrance", "PlanResult", "Planner", "Via"]

@@ -1,7 +1,7 @@
 """The allocation store's tables (allocations, their block occupations, the civil trains they moved) and
 the details of a request that only some roles may see (unit, load, movement).
 
-The columns follow ``railcap.pathing.store`` (the store's own table definitions);
+The columns follow the store's own table definitions (now ``railcap.store.allocations``, changed by 0003);
 ``tests/web/test_store_migrations.py`` checks that the two agree.
 
 Revision ID: 0002
