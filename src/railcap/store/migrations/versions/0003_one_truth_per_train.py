@@ -83,8 +83,7 @@ def downgrade() -> None:
     op.drop_index("train_versions_one_current", "train_versions")
     op.drop_index("train_versions_day", "train_versions")
     op.drop_table("train_versions")
-    with op.batch_alter_table("allocations") as batch:
-        batch.drop_column("updated_at")
-        batch.drop_column("note")
+    op.execute("ALTER TABLE allocations DROP COLUMN updated_at")  # SQLite >= 3.35 and PostgreSQL alike
+    op.execute("ALTER TABLE allocations DROP COLUMN note")
     op.drop_table("store_version")
     op.drop_table("railcap_meta")
