@@ -84,7 +84,7 @@ class StoreMachine(RuleBasedStateMachine):
         assert find_conflicts(paths.day_as_it_will_be(self.db, None, DAY)) == []
 
 
-StoreMachine.TestCase.settings = settings(max_examples=20, stateful_step_count=8, deadline=None,
+StoreMachine.TestCase.settings = settings(max_examples=15, stateful_step_count=7, deadline=None,
                                           suppress_health_check=[HealthCheck.too_slow])
 if not TEMPLATE.exists():
     store.open_store(TEMPLATE).dispose()

@@ -35,7 +35,7 @@ from railcap.pathing import Planner, PlanResult, make_request
 from railcap.pathing.request import PathRequest
 from railcap.store import allocations as store
 
-MAX_ATTEMPTS = 6  # plans of one allocation when others keep getting there first
+MAX_ATTEMPTS = 10  # plans of one allocation when others keep getting there first (a real conflict each time)
 DEFAULT_DB = "railcap.sqlite"
 
 
@@ -81,8 +81,8 @@ def build_request(net: Network, *, from_op: str, to_op: str, depart_after: str, 
                   accept_delay_min: float = 30.0) -> PathRequest:
     """A checked request from what a planner types: points by id, code or name, times as HH:MM or ISO,
     vias as ``OP[:MIN]``, windows as ``OP=T1/T2``; every broken rule named with its field."""
-    from railcap.data.rolling_stock import load_catalogue, load_consist_file
     from railcap.physics import Allowance
+    from railcap.services.embedded import consist as find_consist
 
     allowance_percent = _finite(allowance_percent, "allowance_percent", 0.0, 100.0, "%")
     tolerance = _finite(passenger_tolerance_min, "passenger_tolerance", 0.0, 24 * 60.0, "min")
@@ -107,11 +107,7 @@ def build_request(net: Network, *, from_op: str, to_op: str, depart_after: str, 
                                                                     f"zevenaar-grens=14:20/14:40"))
         windows.append((op, parse_time(a, f"window[{i}]", day)[0], parse_time(b, f"window[{i}]", day)[0]))
     latest = parse_time(arrive_before, "arrive_before", day)[0] if arrive_before else None
-    if consist.lower().endswith((".json", ".toml")):
-        the_consist = load_consist_file(Path(consist))
-    else:
-        the_consist = load_catalogue().consist(consist)
-    return make_request(net, origin=from_op, destination=to_op, consist=the_consist,
+    return make_request(net, origin=from_op, destination=to_op, consist=find_consist(consist),
                         earliest_departure_s=t0, latest_arrival_s=latest, vias=vias, windows=windows,
                         priority=priority, allowance=Allowance(percent=allowance_percent),
                         alternatives=alternatives, passenger_tolerance_s=tolerance * 60.0,
