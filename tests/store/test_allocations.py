@@ -120,12 +120,12 @@ def test_a_stale_plan_is_planned_again(db, sday, monkeypatch):
     real = store.write_allocation
     injected = []
 
-    def racing(engine, new, base, seen_version):
+    def racing(engine, new, base, seen_version, on_write=None):
         if not injected:
             injected.append(1)
             monkeypatch.setattr(store, "write_allocation", real)
             paths.allocate(request(sday, 9.0), db, day=sday)  # gets there first, same slot
-        return real(engine, new, base, seen_version)
+        return real(engine, new, base, seen_version, on_write)
 
     monkeypatch.setattr(store, "write_allocation", racing)
     late = paths.allocate(request(sday, 9.0), db, day=sday)

@@ -52,13 +52,13 @@ def _whole_or_absent(db: str) -> int:
         for aid, train_id, result_json in rows:
             assert train_id == f"A{aid}-freight", aid
             assert json.loads(result_json)["paths"], aid
-            n = conn.exec_driver_sql(f"SELECT count(*) FROM occupations WHERE allocation_id={aid} "
-                                     f"AND kind='path'").scalar()
+            n = conn.exec_driver_sql(f"SELECT count(*) FROM train_occupations o JOIN train_versions v "
+                                     f"ON v.id = o.version_id WHERE v.allocation_id={aid}").scalar()
             assert n > 0, aid
             assert conn.exec_driver_sql(f"SELECT count(*) FROM request_details WHERE allocation_id={aid}").scalar() == 1
             assert conn.exec_driver_sql(f"SELECT count(*) FROM audit_log WHERE object_type='allocation' "
                                         f"AND object_id='{aid}' AND action='allocate'").scalar() == 1
-        orphans = conn.exec_driver_sql("SELECT count(*) FROM occupations WHERE allocation_id NOT IN "
+        orphans = conn.exec_driver_sql("SELECT count(*) FROM train_versions WHERE allocation_id NOT IN "
                                        "(SELECT id FROM allocations)").scalar()
         assert orphans == 0
     engine.dispose()

@@ -173,21 +173,24 @@ def allocate(req: PathRequest, db: str | Path | Engine, status: str = "confirmed
     engine, opened = _engine(db)
     try:
         for attempt in range(1, MAX_ATTEMPTS + 1):
-            snap = store.snapshot(engine, req.service_date)
-            planner = planner_cache(snap.state) if planner_cache else planner_for(day, snap.state)
+            # in one process the searches take turns anyway (one lock, one interpreter): the turn lasts
+            # until the short write, so threads of one server never overtake each other; other processes
+            # are met by the store's version check
             with search_lock or contextlib.nullcontext():
+                snap = store.snapshot(engine, req.service_date)
+                planner = planner_cache(snap.state) if planner_cache else planner_for(day, snap.state)
                 result = planner.plan(req)
-            if not result.found:
-                reason = result.explanation.summary if result.explanation else "no path"
-                raise ValidationError(Problem("request", "path", reason))
-            new = _new_allocation(req, result, status, request_to_dict(req), plan_to_dict(result, day.net))
-            store.check_plan(planner.table, new)
-            hook = None if on_write is None else \
-                (lambda conn, new_id, train_id: on_write(conn, new_id, _named(result, train_id)))
-            try:
-                new_id, train_id = store.write_allocation(engine, new, day.base, snap.version, hook)
-            except store.StalePlan:
-                continue
+                if not result.found:
+                    reason = result.explanation.summary if result.explanation else "no path"
+                    raise ValidationError(Problem("request", "path", reason))
+                new = _new_allocation(req, result, status, request_to_dict(req), plan_to_dict(result, day.net))
+                store.check_plan(planner.table, new)
+                hook = None if on_write is None else \
+                    (lambda conn, new_id, train_id: on_write(conn, new_id, _named(result, train_id)))
+                try:
+                    new_id, train_id = store.write_allocation(engine, new, day.base, snap.version, hook)
+                except store.StalePlan:
+                    continue
             return Allocated(new_id, train_id, _named(result, train_id), attempt)
     finally:
         if opened:

@@ -158,6 +158,8 @@ def open_store(url_or_path: str | Path, *, create: bool = True) -> Engine:
         raise _db_problem(where, f"not a database URL or file path: {exc}") from None
     try:
         _ensure_schema(engine, url, where, create)
+        if sqlite_path is not None and create:
+            _write_ahead_log(engine)
     except SQLAlchemyError as exc:
         engine.dispose()
         raise _db_problem(where, f"cannot be used: {_first_line(exc)}") from None
@@ -245,12 +247,18 @@ def _migrate(engine: Engine, url: str) -> None:
     from railcap.store.database import migrate
 
     migrate(url)
-    if url.startswith("sqlite"):
-        raw = engine.raw_connection()  # outside any transaction: readers never wait for a writer
-        try:
-            raw.cursor().execute("PRAGMA journal_mode=WAL")
-        finally:
-            raw.close()
+
+
+def _write_ahead_log(engine: Engine) -> None:
+    """SQLite in WAL mode: readers never wait for a writer, nor a writer's commit for a reader (no deadlock
+    between a long read and a short write). Persistent in the file; set once."""
+    raw = engine.raw_connection()  # outside any transaction
+    try:
+        cur = raw.cursor()
+        if cur.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+            cur.execute("PRAGMA journal_mode=WAL")
+    finally:
+        raw.close()
 
 
 @contextmanager
@@ -403,7 +411,7 @@ def write_allocation(engine: Engine, new: NewAllocation, base: OccupationTable, 
                     .where(train_versions.c.store_version > seen_version)).scalar():
                 raise StalePlan("a train this plan moves was changed by another allocation")
             state = load_state(conn, new.service_date)
-            _referee(day_table(base, state), new, moved, stale=True)
+            _referee(_touched_day(base, state, new), new, moved, stale=True)
         now = _now()
         new_id = conn.execute(allocations.insert().values(
             train_id="", status=new.status, priority=new.priority, origin=new.origin,
@@ -433,6 +441,35 @@ def _rename(doc: dict, train_id: str) -> dict:
     out = dict(doc)
     out["paths"] = [dict(p, train_id=train_id) if n == 0 else p for n, p in enumerate(doc.get("paths", []))]
     return out
+
+
+_BY_RESOURCE: dict[int, tuple[OccupationTable, dict[str, np.ndarray]]] = {}
+
+
+def _rows_by_resource(base: OccupationTable) -> dict[str, np.ndarray]:
+    """Row numbers of ``base`` per resource, built once per base table (the write stays short)."""
+    hit = _BY_RESOURCE.get(id(base))
+    if hit is None or hit[0] is not base:
+        order = np.argsort(base.resource_id.astype(str), kind="stable")
+        ids = base.resource_id[order].tolist()
+        cuts = [0] + [i for i in range(1, len(ids)) if ids[i] != ids[i - 1]] + [len(ids)]
+        hit = (base, {ids[a]: order[a:b] for a, b in zip(cuts[:-1], cuts[1:])})
+        _BY_RESOURCE.clear()
+        _BY_RESOURCE[id(base)] = hit
+    return hit[1]
+
+
+def _touched_day(base: OccupationTable, state: State, new: NewAllocation) -> OccupationTable:
+    """The day as it is now (``day_table``), only on the blocks the new allocation and its moves touch."""
+    touched = set(new.occupations.resource_id.tolist())
+    for c in new.changes:
+        if c.occupations is not None:
+            touched.update(c.occupations.resource_id.tolist())
+    index = _rows_by_resource(base)
+    rows = [index[r] for r in touched if r in index]
+    part = base[np.sort(np.concatenate(rows))] if rows else base[np.zeros(0, dtype=np.int64)]
+    extra = state.extra[np.isin(state.extra.resource_id, list(touched))] if len(state.extra) else state.extra
+    return day_table(part, replace(state, extra=extra))
 
 
 def _referee(day: OccupationTable, new: NewAllocation, moved: list[str], stale: bool) -> None:
