@@ -1,6 +1,6 @@
 import pytest
 
-from store.small_day import fresh_db, small_day
+from tests.store.small_day import fresh_db, small_day
 
 
 @pytest.fixture(scope="session")

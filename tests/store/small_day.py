@@ -10,7 +10,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from pathing.test_search_small import line
+from tests.pathing.test_search_small import line
 from railcap.data.rolling_stock import load_catalogue
 from railcap.model.timetable import Timetable
 from railcap.pathing import Planner, make_request

@@ -12,7 +12,7 @@ from railcap.model.errors import ValidationError
 from railcap.occupancy import find_conflicts
 from railcap.services import paths
 from railcap.store import allocations as store
-from store.small_day import request
+from tests.store.small_day import request
 
 
 def conflicts(db, day):

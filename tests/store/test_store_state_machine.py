@@ -17,7 +17,7 @@ from railcap.model.errors import ValidationError
 from railcap.occupancy import find_conflicts
 from railcap.services import paths
 from railcap.store import allocations as store
-from store.small_day import fresh_db, request, small_day
+from tests.store.small_day import fresh_db, request, small_day
 
 DAY = small_day()
 TEMPLATE = Path(tempfile.mkdtemp(prefix="railcap-sm-")) / "empty.sqlite"

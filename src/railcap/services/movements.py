@@ -87,12 +87,12 @@ def allocate_whole(path: Path, db: str, today: dt.date | None = None,
                    progress: Callable[[str], None] = lambda _: None) -> tuple[MovementPlan, list[int]]:
     """Plan and store the whole movement in one transaction; nothing is written if any step fails
     or any train finds no path (a movement is allocated whole or not at all)."""
-    from railcap.pathing import store
+    from railcap.store import allocations as store
 
     dep = load_deployment(path, today)
     engine = store.open_store(db)
     ids: list[int] = []
-    with engine.begin() as conn:
+    with store.write_transaction(engine) as conn:  # the whole movement in one write
         def stored(day: int):
             state = store.load_state(conn, dep.first_day + dt.timedelta(days=day))
             return state.extra, state.classes, state.removed
@@ -103,12 +103,13 @@ def allocate_whole(path: Path, db: str, today: dt.date | None = None,
         _referee(plan)
         for p in plan.planned:
             ids.append(_insert(conn, store, dep, p))
+    engine.dispose()
     return plan, ids
 
 
 def _referee(plan: MovementPlan) -> None:
     """The independent conflict detector over each day as it will be (``conflicts_of``)."""
-    from railcap.pathing.store import AllocationConflict
+    from railcap.store.allocations import AllocationConflict
 
     conflicts = conflicts_of(plan)
     if conflicts:
@@ -119,26 +120,19 @@ def _referee(plan: MovementPlan) -> None:
 
 
 def _insert(conn, store, dep: Deployment, p) -> int:
-    from railcap.pathing.report import plan_to_dict
+    """One planned train of the movement as an allocation (through the store: one truth per train)."""
+    from dataclasses import replace
 
-    path, req = p.path, p.result.request
+    from railcap.pathing.report import plan_to_dict
+    from railcap.services.paths import _new_allocation
+
+    req = p.result.request
     doc = plan_to_dict(p.result, load_network())
     doc["movement"] = {"unit": dep.unit, "loading_site": p.site, "ready": format_clock(p.ready_s)}
-    new_id = conn.execute(store.allocations.insert().values(
-        train_id=p.train_id, status="confirmed", priority=req.priority.value, origin=req.origin,
-        destination=req.destination, consist=req.consist.id,
-        service_date=(dep.first_day + dt.timedelta(days=p.day)).isoformat(),
-        departure_s=path.departure_s, arrival_s=path.arrival_s,
-        created_at=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-        request_json=json.dumps(doc["request"]), result_json=json.dumps(doc))).inserted_primary_key[0]
-    store._insert_occupations(conn, new_id, "path", path.occupations(), {p.train_id: req.priority.value})
-    civil = p.result.civil_occupations
-    if len(civil):
-        store._insert_occupations(conn, new_id, "civil", civil,
-                                  {h.train_id: h.train_class for h in p.result.hindrance})
-    if p.result.hindrance:
-        conn.execute(store.moved_trains.insert(), [{"allocation_id": new_id, "train_id": h.train_id,
-                                                    "action": h.action} for h in p.result.hindrance])
+    result = replace(p.result, paths=[p.path, *p.result.paths[1:]])
+    new = replace(_new_allocation(req, result, "confirmed", doc["request"], doc),
+                  service_date=dep.first_day + dt.timedelta(days=p.day))
+    new_id, _ = store.insert_allocation(conn, new, train_id=p.train_id)
     return new_id
 
 

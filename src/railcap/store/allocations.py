@@ -412,28 +412,39 @@ def write_allocation(engine: Engine, new: NewAllocation, base: OccupationTable, 
                 raise StalePlan("a train this plan moves was changed by another allocation")
             state = load_state(conn, new.service_date)
             _referee(_touched_day(base, state, new), new, moved, stale=True)
-        now = _now()
-        new_id = conn.execute(allocations.insert().values(
-            train_id="", status=new.status, priority=new.priority, origin=new.origin,
-            destination=new.destination, consist=new.consist, service_date=key,
-            departure_s=new.run.departure_s, arrival_s=new.run.arrival_s, created_at=now, updated_at=now,
-            request_json=json.dumps(new.request_doc), result_json="{}", note="")).inserted_primary_key[0]
-        train_id = f"A{new_id}-{new.priority}"
-        mine = OccupationTable.from_columns(np.array([train_id] * len(new.occupations), dtype=object),
-                                            new.occupations.resource_id, new.occupations.start_s,
-                                            new.occupations.end_s)
-        doc = _rename(new.result_doc, train_id)
-        conn.execute(update(allocations).where(allocations.c.id == new_id).values(
-            train_id=train_id, result_json=json.dumps(doc)))
-        version += 1
-        _new_version(conn, key, TrainChange(train_id, new.priority, ACTION_ALLOCATED, "",
-                                            replace(new.run, id=train_id), mine), new_id, None, version, now)
-        for change in new.changes:
-            _new_version(conn, key, change, None, new_id, version, now)
-            _tell_holder(conn, change, new_id, now)
-        conn.execute(update(store_version).where(store_version.c.id == 1).values(version=version))
+        new_id, train_id = insert_allocation(conn, new)
         if on_write is not None:
             on_write(conn, new_id, train_id)
+    return new_id, train_id
+
+
+def insert_allocation(conn: Connection, new: NewAllocation, train_id: str | None = None) -> tuple[int, str]:
+    """Write ``new`` inside the caller's write transaction (``write_transaction``), no checks; (id, train id).
+
+    For a whole movement written at once; a single allocation goes through :func:`write_allocation`.
+    """
+    key = day_key(new.service_date)
+    version = current_version(conn)
+    now = _now()
+    new_id = conn.execute(allocations.insert().values(
+        train_id="", status=new.status, priority=new.priority, origin=new.origin,
+        destination=new.destination, consist=new.consist, service_date=key,
+        departure_s=new.run.departure_s, arrival_s=new.run.arrival_s, created_at=now, updated_at=now,
+        request_json=json.dumps(new.request_doc), result_json="{}", note="")).inserted_primary_key[0]
+    train_id = train_id or f"A{new_id}-{new.priority}"
+    mine = OccupationTable.from_columns(np.array([train_id] * len(new.occupations), dtype=object),
+                                        new.occupations.resource_id, new.occupations.start_s,
+                                        new.occupations.end_s)
+    doc = _rename(new.result_doc, train_id)
+    conn.execute(update(allocations).where(allocations.c.id == new_id).values(
+        train_id=train_id, result_json=json.dumps(doc)))
+    version += 1
+    _new_version(conn, key, TrainChange(train_id, new.priority, ACTION_ALLOCATED, "",
+                                        replace(new.run, id=train_id), mine), new_id, None, version, now)
+    for change in new.changes:
+        _new_version(conn, key, change, None, new_id, version, now)
+        _tell_holder(conn, change, new_id, now)
+    conn.execute(update(store_version).where(store_version.c.id == 1).values(version=version))
     return new_id, train_id
 
 
