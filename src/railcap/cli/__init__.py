@@ -9,6 +9,7 @@ from railcap.cli import diagram as _diagram
 from railcap.cli import movement as _movement
 from railcap.cli import network as _network
 from railcap.cli import path as _path
+from railcap.cli import portfolio as _portfolio
 from railcap.cli import rolling_stock as _rolling_stock
 from railcap.cli import resilience as _resilience
 from railcap.cli import surroundings as _surroundings
@@ -30,6 +31,7 @@ app.add_typer(_timetable.app, name="timetable")
 app.command("diagram")(_diagram.diagram)
 app.add_typer(_path.app, name="path")
 app.add_typer(_movement.app, name="movement")
+app.add_typer(_portfolio.app, name="portfolio")
 app.add_typer(_users.app, name="users")
 app.add_typer(_capacity.app, name="capacity")
 app.command("serve")(_serve.serve)

@@ -31,6 +31,8 @@ from typing import Sequence
 import highspy
 import numpy as np
 
+from railcap.resilience.flow import quiet_highs  # the one quiet HiGHS instance (banner to stderr)
+
 EPS_PER_COST = 1e-5  # per dearest candidate's cost: a tie-breaker; scores come on a 0.001 grid, so it never outweighs one step
 
 
@@ -89,8 +91,8 @@ def solve(candidates: Sequence[Candidate], budget: float, interactions: dict[tup
     col = {i: k for k, i in enumerate(ids)}
     pairs = [p for p in sorted(interactions) if p[0] in col and p[1] in col]
     n, m = len(ids), len(pairs)
-    h = highspy.Highs()
-    h.setOptionValue("output_flag", False)
+    h = quiet_highs()
+    h.setOptionValue("threads", 1)  # HiGHS keeps one thread pool per process: the rerouting LP runs on 1 thread
     h.setOptionValue("mip_rel_gap", 0.0)
     h.setOptionValue("mip_abs_gap", 1e-9)
     h.setOptionValue("mip_feasibility_tolerance", 1e-9)

@@ -1,0 +1,215 @@
+"""Portfolio use cases: list the measures, evaluate a set, choose the best set for a budget.
+
+Loads the network, the freight demand (with the reference weekday's passenger load),
+the named scenarios and the measures catalogue, builds the evaluation context and
+hands it to the engine in :mod:`railcap.portfolio`. Every face calls these functions.
+
+``network="sample"`` runs on the small made-up network of
+:mod:`railcap.portfolio.samples` (no data files), for tests and demonstrations.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Callable, Sequence
+
+from railcap.data.measures import budget_problems, catalogue_from_dict, load_catalogue
+from railcap.model.errors import Problem, ValidationError
+from railcap.model.infrastructure import Network
+from railcap.model.measures import Catalogue, Measure
+from railcap.portfolio.edits import growth, resolve
+from railcap.portfolio.evaluate import DIRECTION, INDICATORS, Context, Indicators, build_context, evaluate_many
+from railcap.portfolio.plan import Appraisal, appraise, parse_weights
+from railcap.resilience.demand import Demand
+
+#: the Betuweroute as railcap's network draws it: the Havenspoorlijn from the Maasvlakte to Kijfhoek and
+#: the A15 line Kijfhoek - Meteren - Valburg - Zevenaar - border (ProRail, Betuweroute; facts file "F Lines")
+BETUWEROUTE = ["rotterdam-maasvlakte", "rotterdam-barendrecht", "kijfhoek", "meteren-aansl", "ressen-bemmel",
+               "zevenaar", "zevenaar-grens"]
+#: the border points of the three NATO rail transit routes (Kamerbrief Weerbaarheid en militaire mobiliteit;
+#: facts file "F Military mobility"): Emmerich (Betuweroute), Bad Bentheim, Venlo
+NATO_CROSSINGS = ["zevenaar-grens", "oldenzaal-grens", "venlo-grens"]
+
+Progress = Callable[[int], None]
+
+
+@dataclass(frozen=True)
+class Setup:
+    """What the portfolio commands work on."""
+
+    network: Network
+    demand: Demand
+    catalogue: Catalogue
+    scenarios: tuple
+    betuweroute: tuple[str, ...]
+    crossings: tuple[str, ...]
+    network_name: str
+
+
+def load_setup(network: str = "nl", catalogue: str | Path | None = None) -> Setup:
+    """Network, demand, scenarios and the checked catalogue (routes resolved into sections)."""
+    from railcap.resilience.demand import demand_from_dict, route_sections
+    from railcap.resilience.scenarios import scenarios_from_dict
+
+    if network == "sample":
+        from railcap.portfolio import samples
+        from railcap.resilience.samples import demo_scenarios_dict
+
+        net = samples.demo_portfolio_network()
+        demand = samples.demo_portfolio_demand(net)
+        scen_doc = demo_scenarios_dict()
+        cat = (load_catalogue(catalogue, net, demand.train_types) if catalogue
+               else catalogue_from_dict(samples.demo_catalogue_dict(), net, demand.train_types, "sample catalogue"))
+        betuwe, crossings = ("haven-yard", "yard-a", "a-grens-oost"), ("grens-oost",)
+    elif network == "nl":
+        from railcap.resilience.embedded import demand_file, dutch_network, reference_passenger_load, scenarios_file
+
+        net = dutch_network()
+        demand = demand_from_dict(json.loads(demand_file().read_text(encoding="utf-8")), net, "freight_demand.json")
+        demand = demand.with_passenger(reference_passenger_load(net))
+        scen_doc = json.loads(scenarios_file().read_text(encoding="utf-8"))
+        cat = load_catalogue(catalogue, net, demand.train_types)
+        betuwe, crossings = tuple(route_sections(net, BETUWEROUTE)), tuple(NATO_CROSSINGS)
+    else:
+        raise ValidationError(Problem("--network", "name", f"unknown network {network!r}; use 'nl' or 'sample'"))
+    scenarios = tuple(scenarios_from_dict(scen_doc, net, list(demand.train_types)).values())
+    return Setup(net, demand, resolve(cat, net), scenarios, betuwe, crossings, network)
+
+
+def context(setup: Setup, scenario: str = "base") -> Context:
+    """The evaluation context under a demand scenario (its own base: critical sections, bottlenecks)."""
+    demand = setup.demand
+    if scenario != "base":
+        sc = setup.catalogue.demand_scenarios.get(scenario)
+        if sc is None:
+            known = ", ".join(["base", *setup.catalogue.demand_scenarios])
+            raise ValidationError(Problem("--scenario", scenario, f"unknown demand scenario (known: {known})"))
+        demand = growth(demand, sc.factor, sc.source)
+    return build_context(setup.network, demand, setup.scenarios, setup.betuweroute, setup.crossings)
+
+
+def pick_measures(catalogue: Catalogue, ids: Sequence[str]) -> list[Measure]:
+    """The measures named (all modelled ones when none is named); unknown ids are one clear error."""
+    if not ids:
+        return [m for m in catalogue.measures.values() if m.modelled]
+    unknown = [i for i in ids if i not in catalogue.measures]
+    if unknown:
+        raise ValidationError([Problem("measure", i, "not in the catalogue (see `railcap portfolio list`)")
+                               for i in unknown])
+    return [catalogue.measures[i] for i in ids]
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """The base, each measure on its own, and (with more than one) the set together."""
+
+    base: Indicators
+    singles: dict[str, Indicators]
+    together: Indicators | None
+    scenario: str
+
+
+def evaluate_measures(setup: Setup, ids: Sequence[str], scenario: str = "base", scheduler: str | None = None,
+                      progress: Progress | None = None, on_total: Progress | None = None) -> Evaluation:
+    """Evaluate each named measure on its own and, when several are named, all of them together."""
+    measures = pick_measures(setup.catalogue, ids)
+    ctx = context(setup, scenario)
+    modelled = [m for m in measures if m.modelled]
+    sets = [[]] + [[m] for m in modelled] + ([modelled] if len(ids) > 1 and len(modelled) > 1 else [])
+    if on_total:
+        on_total(len(sets))
+    res = evaluate_many(ctx, sets, scheduler, progress)
+    singles = {m.id: r for m, r in zip(modelled, res[1:1 + len(modelled)])}
+    together = res[-1] if len(sets) > 1 + len(modelled) else None
+    return Evaluation(res[0], singles, together, scenario)
+
+
+def optimise(setup: Setup, budget_eur: float | None = None, weights: str | None = None, scenario: str = "base",
+             policy: str | None = "gestage-ontwikkeling", cash_limit_eur: float | None = None,
+             reserve_eur: float | None = None, scheduler: str | None = None, progress: Progress | None = None,
+             on_total: Progress | None = None) -> Appraisal:
+    """The best set for the budget (default: the catalogue's programme budget) under the policy direction."""
+    budget = setup.catalogue.programme.budget_eur if budget_eur is None else budget_eur
+    reserve = reserve_eur if reserve_eur is not None else setup.catalogue.programme.reserve_eur
+    problems = budget_problems(budget, reserve, "--budget")
+    if cash_limit_eur is not None and cash_limit_eur <= 0:
+        problems.append(Problem("--cash-per-year", "value", f"must be > 0, got {cash_limit_eur}"))
+    if problems:
+        raise ValidationError(problems)
+    w = parse_weights(weights)
+    cat = setup.catalogue
+    if reserve is not None:  # a fixed reserve kept apart: measures then cost their investment only
+        cat = replace(cat, measures={k: replace(m, reserve_eur=0.0) for k, m in cat.measures.items()})
+        budget -= reserve
+    return appraise(context(setup, scenario), cat, budget, w, policy, cash_limit_eur, scheduler, progress, on_total)
+
+
+# ------------------------------------------------------------------ plain data for --json and the summary
+
+
+def indicators_table(base: Indicators, rows: dict[str, Indicators]) -> list[dict]:
+    """Per indicator: unit, direction, base value and each row's change."""
+    out = []
+    for k in INDICATORS:
+        d, unit, what = DIRECTION[k]
+        out.append({"indicator": k, "what": what, "unit": unit,
+                    "better": {1: "higher", -1: "lower", 0: "reported"}[d], "base": getattr(base, k),
+                    "change": {r: round(getattr(v, k) - getattr(base, k), 6) for r, v in rows.items()}})
+    return out
+
+
+def measure_dict(m: Measure) -> dict:
+    return {"id": m.id, "name": m.name, "priority": m.priority, "funding": m.funding.value,
+            "investment_eur": m.investment_eur, "reserve_eur": m.reserve_eur, "total_eur": m.total_eur,
+            "years": list(m.years), "modelled": m.modelled, "effects": [type(e).__name__ for e in m.edits],
+            "not_modelled": m.not_modelled, "requires": list(m.requires), "excludes": list(m.excludes),
+            "tags": list(m.tags), "agenda_row": m.agenda_row, "source": m.source}
+
+
+def evaluation_dict(ev: Evaluation, setup: Setup) -> dict:
+    rows = dict(ev.singles)
+    if ev.together is not None:
+        rows["together"] = ev.together
+    return {"network": setup.network_name, "scenario": ev.scenario, "base": ev.base.to_dict(),
+            "measures": {k: v.to_dict() for k, v in ev.singles.items()},
+            "together": ev.together.to_dict() if ev.together else None,
+            "changes": indicators_table(ev.base, rows)}
+
+
+def appraisal_dict(a: Appraisal, setup: Setup, scenario: str, seconds: float | None = None) -> dict:
+    by_id = setup.catalogue.measures
+    return {
+        "network": setup.network_name, "scenario": scenario, "policy": a.policy,
+        "budget_eur": a.budget_eur, "cash_limit_eur": a.cash_limit_eur,
+        "chosen": [{"id": i, "name": by_id[i].name, "total_eur": by_id[i].total_eur,
+                    "investment_eur": by_id[i].investment_eur, "reserve_eur": by_id[i].reserve_eur,
+                    "years": list(by_id[i].years)} for i in a.choice.chosen],
+        "cost_eur": a.choice.cost, "predicted_score": round(a.choice.benefit, 6),
+        "evaluated_score": round(a.evaluated_score, 6),
+        "base": a.base.to_dict(), "chosen_indicators": a.chosen_indicators.to_dict() if a.chosen_indicators else None,
+        "weights": a.scorer.weights, "scale": a.scorer.scale,
+        "interactions": [{"pair": list(k), "score": v} for k, v in sorted(a.interactions.items())],
+        "pareto": [{"cost_eur": p.cost, "score": round(p.benefit, 6), "chosen": list(p.chosen)} for p in a.front],
+        "verdicts": [{"id": v.id, "name": v.name, "chosen": v.chosen, "total_eur": v.cost_eur, "score": v.score,
+                      "reason": v.reason, "adds": v.adds} for v in a.verdicts],
+        "evaluations": a.evaluations, "seconds": None if seconds is None else round(seconds, 2),
+        "method": ("each modelled candidate evaluated on its own; pairs whose edits share a point evaluated "
+                   "jointly (interaction = joint score - both singles); other pairs taken as additive; the "
+                   "chosen set evaluated jointly (evaluated_score) to show what the pairwise model misses"),
+    }
+
+
+def write_reports(a: Appraisal, setup: Setup, scenario: str, out: Path) -> list[Path]:
+    """The Pareto chart (PNG) and the one-page summary (HTML and PNG) under ``out`` (a file stem)."""
+    from railcap.viz.portfolio import pareto_png, summary_html, summary_png
+
+    out.parent.mkdir(parents=True, exist_ok=True)
+    data = appraisal_dict(a, setup, scenario)
+    paths = [out.with_name(out.name + "-pareto.png"), out.with_name(out.name + "-summary.html"),
+             out.with_name(out.name + "-summary.png")]
+    pareto_png(data, paths[0])
+    summary_html(data, paths[1], paths[0].name)
+    summary_png(data, paths[2])
+    return paths
