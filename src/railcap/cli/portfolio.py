@@ -120,7 +120,7 @@ def optimise(budget: Optional[float] = typer.Option(None, "--budget", help="EUR 
              scheduler: str = SchedulerOpt, network: str = NetworkOpt,
              catalogue: Optional[Path] = CatalogueOpt) -> None:
     """The best set of measures for the budget (MILP on HiGHS), the Pareto front and a one-page summary."""
-    from railcap.services.portfolio import appraisal_dict, load_setup, optimise as run, write_reports
+    from railcap.services.portfolio import appraisal_dict, load_setup, optimise as run
 
     t0 = time.perf_counter()
     setup = load_setup(network, catalogue)
@@ -129,13 +129,24 @@ def optimise(budget: Optional[float] = typer.Option(None, "--budget", help="EUR 
         a = run(setup, budget, weights, scenario, policy, cash_per_year, reserve, _scheduler(scheduler),
                 progress=lambda k: bar.advance(task, k), on_total=lambda n: bar.update(task, total=n))
     secs = time.perf_counter() - t0
-    paths = write_reports(a, setup, scenario, out) if out else []
     data = appraisal_dict(a, setup, scenario, secs)
-    data["files"] = [str(p) for p in paths]
+    data["files"] = [str(p) for p in _write_reports(data, out)] if out else []
     if as_json:
         print_json(data)
         return
     _print_choice(data)
+
+
+def _write_reports(data: dict, out: Path) -> list[Path]:
+    """The Pareto chart (PNG) and the one-page summary (HTML and PNG) under the file stem ``out``."""
+    from railcap.viz.portfolio import pareto_png, summary_html, summary_png
+
+    out.parent.mkdir(parents=True, exist_ok=True)
+    paths = [out.with_name(out.name + s) for s in ("-pareto.png", "-summary.html", "-summary.png")]
+    pareto_png(data, paths[0])
+    summary_html(data, paths[1], paths[0].name)
+    summary_png(data, paths[2])
+    return paths
 
 
 def _print_choice(data: dict) -> None:

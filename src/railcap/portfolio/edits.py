@@ -127,16 +127,10 @@ def apply_network(network: Network, measures: Iterable[Measure]) -> Network:
 # ------------------------------------------------------------------ demand
 
 
-def _admits(network: Network, demand: Demand, train_type: str, origin: str, destination: str) -> bool:
-    """Both ends can hold the train (or it runs on abroad) and a route exists it may use throughout."""
-    tt = demand.train_types[train_type]
-    for end in (origin, destination):
-        op = network.ops[end]
-        if op.kind not in ENDS_ABROAD and not op.can_hold(tt.length_m):
-            return False
-    g = nx.Graph()
-    g.add_edges_from((s.from_op, s.to_op) for s in network.sections.values() if tt.may_use(s))
-    return origin in g and destination in g and nx.has_path(g, origin, destination)
+def _holds(network: Network, op_id: str, length_m: float) -> bool:
+    """The point can hold the train, or the train runs on abroad."""
+    op = network.ops[op_id]
+    return op.kind in ENDS_ABROAD or op.can_hold(length_m)
 
 
 def longer_trains(network: Network, demand: Demand, e: LongerTrains) -> Demand:
@@ -148,10 +142,14 @@ def longer_trains(network: Network, demand: Demand, e: LongerTrains) -> Demand:
     types = dict(demand.train_types)
     types.setdefault(new_id, replace(old, id=new_id, length_m=e.length_m,
                                      source=f"{old.source}; run as {e.length_m:.0f} m trains (same goods)"))
-    probe = replace(demand, train_types=types)
+    tt = types[new_id]
+    g = nx.Graph()  # the sections the longer train may use
+    g.add_edges_from((s.from_op, s.to_op) for s in network.sections.values() if tt.may_use(s))
     flows = []
     for f in demand.flows:
-        if f.train_type == e.train_type and not f.movement and _admits(network, probe, new_id, f.origin, f.destination):
+        if (f.train_type == e.train_type and not f.movement and _holds(network, f.origin, e.length_m)
+                and _holds(network, f.destination, e.length_m) and f.origin in g and f.destination in g
+                and nx.has_path(g, f.origin, f.destination)):
             f = Flow(f.origin, f.destination, new_id, f.trains_per_day * old.length_m / e.length_m, f.movement,
                      f.source)
         flows.append(f)

@@ -240,43 +240,60 @@ def build_context(network: Network, demand: Demand, scenarios: Iterable[Scenario
 # ------------------------------------------------------------------ many evaluations
 
 
+class Evaluator:
+    """Runs evaluations serially (``scheduler`` None) or on Dask (``"local"``: a local cluster of two worker
+    processes; otherwise a scheduler address), keeping one cluster and one copy of the context per worker
+    for every batch. Use as a context manager."""
+
+    def __init__(self, ctx: Context, scheduler: str | None = None):
+        self.ctx, self.scheduler = ctx, scheduler
+        self._client = self._cluster = self._ctx_future = None
+
+    def __enter__(self) -> "Evaluator":
+        if self.scheduler is not None:
+            from dask.distributed import Client, LocalCluster
+
+            if self.scheduler == "local":
+                self._cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                             dashboard_address=None)
+                self._client = Client(self._cluster)
+            else:
+                self._client = Client(self.scheduler)
+            self._ctx_future = self._client.scatter(self.ctx, broadcast=True)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self._client is not None:
+            self._client.close()
+        if self._cluster is not None:
+            self._cluster.close()
+
+    def run(self, sets: Sequence[Sequence[Measure]], progress: Progress | None = None) -> list[Indicators]:
+        """The indicators of each measure set, in the order given."""
+        if self._client is None:
+            out = []
+            for s in sets:
+                out.append(evaluate(self.ctx, list(s)))
+                if progress:
+                    progress(1)
+            return out
+        from dask.distributed import as_completed
+
+        futs = [self._client.submit(evaluate, self._ctx_future, list(s), pure=False) for s in sets]
+        index = {f.key: i for i, f in enumerate(futs)}
+        res: list[Indicators | None] = [None] * len(sets)
+        for fut in as_completed(futs):
+            res[index[fut.key]] = fut.result()
+            if progress:
+                progress(1)
+        return [r for r in res if r is not None]
+
+
 def evaluate_many(ctx: Context, sets: Sequence[Sequence[Measure]], scheduler: str | None = None,
                   progress: Progress | None = None) -> list[Indicators]:
-    """Evaluate each measure set; serial when ``scheduler`` is None, else on Dask
-    (``"local"``: a local cluster of two worker processes; otherwise a scheduler address)."""
-    if scheduler is None:
-        out = []
-        for s in sets:
-            out.append(evaluate(ctx, list(s)))
-            if progress:
-                progress(1)
-        return out
-    return _on_dask(ctx, [list(s) for s in sets], scheduler, progress)
-
-
-def _on_dask(ctx: Context, sets: list[list[Measure]], scheduler: str, progress: Progress | None) -> list[Indicators]:
-    from dask.distributed import Client, LocalCluster, as_completed
-
-    cluster = None
-    if scheduler == "local":
-        cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None)
-        client = Client(cluster)
-    else:
-        client = Client(scheduler)
-    try:
-        ctx_f = client.scatter(ctx, broadcast=True)
-        futs = [client.submit(evaluate, ctx_f, s, pure=False) for s in sets]
-        index = {f.key: i for i, f in enumerate(futs)}
-        out: list[Indicators | None] = [None] * len(sets)
-        for fut in as_completed(futs):
-            out[index[fut.key]] = fut.result()
-            if progress:
-                progress(1)
-        return [o for o in out if o is not None]
-    finally:
-        client.close()
-        if cluster is not None:
-            cluster.close()
+    """Evaluate each measure set; serial when ``scheduler`` is None, else on Dask (see :class:`Evaluator`)."""
+    with Evaluator(ctx, scheduler) as ev:
+        return ev.run(sets, progress)
 
 
 def timed(fn: Callable, *args, **kwargs) -> tuple[object, float]:

@@ -4,8 +4,11 @@
 2. **Interactions.** Two measures can only change each other's effect where their edits
    meet: their *footprints* (the points their edits touch: section ends, points given
    tracks, the ends of the flows a demand edit changes) share a point, or one requires
-   the other. Those pairs are evaluated jointly and the difference from the sum enters
-   the MILP; pairs with disjoint footprints are taken as additive. The chosen set is then
+   the other. Of those pairs, the ones where at least one measure moves an indicator on
+   its own are evaluated jointly and the difference from the sum enters the MILP; pairs
+   with disjoint footprints, and pairs of two measures that each move nothing, are
+   taken as additive (a route cleared in two halves by two measures would be missed:
+   the catalogue's route measures each clear a whole route). The chosen set is then
    evaluated jointly and the report gives predicted and evaluated score side by side, so
    what the pairwise model misses (three-way effects, effects through the flow far away)
    is measured, not assumed.
@@ -24,7 +27,7 @@ from railcap.model.errors import Problem, ValidationError
 from railcap.model.measures import (Catalogue, DemandShift, LongerTrains, Measure, Policy, SectionAdded,
                                     SectionEdit, StationTracksAdded, TracksAdded)
 from railcap.portfolio.edits import ENDS_ABROAD
-from railcap.portfolio.evaluate import DIRECTION, INDICATORS, Context, Indicators, evaluate_many
+from railcap.portfolio.evaluate import DIRECTION, INDICATORS, Context, Evaluator, Indicators
 from railcap.portfolio.optimise import Candidate, Choice, ParetoPoint, pareto_front, predicted_benefit, solve
 
 #: groups of indicators a user may weigh at once
@@ -171,7 +174,8 @@ class Appraisal:
 
 
 def _reason_left_out(m: Measure, cand: dict[str, Candidate], choice: Choice, policy: Policy | None,
-                     budget: float, scored: dict[str, float]) -> str:
+                     budget: float, scored: dict[str, float], interactions: dict[tuple[str, str], float]) -> str:
+    """Why a measure is not in the chosen set, in one line."""
     if not m.candidate:
         return {"already_funded": "already funded: not paid from this budget",
                 "research_budget": "paid from the research budget",
@@ -183,13 +187,21 @@ def _reason_left_out(m: Measure, cand: dict[str, Candidate], choice: Choice, pol
         return f"scores nothing: not modelled ({m.not_modelled})"
     if m.id not in cand:
         return "not on offer"
-    if scored.get(m.id, 0.0) <= 1e-9:
-        return "no indicator improves on its own" + (" or with a partner measure" if m.id not in choice.chosen else "")
+    own = scored.get(m.id, 0.0)
+    partners = {(b if a == m.id else a): d for (a, b), d in interactions.items() if m.id in (a, b)}
+    with_chosen = own + sum(d for p, d in partners.items() if p in choice.chosen)
+    if own < -1e-9 and with_chosen <= 1e-9:
+        return f"worse on balance (score {own:.2f}): it loses on some indicators more than it gains on others"
+    if with_chosen <= 1e-9 and own > 1e-9:
+        overlap = ", ".join(p for p, d in partners.items() if p in choice.chosen and d < 0)
+        return f"adds nothing next to the chosen {overlap} (their effects overlap)"
+    if with_chosen <= 1e-9:
+        return "no indicator moves, on its own or with a partner measure"
     left = budget - choice.cost
     if m.total_eur > left + 1e-6:
         return (f"does not fit: needs EUR {m.total_eur / 1e6:.0f} M, EUR {left / 1e6:.0f} M left; the chosen "
                 f"measures give more per euro")
-    return "excluded by a dependency, an exclusion or the yearly cash limit"
+    return "kept out by a dependency, an exclusion or the yearly cash limit"
 
 
 def appraise(ctx: Context, catalogue: Catalogue, budget_eur: float, weights: dict[str, float],
@@ -203,26 +215,27 @@ def appraise(ctx: Context, catalogue: Catalogue, budget_eur: float, weights: dic
     allowed = [m for m in catalogue.measures.values()
                if m.candidate and not (pol and set(m.tags) & set(pol.exclude_tags))]
     modelled = [m for m in allowed if m.modelled]
-    pairs = interacting_pairs(modelled, ctx)
     by_id = catalogue.measures
-    sets: list[list[Measure]] = [[]] + [[m] for m in modelled] + [[by_id[a], by_id[b]] for a, b in pairs]
     if on_total:
-        on_total(len(sets) + 1)
-    results = evaluate_many(ctx, sets, scheduler, progress)
-    base = results[0]
-    singles = {m.id: r for m, r in zip(modelled, results[1:1 + len(modelled)])}
-    joint = dict(zip(pairs, results[1 + len(modelled):]))
-    scorer = Scorer.of(weights, [delta(r, base) for r in results[1:]])
-    single_score = {k: scorer.score(delta(r, base)) for k, r in singles.items()}
-    interactions = {}
-    for (a, b), r in joint.items():
-        d = scorer.score(delta(r, base)) - single_score[a] - single_score[b]
-        if abs(d) >= 1e-3:
-            interactions[(a, b)] = round(d, 3)
-    candidates = tuple(Candidate(m.id, m.total_eur, single_score.get(m.id, 0.0), m.cash_per_year_eur(),
-                                 m.requires, m.excludes) for m in allowed)
-    choice = solve(candidates, budget_eur, interactions, cash_limit_eur)
-    chosen_ind = evaluate_many(ctx, [[by_id[i] for i in choice.chosen]], None)[0] if choice.chosen else base
+        on_total(1 + len(modelled) + len(interacting_pairs(modelled, ctx)) + 1)
+    with Evaluator(ctx, scheduler) as ev:
+        results = ev.run([[]] + [[m] for m in modelled], progress)
+        base = results[0]
+        singles = {m.id: r for m, r in zip(modelled, results[1:])}
+        moved = {k for k, r in singles.items() if r != base}
+        pairs = [p for p in interacting_pairs(modelled, ctx) if p[0] in moved or p[1] in moved]
+        joint = dict(zip(pairs, ev.run([[by_id[a], by_id[b]] for a, b in pairs], progress)))
+        scorer = Scorer.of(weights, [delta(r, base) for r in [*singles.values(), *joint.values()]])
+        single_score = {k: scorer.score(delta(r, base)) for k, r in singles.items()}
+        interactions = {}
+        for (a, b), r in joint.items():
+            d = scorer.score(delta(r, base)) - single_score[a] - single_score[b]
+            if abs(d) >= 1e-3:
+                interactions[(a, b)] = round(d, 3)
+        candidates = tuple(Candidate(m.id, m.total_eur, single_score.get(m.id, 0.0), m.cash_per_year_eur(),
+                                     m.requires, m.excludes) for m in allowed)
+        choice = solve(candidates, budget_eur, interactions, cash_limit_eur)
+        chosen_ind = ev.run([[by_id[i] for i in choice.chosen]])[0] if choice.chosen else base
     if progress:
         progress(1)
     evaluated = scorer.score(delta(chosen_ind, base))
@@ -239,11 +252,12 @@ def appraise(ctx: Context, catalogue: Catalogue, budget_eur: float, weights: dic
             reason = f"score {single_score.get(m.id, 0.0):.2f} on its own" + (
                 f"; works together with {', '.join(partners)}" if partners else "")
         else:
-            reason = _reason_left_out(m, cand, choice, pol, budget_eur, single_score)
+            reason = _reason_left_out(m, cand, choice, pol, budget_eur, single_score, interactions)
         verdicts.append(Verdict(m.id, m.name, m.id in choice.chosen, m.total_eur, single_score.get(m.id, 0.0),
                                 reason, adds))
     return Appraisal(base, singles, joint, scorer, candidates, interactions, choice, chosen_ind, evaluated,
-                     front, tuple(verdicts), budget_eur, cash_limit_eur, policy or "", len(sets) + 1)
+                     front, tuple(verdicts), budget_eur, cash_limit_eur, policy or "",
+                     1 + len(modelled) + len(pairs) + bool(choice.chosen))
 
 
 def predicted(appraisal: Appraisal) -> float:

@@ -199,17 +199,3 @@ def appraisal_dict(a: Appraisal, setup: Setup, scenario: str, seconds: float | N
                    "jointly (interaction = joint score - both singles); other pairs taken as additive; the "
                    "chosen set evaluated jointly (evaluated_score) to show what the pairwise model misses"),
     }
-
-
-def write_reports(a: Appraisal, setup: Setup, scenario: str, out: Path) -> list[Path]:
-    """The Pareto chart (PNG) and the one-page summary (HTML and PNG) under ``out`` (a file stem)."""
-    from railcap.viz.portfolio import pareto_png, summary_html, summary_png
-
-    out.parent.mkdir(parents=True, exist_ok=True)
-    data = appraisal_dict(a, setup, scenario)
-    paths = [out.with_name(out.name + "-pareto.png"), out.with_name(out.name + "-summary.html"),
-             out.with_name(out.name + "-summary.png")]
-    pareto_png(data, paths[0])
-    summary_html(data, paths[1], paths[0].name)
-    summary_png(data, paths[2])
-    return paths
