@@ -118,7 +118,8 @@ def footprint(m: Measure, flows_ends: dict[str | None, set[str]], sections_ends:
 
 
 def interacting_pairs(measures: Sequence[Measure], ctx: Context) -> list[tuple[str, str]]:
-    """Pairs of modelled measures whose footprints meet, or one of which requires the other."""
+    """Pairs of modelled measures whose footprints meet (border points, where every flow ends, do not
+    count), that lengthen the same train type, or one of which requires the other."""
     flows_ends: dict[str | None, set[str]] = {None: set()}
     for f in ctx.demand.flows:
         flows_ends.setdefault(f.train_type, set()).update((f.origin, f.destination))
@@ -131,10 +132,13 @@ def interacting_pairs(measures: Sequence[Measure], ctx: Context) -> list[tuple[s
                 short.setdefault(e.train_type, set()).update(
                     o for o in flows_ends.get(e.train_type, set())
                     if ctx.network.ops[o].kind not in ENDS_ABROAD and not ctx.network.ops[o].can_hold(e.length_m))
-    fp = {m.id: footprint(m, flows_ends, ends, short) for m in measures}
+    abroad = {o for o, p in ctx.network.ops.items() if p.kind in ENDS_ABROAD}
+    fp = {m.id: footprint(m, flows_ends, ends, short) - abroad for m in measures}
+    lengthens = {m.id: {e.train_type for e in m.edits if isinstance(e, LongerTrains)} for m in measures}
     out = []
     for a, b in combinations(measures, 2):
-        if fp[a.id] & fp[b.id] or a.id in b.requires or b.id in a.requires:
+        if (fp[a.id] & fp[b.id] or lengthens[a.id] & lengthens[b.id] or a.id in b.requires
+                or b.id in a.requires):
             out.append(tuple(sorted((a.id, b.id))))
     return sorted(out)
 
