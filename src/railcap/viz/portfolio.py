@@ -125,6 +125,8 @@ Method: {esc(data['method'])}. {data['evaluations']} evaluations on the model.</
 
 def summary_png(data: dict, path: Path) -> None:
     """The same page as a picture (A4 portrait)."""
+    import textwrap
+
     import matplotlib
 
     matplotlib.use("Agg")
@@ -132,29 +134,36 @@ def summary_png(data: dict, path: Path) -> None:
 
     fig = plt.figure(figsize=(8.27, 11.69), dpi=110)
     fig.text(0.06, 0.965, f"Which measures for {meur(data['budget_eur'])}?", fontsize=16, weight="bold")
-    fig.text(0.06, 0.945, _headline(data), fontsize=8.5)
-    fig.text(0.06, 0.93, f"Policy: {data['policy'] or '—'}; demand: {data['scenario']}; score "
-                         f"{data['predicted_score']:.2f} predicted, {data['evaluated_score']:.2f} evaluated as a whole.",
-             fontsize=8.5)
-    ax = fig.add_axes((0.1, 0.68, 0.85, 0.22))
+    y = 0.945
+    lines = textwrap.wrap(_headline(data), 110) + [
+        f"Policy: {data['policy'] or '—'}; demand: {data['scenario']}; score {data['predicted_score']:.2f} "
+        f"predicted, {data['evaluated_score']:.2f} evaluated as a whole."]
+    for line in lines:
+        fig.text(0.06, y, line, fontsize=8.5)
+        y -= 0.015
+    ax = fig.add_axes((0.1, 0.66, 0.85, 0.22))
     _pareto_figure(data, ax)
     verdict = {v["id"]: v for v in data["verdicts"]}
-    y = 0.63
+    y = 0.61
     fig.text(0.06, y, "Chosen", fontsize=11, weight="bold")
     for c in data["chosen"]:
-        y -= 0.021
-        fig.text(0.06, y, f"{meur(c['total_eur']):>8}  {c['name'][:70]}", fontsize=8, family="monospace")
-        y -= 0.015
-        fig.text(0.09, y, adds_text(verdict[c["id"]]["adds"])[:120], fontsize=7, color="#444")
+        v = verdict[c["id"]]
+        y -= 0.02
+        fig.text(0.06, y, f"{meur(c['total_eur']):>8}  {c['name'][:90]}", fontsize=8, family="monospace")
+        adds = adds_text(v["adds"]) if v["adds"] else v["reason"]
+        for line in textwrap.wrap(adds, 125)[:2]:
+            y -= 0.014
+            fig.text(0.09, y, line, fontsize=7, color="#444")
     y -= 0.03
     fig.text(0.06, y, "Left out, and why", fontsize=11, weight="bold")
     left = sorted((v for v in data["verdicts"] if not v["chosen"] and v["total_eur"] > 0), key=lambda v: -v["score"])
-    for v in left:
-        y -= 0.018
-        if y < 0.03:
-            fig.text(0.06, y, f"… and {len(left)} more in the HTML summary", fontsize=7)
+    for k, v in enumerate(left):
+        if y < 0.05:
+            fig.text(0.06, 0.02, f"… and {len(left) - k} more in the HTML summary", fontsize=7)
             break
-        fig.text(0.06, y, f"{meur(v['total_eur']):>8}  {v['name'][:48]}: {v['reason'][:70]}", fontsize=7,
-                 family="monospace")
+        y -= 0.017
+        fig.text(0.06, y, f"{meur(v['total_eur']):>8}  {v['name'][:80]}", fontsize=7, family="monospace")
+        y -= 0.012
+        fig.text(0.12, y, textwrap.shorten(v["reason"], 140), fontsize=6.5, color="#444")
     fig.savefig(path)
     plt.close(fig)
