@@ -58,3 +58,17 @@ def test_bad_input_exits_2_with_one_line_per_problem(tmp_path):
     r = runner.invoke(app, ["portfolio", "list", "--network", "sample", "--catalogue", str(bad)])
     assert r.exit_code == 2 and "measure 'x'" in r.output and "priority" in r.output
     assert "Traceback" not in r.output
+
+
+def test_spare_paths_need_the_reference_day_and_unchanged_blocking_times():
+    from railcap.model.measures import Funding, Measure, SectionEdit, StationTracksAdded, TracksAdded
+    from railcap.services.portfolio import blocking_change
+
+    loops = Measure("loops", "L", 2, Funding.COSTED, 1.0, edits=(StationTracksAdded("b", 1, 750.0),))
+    etcs = Measure("etcs", "E", 2, Funding.COSTED, 1.0, edits=(SectionEdit(("b-a",), "etcs_block_m", 500.0),))
+    tracks = Measure("t", "T", 2, Funding.COSTED, 1.0, edits=(TracksAdded(("b-a",), 2),))
+    assert blocking_change([loops]) is None
+    assert "etcs_block_m" in blocking_change([loops, etcs]) and "running tracks" in blocking_change([tracks])
+    r = runner.invoke(app, ["portfolio", "evaluate", "laadspoor", "--network", "sample", "--spare-paths",
+                            "--scheduler", "serial"])
+    assert r.exit_code == 2 and "only --network nl" in r.output

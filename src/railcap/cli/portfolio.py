@@ -17,6 +17,8 @@ app = typer.Typer(no_args_is_help=True, help="Measures: the catalogue, their eva
 NetworkOpt = typer.Option("nl", "--network", help="'nl' (embedded Dutch network) or 'sample' (small demo)")
 CatalogueOpt = typer.Option(None, "--catalogue", help="measures YAML instead of the embedded one")
 ScenarioOpt = typer.Option("base", "--scenario", help="demand scenario: base, low or high (growth)")
+SpareOpt = typer.Option(False, "--spare-paths", help="also count spare military paths per NATO route on the "
+                        "reference day, before and after (capacity engine; ≈20 s each)")
 SchedulerOpt = typer.Option("local", "--scheduler",
                             help="'local' (Dask, two worker processes), 'serial', or a Dask scheduler ADDRESS")
 
@@ -68,10 +70,11 @@ def list_(as_json: bool = typer.Option(False, "--json", help="machine output"),
 @user_errors
 def evaluate(measures: List[str] = typer.Argument(None, help="measure ids (none: every modelled measure)"),
              as_json: bool = typer.Option(False, "--json", help="machine output"),
-             scenario: str = ScenarioOpt, scheduler: str = SchedulerOpt,
+             scenario: str = ScenarioOpt, scheduler: str = SchedulerOpt, spare: bool = SpareOpt,
              network: str = NetworkOpt, catalogue: Optional[Path] = CatalogueOpt) -> None:
     """Each measure on its own (and, with several, all together) on an edited copy of the model."""
-    from railcap.services.portfolio import evaluate_measures, evaluation_dict, load_setup
+    from railcap.services.portfolio import (evaluate_measures, evaluation_dict, load_setup, pick_measures,
+                                            spare_military_paths)
 
     t0 = time.perf_counter()
     setup = load_setup(network, catalogue)
@@ -81,10 +84,17 @@ def evaluate(measures: List[str] = typer.Argument(None, help="measure ids (none:
                                progress=lambda k: bar.advance(task, k),
                                on_total=lambda n: bar.update(task, total=n))
     data = evaluation_dict(ev, setup)
+    if spare:
+        with _progress() as bar:
+            bar.add_task("spare military paths (base, measures together)", total=None)
+            data["spare_military_paths"] = {"base": spare_military_paths(setup, []),
+                                            "measures": spare_military_paths(setup, pick_measures(setup.catalogue,
+                                                                                                   measures or []))}
     data["seconds"] = round(time.perf_counter() - t0, 2)
     if as_json:
         print_json(data)
         return
+    _print_spare(data.get("spare_military_paths"), "measures")
     table = Table(title=f"Indicators (demand {scenario}; {data['seconds']:.1f} s)")
     table.add_column("indicator")
     table.add_column("better")
@@ -117,10 +127,10 @@ def optimise(budget: Optional[float] = typer.Option(None, "--budget", help="EUR 
              out: Optional[Path] = typer.Option(None, "-o", "--out",
                                                 help="file stem for STEM-pareto.png, STEM-summary.html/.png"),
              as_json: bool = typer.Option(False, "--json", help="machine output"),
-             scheduler: str = SchedulerOpt, network: str = NetworkOpt,
+             scheduler: str = SchedulerOpt, spare: bool = SpareOpt, network: str = NetworkOpt,
              catalogue: Optional[Path] = CatalogueOpt) -> None:
     """The best set of measures for the budget (MILP on HiGHS), the Pareto front and a one-page summary."""
-    from railcap.services.portfolio import appraisal_dict, load_setup, optimise as run
+    from railcap.services.portfolio import appraisal_dict, load_setup, optimise as run, spare_military_paths
 
     t0 = time.perf_counter()
     setup = load_setup(network, catalogue)
@@ -128,8 +138,14 @@ def optimise(budget: Optional[float] = typer.Option(None, "--budget", help="EUR 
         task = bar.add_task("evaluating measures and pairs", total=None)
         a = run(setup, budget, weights, scenario, policy, cash_per_year, reserve, _scheduler(scheduler),
                 progress=lambda k: bar.advance(task, k), on_total=lambda n: bar.update(task, total=n))
-    secs = time.perf_counter() - t0
-    data = appraisal_dict(a, setup, scenario, secs)
+    data = appraisal_dict(a, setup, scenario)
+    if spare:
+        with _progress() as bar:
+            bar.add_task("spare military paths (base, chosen set)", total=None)
+            chosen = [setup.catalogue.measures[i] for i in a.choice.chosen]
+            data["spare_military_paths"] = {"base": spare_military_paths(setup, []),
+                                            "chosen": spare_military_paths(setup, chosen)}
+    data["seconds"] = round(time.perf_counter() - t0, 2)
     data["files"] = [str(p) for p in _write_reports(data, out)] if out else []
     if as_json:
         print_json(data)
@@ -147,6 +163,17 @@ def _write_reports(data: dict, out: Path) -> list[Path]:
     summary_html(data, paths[1], paths[0].name)
     summary_png(data, paths[2])
     return paths
+
+
+def _print_spare(spare: dict | None, key: str) -> None:
+    if not spare:
+        return
+    base, new = spare["base"], spare[key]
+    if not new["computed"]:
+        console.print(f"spare military paths: not counted ({new['reason']})")
+        return
+    for route, n in base["per_route"].items():
+        console.print(f"spare {base['consist']} paths on NATO route {route}: {n} → {new['per_route'][route]} per day")
 
 
 def _print_choice(data: dict) -> None:
@@ -168,6 +195,7 @@ def _print_choice(data: dict) -> None:
     for v in sorted((v for v in data["verdicts"] if not v["chosen"] and v["total_eur"] > 0), key=lambda v: -v["score"]):
         left.add_row(v["name"], _eur(v["total_eur"]), v["reason"])
     console.print(left)
+    _print_spare(data.get("spare_military_paths"), "chosen")
     console.print(f"{data['evaluations']} evaluations, {data['seconds']:.1f} s; Pareto front: {len(data['pareto'])} points")
     for f in data["files"]:
         console.print(f"wrote {f}")

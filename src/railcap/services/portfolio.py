@@ -199,3 +199,44 @@ def appraisal_dict(a: Appraisal, setup: Setup, scenario: str, seconds: float | N
                    "jointly (interaction = joint score - both singles); other pairs taken as additive; the "
                    "chosen set evaluated jointly (evaluated_score) to show what the pairwise model misses"),
     }
+
+
+# ------------------------------------------------------------------ spare military paths (capacity engine)
+
+#: the consist the spare military paths are counted for (rolling-stock catalogue)
+SPARE_CONSIST = "military-heavy"
+
+
+def blocking_change(measures: Sequence[Measure]) -> str | None:
+    """Why the reference day's blocking times do not hold on the edited network (None: they do).
+
+    Block boundaries, speeds and track counts (lanes) change the day's trains' blocking times
+    or their block ids; then spare paths would need the whole day recomputed, which is not done.
+    """
+    from railcap.model.measures import SectionEdit, TracksAdded
+
+    for m in measures:
+        for e in m.edits:
+            if isinstance(e, SectionEdit) and e.attribute in ("etcs_block_m", "speed_kmh"):
+                return f"{m.id} changes {e.attribute}: the day's blocking times would need recomputing"
+            if isinstance(e, TracksAdded):
+                return f"{m.id} adds running tracks: the day's blocking times would need recomputing"
+    return None
+
+
+def spare_military_paths(setup: Setup, measures: Sequence[Measure], consist: str = SPARE_CONSIST) -> dict:
+    """Extra paths of a military consist that still fit per NATO route on the reference day, with the
+    measures applied (the capacity engine's repeated insertion with the path search, 24 one-hour bands)."""
+    from railcap.capacity import spare_paths
+    from railcap.portfolio.edits import apply_network
+    from railcap.services import capacity as cap
+
+    if setup.network_name != "nl":
+        raise ValidationError(Problem("--spare-paths", "network", "needs the reference day: only --network nl"))
+    reason = blocking_change(measures)
+    if reason:
+        return {"computed": False, "reason": reason, "consist": consist}
+    net = apply_network(setup.network, measures)
+    table, c = cap.day_occupations(), cap.consist(consist)
+    per_route = {name: spare_paths(net, table, corridor, c).total for name, corridor in cap.nato_routes().items()}
+    return {"computed": True, "consist": consist, "per_route": per_route}

@@ -81,6 +81,18 @@ def _package_effect(data: dict) -> list[tuple[str, str, str]]:
     return rows
 
 
+def _spare_rows(data: dict) -> list[tuple[str, str, str]]:
+    """Spare military paths per NATO route, when counted (``--spare-paths``)."""
+    spare = data.get("spare_military_paths")
+    if not spare or not spare["base"]["computed"]:
+        return []
+    base, new = spare["base"], spare["chosen"]
+    if not new["computed"]:
+        return [("spare military paths", "—", f"not counted: {new['reason']}")]
+    return [(f"spare {base['consist']} paths/day, NATO route {r}", str(n), f"{new['per_route'][r] - n:+d}")
+            for r, n in base["per_route"].items()]
+
+
 def summary_html(data: dict, path: Path, chart_name: str | None = None) -> None:
     """A one-page summary a minister's staff can read: chosen, cost, what each adds, left out and why."""
     esc = html.escape
@@ -100,7 +112,7 @@ def summary_html(data: dict, path: Path, chart_name: str | None = None) -> None:
                      f"<td>{esc(v['reason'])}</td></tr>" for v in left)
     others = [v for v in data["verdicts"] if v["total_eur"] == 0]
     rows_e = "".join(f"<tr><td>{esc(a)}</td><td class=n>{b}</td><td class=n>{c}</td></tr>"
-                     for a, b, c in _package_effect(data))
+                     for a, b, c in _package_effect(data) + _spare_rows(data))
     doc = f"""<!doctype html><html lang="en"><head><meta charset="utf-8">
 <title>Measures for the budget — railcap</title>
 <style>body{{font-family:system-ui,sans-serif;max-width:60rem;margin:1.5rem auto;color:#222;font-size:14px}}
