@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import SHARED
+from tests.helpers import SHARED
 from railcap.data.measures import EMBEDDED_CATALOGUE, catalogue_from_dict, load_catalogue
 from railcap.model.errors import InputFileError, ValidationError
 from railcap.model.measures import Funding
