@@ -233,11 +233,19 @@ def _build(table: OccupationTable) -> dict[str, _Busy]:
 
 
 def _union(start: np.ndarray, end: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Merge intervals sorted by start into disjoint ones (touching ones merge)."""
+    """Merge intervals sorted by start into disjoint ones.
+
+    Overlapping intervals merge; intervals that only touch stay apart, so that a
+    zero-width query at the seam between two back-to-back occupations is free, as
+    it is against the occupations themselves (overlap is strict at both ends).
+
+    >>> _union(np.array([0.0, 1.0, 1.5]), np.array([1.0, 2.0, 3.0]))
+    (array([0., 1.]), array([1., 3.]))
+    """
     if not len(start):
         return start, end
     reach = np.maximum.accumulate(end)
-    new = np.r_[True, start[1:] > reach[:-1]]
+    new = np.r_[True, start[1:] >= reach[:-1]]
     first = np.flatnonzero(new)
     last = np.r_[first[1:] - 1, len(start) - 1]
     return start[first], reach[last]
