@@ -76,3 +76,15 @@ def test_plan_draws_the_path_among_the_days_trains(tmp_path):
     assert r.exit_code == 0, r.output
     html = out.read_text(encoding="utf-8")
     assert "new path" in html and "request" in html
+
+
+def test_window_at_a_point_the_consist_cannot_reach_is_explained_not_a_traceback():
+    """A window is a point the path must pass: off the admissible network it is explained by the rule."""
+    r = runner.invoke(app, ["path", "plan", "--from", "kijfhoek", "--to", "oldenzaal-grens", "--depart-after",
+                            "08:00", "--consist", "intermodal-740", "--window", "utrecht-centraal=09:00/10:00",
+                            "--json"])
+    assert r.exit_code == 1, r.output  # answered: no path (exit 1), not a traceback
+    doc = json.loads(r.stdout)
+    assert not doc["found"]
+    assert doc["explanation"]["excluded_sections"], doc["explanation"]
+    assert "max_train_length_m" in doc["explanation"]["excluded_by_field"]

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from railcap.model.errors import ValidationError
 from railcap.occupancy import FreeIntervalIndex
 from railcap.model.clock import clock, format_clock
-from railcap.pathing.request import PathRequest
+from railcap.pathing.request import PathRequest, waypoints_of
 from railcap.pathing.routes import route_through
 from railcap.physics.route import Route
 from railcap.physics.running_time import Stop, run_time
@@ -91,7 +91,7 @@ def explain(planner: Planner, req: PathRequest, routes: list[Route],
 def _no_route(planner: Planner, req: PathRequest, counts: dict[str, int]) -> Explanation:
     """Which rule shuts the train out: relax one rule at a time and look at the route that opens."""
     net, consist = planner.net, req.consist
-    waypoints = [req.origin, *(v.op_id for v in req.vias), req.destination]
+    waypoints = waypoints_of(req)
 
     def relaxed(fields: set[str]):
         def cost(s):  # the route that breaks the relaxed rules on as few sections as it can
@@ -124,6 +124,10 @@ def _excluded(req: PathRequest, route: Route, fields: set[str], counts: dict[str
     rows.sort(key=lambda r: (r["field"] != "max_train_length_m", r["limit_m"]))
     for r in rows:
         del r["limit_m"]
+    if not rows:  # the relaxed route breaks no rule: the waypoints themselves cannot be joined in order
+        return Explanation(f"no route {req.origin} → {' → '.join(waypoints_of(req)[1:])} for "
+                           f"{req.consist.id}: the points (vias and window points) cannot be joined "
+                           f"in this order", excluded_by_field=counts)
     first = rows[0]
     more = f" (and {len(rows) - 1} more section(s))" if len(rows) > 1 else ""
     summary = (f"no route {req.origin} → {req.destination} admits {req.consist.id}; {how}: "

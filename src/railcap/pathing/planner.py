@@ -30,7 +30,7 @@ from railcap.model.infrastructure import Network
 from railcap.model.timetable import Timetable, TrainClass, TrainRun
 from railcap.occupancy import FreeIntervalIndex, OccupationTable
 from railcap.pathing.explain import Explanation, explain
-from railcap.pathing.request import PathRequest, Via, clock
+from railcap.pathing.request import PathRequest, Via, clock, waypoints_of
 from railcap.pathing.routes import candidate_routes
 from railcap.pathing.search import RouteSearch, TimedPath, earliest_departure
 from railcap.pathing.segments import SegmentCache
@@ -220,11 +220,7 @@ class Planner:
 
     def routes(self, req: PathRequest) -> list[Route]:
         """Candidate routes through the vias and the window points (after the vias)."""
-        waypoints = [req.origin] + [v.op_id for v in req.vias]
-        inner = sorted((w for w in req.windows if w.op_id not in (req.origin, req.destination)),
-                       key=lambda w: w.start_s)
-        waypoints += [w.op_id for w in inner if w.op_id not in waypoints] + [req.destination]
-        return candidate_routes(self.net, req.consist, waypoints, req.alternatives + 1)
+        return candidate_routes(self.net, req.consist, waypoints_of(req), req.alternatives + 1)
 
     def _search(self, req: PathRequest, routes: list[Route], index: FreeIntervalIndex,
                 segments: SegmentCache) -> list[TimedPath]:

@@ -134,3 +134,11 @@ def starting_problems(consist: Consist) -> list[Problem]:
     return [Problem(f"consist '{consist.id}'", "mass_kg",
                     f"{consist.mass_kg / 1000:.0f} t is more than its traction can start: "
                     f"{best / 1000:.0f} kN starting effort < {need / 1000:.0f} kN resistance")]
+
+
+def waypoints_of(req: PathRequest) -> list[str]:
+    """The points a path must pass in order: origin, vias, window points (by window start), destination."""
+    waypoints = [req.origin] + [v.op_id for v in req.vias]
+    inner = sorted((w for w in req.windows if w.op_id not in (req.origin, req.destination)),
+                   key=lambda w: w.start_s)
+    return waypoints + [w.op_id for w in inner if w.op_id not in waypoints] + [req.destination]
