@@ -47,3 +47,18 @@ def test_sweep_serial_and_map(tmp_path):
     r = runner.invoke(app, ["resilience", "map", "-o", str(out), "--network", "sample"])
     assert r.exit_code == 0, r.output
     assert "<svg" in out.read_text() and "a-grens-oost" in out.read_text()
+
+
+def test_odd_counts_are_refused_not_capped():
+    """`--top -5` printed every row; `--failures 100000` was capped silently; a dead scheduler hung."""
+    r = runner.invoke(app, ["resilience", "rank", "--network", "sample", "--top", "-5", "--json"])
+    assert r.exit_code == 2
+    r = runner.invoke(app, ["resilience", "sweep", "--network", "sample", "--samples", "2", "--failures",
+                            "100000", "--serial", "--json"])
+    assert r.exit_code == 2, r.output
+    (problem,) = json.loads(r.stdout)["error"]
+    assert problem["field"] == "failures"
+    r = runner.invoke(app, ["resilience", "sweep", "--network", "sample", "--samples", "2", "--failures", "1",
+                            "--scheduler", "tcp://127.0.0.1:9", "--json"])
+    assert r.exit_code == 2, r.output
+    assert json.loads(r.stdout)["error"][0]["field"] == "scheduler"

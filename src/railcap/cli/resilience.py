@@ -52,7 +52,7 @@ def _case_row(table: Table, i: int, c: CaseReport) -> None:
 
 @app.command()
 @user_errors
-def rank(top: int = typer.Option(20, "--top", help="show the N most important elements"),
+def rank(top: int = typer.Option(20, "--top", min=1, help="show the N most important elements"),
          ops: bool = typer.Option(False, "--ops/--no-ops", help="also take every operational point out"),
          as_json: bool = typer.Option(False, "--json", help="machine output"),
          network: str = NetworkOpt, demand: Optional[Path] = DemandOpt, passenger: str = PassengerOpt,

@@ -26,6 +26,7 @@ from typing import Callable
 
 import numpy as np
 
+from railcap.model.errors import Problem, ValidationError
 from railcap.model.infrastructure import Network
 from railcap.resilience.analysis import ResilienceModel
 from railcap.resilience.capacity import CapacityParams
@@ -173,7 +174,16 @@ def run_samples(spec: ModelSpec, indices: list[int], failures: int, seed: int,
 def sweep(spec: ModelSpec, samples: int, failures: int, seed: int = 0, scheduler: str | None = None,
           failure_model: FailureModel = FailureModel(), chunk: int = 25,
           progress: Callable[[int], None] | None = None) -> SweepReport:
-    """Run ``samples`` random ``failures``-element failures; serial when ``scheduler`` is None."""
+    """Run ``samples`` random ``failures``-element failures; serial when ``scheduler`` is None.
+
+    More failures than the network has elements to fail is refused, not silently capped.
+    """
+    n_elements = len(failure_model.elements(spec.network)[0])
+    if not 1 <= failures <= n_elements:
+        raise ValidationError(Problem("sweep", "failures", f"{failures} elements out together: the network "
+                                      f"has {n_elements} that can fail (1 to {n_elements})"))
+    if samples < 1:
+        raise ValidationError(Problem("sweep", "samples", f"{samples}: at least one sample is needed"))
     t0 = time.perf_counter()
     chunks = [list(range(a, min(a + chunk, samples))) for a in range(0, samples, chunk)]
     results: list[SampleResult] = []
@@ -200,7 +210,11 @@ def _on_dask(spec: ModelSpec, chunks: list[list[int]], failures: int, seed: int,
         cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None)
         client = Client(cluster)
     else:
-        client = Client(scheduler)
+        try:
+            client = Client(scheduler, timeout="10s")
+        except (OSError, TimeoutError) as exc:
+            raise ValidationError(Problem("sweep", "scheduler", f"no Dask scheduler answers at "
+                                          f"{scheduler!r} within 10 s ({type(exc).__name__})")) from None
     try:
         spec_f = client.scatter(spec, broadcast=True)
         startup = time.perf_counter() - t0
