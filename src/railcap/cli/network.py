@@ -10,7 +10,7 @@ from typing import Any, Optional
 import typer
 from rich.table import Table
 
-from railcap.cli._common import console, print_json, user_errors
+from railcap.cli._common import check_output_path, console, print_json, user_errors
 from railcap.model.infrastructure import Network, OperationalPoint
 
 app = typer.Typer(no_args_is_help=True, help="The network model: summary, one point, export, rebuild.")
@@ -135,10 +135,12 @@ def to_geojson(net: Network) -> dict[str, Any]:
 @app.command()
 @user_errors
 def export(geojson: Path = typer.Option(..., "--geojson", help="Write sections and points as GeoJSON."),
-           network: Optional[Path] = NetworkOption) -> None:
+           network: Optional[Path] = NetworkOption,
+           force: bool = typer.Option(False, "--force", help="Replace an existing file (never a database).")) -> None:
     """Sections and points with their attributes, for a map."""
     from railcap.data.geojson import shared_coordinates
 
+    check_output_path(geojson, "geojson", force=force)
     net = _load(network)
     doc = to_geojson(net)
     geojson.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")

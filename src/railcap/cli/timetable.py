@@ -10,7 +10,7 @@ import typer
 from rich.table import Table
 
 from railcap.cli import gtfs as _gtfs
-from railcap.cli._common import console, print_json, user_errors
+from railcap.cli._common import check_output_path, console, print_json, user_errors
 
 app = typer.Typer(no_args_is_help=True, help="The reference weekday timetable: summary, conflicts, blocking times.")
 app.registered_commands += _gtfs.app.registered_commands  # import-gtfs
@@ -91,14 +91,34 @@ def conflicts(as_json: bool = typer.Option(False, "--json"), timetable: Optional
 @app.command()
 @user_errors
 def export(blocking: Path = typer.Option(..., "--blocking", help="CSV, or Parquet by the .parquet extension."),
-           timetable: Optional[Path] = TimetableOption) -> None:
+           timetable: Optional[Path] = TimetableOption,
+           db: Optional[str] = typer.Option(None, "--db", help="Export the day as it will be: the reference day "
+                                            "with this store's allocations and the trains they moved."),
+           service_date: Optional[str] = typer.Option(None, "--date", help="Service date (YYYY-MM-DD) of the "
+                                                      "allocations; default the reference weekday."),
+           force: bool = typer.Option(False, "--force", help="Replace an existing file (never a database).")) -> None:
     """One row per occupation: train_id, resource_id, start_s, end_s."""
-    from railcap.services.embedded import network as load_network
-    from railcap.data.blocking import write_blocking
+    import datetime as dt
 
-    table = blocking_table(_load(timetable), load_network())
+    from railcap.data.blocking import write_blocking
+    from railcap.model.errors import Problem, ValidationError
+    from railcap.services.embedded import network as load_network
+    from railcap.services.paths import day_as_it_will_be
+
+    check_output_path(blocking, "blocking", force=force)
+    day = None
+    if service_date is not None:
+        try:
+            day = dt.date.fromisoformat(service_date)
+        except ValueError:
+            raise ValidationError(Problem("export", "date", f"{service_date!r} is not a date (YYYY-MM-DD)")) from None
+    if db is not None and timetable is not None:
+        raise ValidationError(Problem("export", "db", "the day as it will be is the reference day's; "
+                                                      "--db and --timetable do not go together"))
+    table = (day_as_it_will_be(db, day) if db is not None
+             else blocking_table(_load(timetable), load_network()))
     write_blocking(blocking, table)
-    console.print(f"wrote {len(table):,} occupations to {blocking}")
+    console.print(f"wrote {len(table):,} occupations to {blocking}", markup=False, highlight=False)
 
 
 def _corridor_rich_table(rows, title: str) -> Table:
