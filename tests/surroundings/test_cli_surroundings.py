@@ -39,7 +39,7 @@ def test_bad_trains_file_is_one_json_error_and_exit_2(tmp_path: Path) -> None:
     out = tmp_path / "map.html"
     p = _run("noise", "--trains", str(trains), "--json", "--html", str(out))
     assert p.returncode == 2
-    errors = json.loads(p.stdout)["errors"]
+    errors = json.loads(p.stdout)["error"]
     assert [e["field"] for e in errors] == ["count"]
     assert not out.exists()
 

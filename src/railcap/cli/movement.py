@@ -6,16 +6,15 @@ Example: railcap movement plan order.yaml --diagram movement.html --map movement
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import os
 from pathlib import Path
-from typing import Any, Callable
+
 
 import typer
 from rich.table import Table
 
-from railcap.cli._common import console, err_console, print_json
-from railcap.model.errors import Problem, RailcapError, ValidationError
+from railcap.cli._common import console, err_console, print_json, user_errors
+from railcap.model.errors import Problem, ValidationError
 
 app = typer.Typer(no_args_is_help=True, help="Whole deployments: many trains from the loading sites over days.")
 
@@ -24,24 +23,6 @@ FILE = typer.Argument(..., help="Movement order, YAML or JSON (unit, trains, loa
 JSON = typer.Option(False, "--json", help="Machine-readable output (errors too).")
 TODAY = typer.Option(None, "--today", help="The date orders in the past are measured against (default: today).")
 DB_HELP = "Allocation database: a file (SQLite) or an SQLAlchemy URL. Default $RAILCAP_DB or ./railcap.sqlite."
-
-
-def _errors(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """A RailcapError becomes one line per problem (JSON under --json) and exit code 2."""
-
-    @functools.wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return fn(*args, **kwargs)
-        except RailcapError as exc:
-            if kwargs.get("as_json"):
-                print_json({"error": [{"element": p.element, "field": p.field, "reason": p.reason}
-                                      for p in exc.problems]})
-            else:
-                for p in exc.problems:
-                    err_console.print(f"[bold red]error[/]: {p}", highlight=False, soft_wrap=True)
-            raise typer.Exit(2) from None
-    return wrapper
 
 
 def _today(text: str | None) -> dt.date:
@@ -54,7 +35,7 @@ def _today(text: str | None) -> dt.date:
 
 
 @app.command()
-@_errors
+@user_errors
 def plan(order: Path = FILE, as_json: bool = JSON, today: str | None = TODAY,
          diagram: Path | None = typer.Option(None, "--diagram", help="Space–time diagram of the first day's "
                                              "trains on their main route (.html or .png)."),
@@ -84,7 +65,7 @@ def plan(order: Path = FILE, as_json: bool = JSON, today: str | None = TODAY,
 
 
 @app.command()
-@_errors
+@user_errors
 def allocate(order: Path = FILE, as_json: bool = JSON, today: str | None = TODAY,
              db: str | None = typer.Option(None, "--db", help=DB_HELP)) -> None:
     """Plan the order and store every train in one transaction; if any part fails nothing is written.
@@ -104,7 +85,7 @@ def allocate(order: Path = FILE, as_json: bool = JSON, today: str | None = TODAY
 
 
 @app.command()
-@_errors
+@user_errors
 def sites(as_json: bool = JSON) -> None:
     """The military loading sites and ports: tracks, trains a day, hours, source."""
     from railcap.services.movements import loading_sites

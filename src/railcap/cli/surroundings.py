@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import functools
 import json
 import math
 from pathlib import Path
-from typing import Any, Callable, Optional
+from typing import Optional
 
 import typer
 from rich.table import Table
 
-from railcap.cli._common import console, err_console, print_json
+from railcap.cli._common import console, err_console, print_json, user_errors
 from railcap.model.errors import Problem, RailcapError
 
 app = typer.Typer(no_args_is_help=True,
@@ -24,25 +23,6 @@ JsonOpt = typer.Option(False, "--json", help="machine output (errors too)")
 TopOpt = typer.Option(15, "--top", min=1, help="rows in the terminal tables")
 GeoOpt = typer.Option(None, "--geojson", help="write the map layer of the change (or of the day) as GeoJSON")
 HtmlOpt = typer.Option(None, "--html", help="write the map of the change (or of the day) as a self-contained HTML page")
-
-
-def _errors(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """A RailcapError: one line per problem (JSON under --json) and exit code 2; nothing written."""
-
-    @functools.wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return fn(*args, **kwargs)
-        except RailcapError as exc:
-            if kwargs.get("as_json"):
-                print_json({"errors": [{"element": p.element, "field": p.field, "reason": p.reason}
-                                       for p in exc.problems]})
-            else:
-                for p in exc.problems:
-                    err_console.print(f"[bold red]error[/]: {p}", highlight=False, soft_wrap=True)
-            raise typer.Exit(2) from None
-
-    return wrapper
 
 
 def _read_trains(path: Optional[Path]) -> tuple[list, list[str]]:
@@ -99,7 +79,7 @@ def _write_maps(geo: Optional[Path], page: Optional[Path], props: dict[str, dict
 
 
 @app.command("noise")
-@_errors
+@user_errors
 def noise_cmd(scenario: Optional[str] = ScenarioOpt, trains: Optional[Path] = TrainsOpt,
               threshold_db: float = typer.Option(0.5, "--threshold-db", help="flag sections whose Lden emission "
                                                  "rises by more than this (dB)"),
@@ -183,7 +163,7 @@ def _print_noise_change(report, top: int) -> None:
 
 
 @app.command("dangerous-goods")
-@_errors
+@user_errors
 def dangerous_goods_cmd(scenario: Optional[str] = ScenarioOpt, trains: Optional[Path] = TrainsOpt,
                         top: int = TopOpt, as_json: bool = JsonOpt, geo: Optional[Path] = GeoOpt,
                         page: Optional[Path] = HtmlOpt) -> None:
