@@ -92,6 +92,6 @@ def test_errors_under_json_are_json():
     r = runner.invoke(app, ["capacity", "spare", "--consist", "nope", "--route", "betuweroute", "--json"])
     assert r.exit_code == 2
     doc = json.loads(r.stdout)
-    assert doc["errors"][0]["field"] == "id" and "nope" in doc["errors"][0]["reason"]
+    assert doc["error"][0]["field"] == "id" and "nope" in doc["error"][0]["reason"]
     r = runner.invoke(app, ["capacity", "report", "--window", "9-8", "--json"])
-    assert r.exit_code == 2 and json.loads(r.stdout)["errors"][0]["field"] == "window"
+    assert r.exit_code == 2 and json.loads(r.stdout)["error"][0]["field"] == "window"

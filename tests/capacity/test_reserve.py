@@ -73,3 +73,56 @@ def test_reserve_bad_input_exit_2(tmp_path):
     r = runner.invoke(app, ["capacity", "reserve", "--route", "betuweroute", "--per-hour-band", "1",
                             "--diagram", str(tmp_path / "x.txt")])
     assert r.exit_code == 2 and "diagram" in r.stderr
+
+
+def _plan(db: str, priority: str) -> dict:
+    r = runner.invoke(app, ["path", "plan", "--from", "rotterdam-maasvlakte", "--to", "zevenaar-grens",
+                            "--depart-after", "02:00", "--consist", "military-ammunition", "--priority", priority,
+                            "--db", db, "--json"])
+    assert r.exit_code == 0, r.stderr
+    return json.loads(r.stdout)
+
+
+def test_kept_reserve_paths_are_occupied_for_freight_used_first_by_military_listed_drawn_and_cancelled(tmp_path):
+    db = str(tmp_path / "reserve.sqlite")
+    r = runner.invoke(app, ["capacity", "reserve", "--route", "betuweroute", "--per-hour-band", "1",
+                            "--consist", "military-ammunition", "--window", "02:00-03:00", "--db", db, "--json"])
+    assert r.exit_code == 0, r.stderr
+    doc = json.loads(r.stdout)
+    kept = doc["kept"]["allocations"]
+    assert len(kept) == doc["reserved"] == 1 and kept[0]["train_id"] == "A1-reserve"
+    reserve_departure = doc["paths"][0]["departure"]
+    listed = json.loads(runner.invoke(app, ["path", "list", "--db", db, "--json"]).stdout)
+    rows = listed if isinstance(listed, list) else listed["allocations"]
+    assert [(a["train_id"], a["priority"], a["status"]) for a in rows] == [("A1-reserve", "reserve", "confirmed")]
+
+    # a freight request for the same consist from the same point and time must go around the reserve path…
+    freight = _plan(db, "freight")
+    assert freight["found"] and freight["hindrance"]["trains"] == []
+    assert freight["paths"][0]["departure"] > reserve_departure
+    # …a military request takes it first (the decree's step 1)
+    military = _plan(db, "military")
+    assert military["stage"] == "reserve paths"
+    assert [(h["train_id"], h["action"]) for h in military["hindrance"]["trains"]] == [("A1-reserve", "reserve used")]
+    assert military["paths"][0]["departure"][:5] == reserve_departure[:5]
+
+    # the diagram of the day in the store draws it as a reserve path
+    out = tmp_path / "day.html"
+    d = runner.invoke(app, ["diagram", "rotterdam-maasvlakte", "zevenaar-grens", "01:30-05:00", "-o", str(out),
+                            "--db", db])
+    assert d.exit_code == 0, d.stderr
+    html = out.read_text()
+    assert "A1-reserve" in html and "reserve path (held for military)" in html
+
+    # cancelled like any allocation, its blocks are free again for freight
+    assert runner.invoke(app, ["path", "cancel", "1", "--db", db]).exit_code == 0
+    assert _plan(db, "freight")["paths"][0]["departure"] == military["paths"][0]["departure"]
+
+
+def test_a_service_date_needs_a_store():
+    r = runner.invoke(app, ["capacity", "reserve", "--route", "betuweroute", "--per-hour-band", "1",
+                            "--date", "2027-03-01"])
+    assert r.exit_code == 2 and "date" in r.stderr
+    r = runner.invoke(app, ["capacity", "reserve", "--route", "betuweroute", "--per-hour-band", "1",
+                            "--db", "x.sqlite", "--date", "2027-13-01"])
+    assert r.exit_code == 2 and "YYYY-MM-DD" in r.stderr

@@ -2,47 +2,18 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Optional
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-import functools
-from pathlib import Path
-from typing import Any, Callable
-
-from railcap.cli._common import console, err_console, print_json
-from railcap.cli._common import user_errors as _red_lines
-from railcap.model.errors import Problem, RailcapError, ValidationError
+from railcap.cli._common import console, err_console, print_json, user_errors
+from railcap.model.errors import Problem, ValidationError
 
 app = typer.Typer(no_args_is_help=True,
                   help="Capacity: UIC 406 consumption per line section, spare and reserve paths on the NATO routes.")
-
-
-def user_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """Bad input: one red line per problem on stderr and exit 2; under ``--json`` also the problems as
-    JSON on stdout (``{"errors": [{"element", "field", "reason"}]}``), so a machine reads them too."""
-    lines = _red_lines(fn)
-
-    @functools.wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        if not kwargs.get("as_json"):
-            return lines(*args, **kwargs)
-        try:
-            return fn(*args, **kwargs)
-        except RailcapError as exc:
-            print_json({"errors": [{"element": p.element, "field": p.field, "reason": p.reason}
-                                   for p in exc.problems]})
-            return _red_lines(_raise(exc))()
-
-    return wrapper
-
-
-def _raise(exc: Exception) -> Callable[[], None]:
-    def again() -> None:
-        raise exc
-    return again
 
 
 def _pct(rate: float, limit: float) -> str:
@@ -132,11 +103,24 @@ def reserve(route: str = typer.Option(..., "--route", help="NATO route: betuwero
             band_hours: float = typer.Option(1.0, "--band-hours", help="length of an hour band"),
             diagram: Optional[str] = typer.Option(None, "--diagram", help="write the corridor's space-time "
                                                   "diagram with the reserve paths (.html, .png, .svg, .pdf)"),
+            db: Optional[str] = typer.Option(None, "--db", help="keep the reserve paths in this allocation "
+                                             "database (a file or an SQLAlchemy URL; created if missing), laid "
+                                             "into the day as it will be; without it nothing is kept"),
+            date: Optional[str] = typer.Option(None, "--date", help="service date YYYY-MM-DD (default the "
+                                               "reference weekday)"),
             as_json: bool = typer.Option(False, "--json", help="machine output")) -> None:
-    """Lay out reserve paths for urgent military trains on a NATO route; report what they cost freight."""
+    """Lay out reserve paths for urgent military trains on a NATO route; report what they cost freight.
+
+    With --db they are kept as allocations of class reserve: later path plans see them as occupied, except
+    military requests, which use them first; `railcap path list` / `path cancel` handle them like any
+    allocation and `railcap diagram --db` draws them (dashed)."""
     from railcap.services import capacity as svc
+    from railcap.services.diagram import parse_service_date
 
     svc.nato_route(route), svc.consist(consist), svc.consist(freight), svc.parse_window(window)
+    service_date = parse_service_date(date)
+    if date is not None and db is None:
+        raise ValidationError(Problem("command line", "date", "a service date needs --db (the day it is kept in)"))
     if diagram is not None:
         from railcap.viz.diagram import FORMATS
 
@@ -150,7 +134,7 @@ def reserve(route: str = typer.Option(..., "--route", help="NATO route: betuwero
             bar.update(task, completed=done, total=total)
 
         ans = svc.reserve(route, per_hour_band, consist_id=consist, freight_id=freight, window=window,
-                          band_hours=band_hours, progress=progress)
+                          band_hours=band_hours, progress=progress, db=db, service_date=service_date)
     data = svc.reserve_dict(ans)
     data["diagram"] = _draw_reserve(ans, diagram) if diagram is not None and ans.reserve.paths.runs else None
     if as_json:
@@ -166,18 +150,25 @@ def reserve(route: str = typer.Option(..., "--route", help="NATO route: betuwero
     console.print(t)
     console.print(f"the reserve takes {cost['taken']} of the {cost['spare_before']} spare {freight} paths; laid out "
                   f"again around it, {cost['recount']} fit (greedy insertion may pack differently)", highlight=False)
+    kept = data["kept"]
+    if kept is None:
+        console.print("not kept: give --db to keep them as allocations of class reserve", highlight=False)
+    elif kept["allocations"]:
+        ids = [a["allocation_id"] for a in kept["allocations"]]
+        console.print(f"kept {len(ids)} reserve paths in {kept['db']} as confirmed allocations {ids[0]}–{ids[-1]} "
+                      f"(class reserve: military requests use them first, others see them occupied)",
+                      highlight=False)
     if data["diagram"]:
         console.print(f"wrote {data['diagram']}", highlight=False)
 
 
 def _draw_reserve(ans, out: str) -> str:
-    """The corridor's space–time diagram with the reserve paths drawn on top."""
+    """The corridor's space–time diagram with the reserve paths (dashed) among the day's trains."""
     from railcap.services import capacity as svc
     from railcap.viz.diagram import space_time_diagram
 
     ops = ans.reserve.paths.route_ops
-    space_time_diagram(svc.network(), svc.day_with_reserve(ans), ops[0], ops[-1], ans.window,
-                       highlight=[r.id for r in ans.reserve.paths.runs], out=out)
+    space_time_diagram(svc.network(), svc.day_with_reserve(ans), ops[0], ops[-1], ans.window, out=out)
     return out
 
 

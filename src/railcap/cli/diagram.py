@@ -8,6 +8,7 @@ from typing import Optional
 import typer
 
 from railcap.cli._common import console, given_once, user_errors
+from railcap.model.errors import Problem, ValidationError
 from railcap.model.infrastructure import Network
 from railcap.model.timetable import Timetable
 
@@ -42,18 +43,30 @@ def diagram(
                                         help="Train ids to draw on top, e.g. a new military path."),
     network: Optional[Path] = typer.Option(None, "--network",
                                            help="A railcap network file instead of the embedded Dutch one."),
+    db: Optional[str] = typer.Option(None, "--db", help="Draw the day as it will be in this allocation database "
+                                     "(allocated paths, reserve paths dashed, moved trains at their new times)."),
+    date: Optional[str] = typer.Option(None, "--date", help="With --db: the service date YYYY-MM-DD "
+                                       "(default the reference weekday)."),
 ) -> None:
     """Space–time diagram (Bildfahrplan): distance across, time downward, every train on the corridor.
 
     Example: railcap diagram --from Kijfhoek --to Zevenaar --window 06:00-09:00 -o betuweroute.html --blocking
-    (or: railcap diagram Kijfhoek Zevenaar 06:00-09:00 -o betuweroute.html)
+    (or: railcap diagram Kijfhoek Zevenaar 06:00-09:00 -o betuweroute.html);
+    with the allocations and reserve paths of a store: add --db railcap.sqlite
     """
     from_op, to_op = given_once("from", from_arg, from_opt), given_once("to", to_arg, to_opt)
     window = given_once("window", window_arg, window_opt, default="06:00-09:00")
-    from railcap.viz.diagram import build_diagram, space_time_diagram
+    # imported here for the CLI's start-up speed (plotly, matplotlib and the store load only when drawing)
+    from railcap.services.diagram import day_timetable, parse_service_date
     from railcap.services.embedded import occupations
+    from railcap.viz.diagram import build_diagram, space_time_diagram
 
+    service_date = parse_service_date(date)
+    if date is not None and db is None:
+        raise ValidationError(Problem("command line", "date", "a service date needs --db (the store it is read from)"))
     net, tt = _network(network), _timetable(timetable)
+    if db is not None:
+        tt = day_timetable(db, service_date, base=tt)
     occ = None
     if blocking:
         shown = build_diagram(net, tt, [from_op, *via, to_op], window)

@@ -7,12 +7,16 @@ objects to ``railcap.capacity``.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
+from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from railcap.capacity import (
     OPERATING_DAY, CapacityReport, Corridor, Reserve, ReserveCost, SpareResult, consumption_report, hour_bands,
@@ -22,7 +26,12 @@ from railcap.capacity.compression import Window
 from railcap.model.clock import format_clock, parse_time
 from railcap.model.errors import InputFileError, NotFoundError, Problem, ValidationError
 from railcap.model.infrastructure import Network
+from railcap.model.timetable import Timetable, TrainClass
 from railcap.occupancy import OccupationTable
+from railcap.data.reference import load_reference_timetable
+from railcap.services.diagram import day_timetable
+from railcap.services.paths import MAX_ATTEMPTS
+from railcap.store import allocations as store
 
 NATO_ROUTES_FILE = "nato_routes.json"
 
@@ -199,36 +208,103 @@ def spare_dict(s: SpareResult) -> dict[str, Any]:
 
 
 @dataclass(frozen=True)
+class Kept:
+    """A reserve path as the store keeps it: an allocation of class reserve."""
+
+    allocation_id: int
+    train_id: str  # the store's name, A<id>-reserve
+    run_id: str  # the name it had when laid out (reserve-<n>)
+
+
+@dataclass(frozen=True)
 class ReserveAnswer:
     """Reserve paths laid out on a NATO route and what they cost the freight paths left."""
 
     reserve: Reserve
     cost: ReserveCost
     window: Window  # the hour bands' span
+    kept: tuple[Kept, ...] = ()  # empty when no database was given
+    db: str | None = None
+    service_date: dt.date | None = None
+    attempts: int = 1
 
 
 def reserve(route: str, per_band: int, *, consist_id: str = "military-heavy", freight_id: str = "intermodal-740",
             window: str | None = None, band_hours: float = 1.0,
             progress: Callable[[int, int, int], None] | None = None,
-            table: OccupationTable | None = None) -> ReserveAnswer:
-    """Lay out ``per_band`` reserve paths per hour band on a NATO route; count the freight paths it costs."""
+            table: OccupationTable | None = None, db: str | Path | None = None,
+            service_date: dt.date | None = None) -> ReserveAnswer:
+    """Lay out ``per_band`` reserve paths per hour band on a NATO route; count the freight paths it costs.
+
+    With ``db`` the paths are laid into the day as it will be on ``service_date`` (the
+    allocations already made count) and kept there as confirmed allocations of class
+    ``reserve``: later path plans see them as occupied, except a military request, whose
+    priority uses them first (``pathing.planner``, step 1). They are written in one
+    transaction; when another allocation changed the day meanwhile they are laid out again.
+    """
     corridor = nato_route(route)
     c, freight = consist(consist_id), consist(freight_id)
     a, b = parse_window(window) if window else (0.0, 86_400.0)
     bands = hour_bands(a, b, band_hours)
-    day = day_occupations() if table is None else table
     net = network()
-    r = reserve_paths(net, day, corridor, c, per_band, bands, progress=progress)
-    return ReserveAnswer(r, reserve_cost(net, day, r, freight, progress=progress), (a, b))
+    if db is None:
+        day = day_occupations() if table is None else table
+        r = reserve_paths(net, day, corridor, c, per_band, bands, progress=progress)
+        return ReserveAnswer(r, reserve_cost(net, day, r, freight, progress=progress), (a, b))
+    engine = store.open_store(db, create=True)
+    try:
+        for attempt in range(1, MAX_ATTEMPTS + 1):
+            snap = store.snapshot(engine, service_date)
+            day = store.day_table(day_occupations() if table is None else table, snap.state)
+            r = reserve_paths(net, day, corridor, c, per_band, bands, progress=progress)
+            try:
+                kept = _keep(engine, r, day, snap, route)
+            except store.StalePlan:
+                continue
+            return ReserveAnswer(r, reserve_cost(net, day, r, freight, progress=progress), (a, b), kept,
+                                 str(db), service_date, attempt)
+    finally:
+        engine.dispose()
+    raise ValidationError(Problem("reserve", "db", f"the day changed under {MAX_ATTEMPTS} successive layouts "
+                                                   f"(other allocations got there first); nothing was written"))
 
 
-def day_with_reserve(ans: ReserveAnswer):
-    """The reference weekday with the reserve paths as runs (what a diagram draws)."""
-    from railcap.data.reference import load_reference_timetable
-    from railcap.model.timetable import Timetable
+def _keep(engine, r: Reserve, day: OccupationTable, snap: store.Snapshot, route: str) -> tuple[Kept, ...]:
+    """Write every reserve path as a confirmed allocation of class reserve, all or none, each checked by
+    the independent conflict detector against the day and the other reserve paths."""
+    s = r.paths
+    occ = s.occupations
+    near = day[np.isin(day.resource_id, np.unique(occ.resource_id.astype(str)).astype(object))] if len(occ) else day
+    news = []
+    for p, run in zip(s.paths, s.runs):
+        mine = occ[occ.train_id == run.id]
+        new = store.NewAllocation(
+            "confirmed", TrainClass.RESERVE.value, run.origin, run.destination, s.consist_id, snap.service_date,
+            replace(run, id=""), mine, (),
+            {"kind": "reserve path", "route": route, "band": s.bands[p.band].label,
+             "per_hour_band": r.per_band_wanted, "consist": s.consist_id},
+            {"paths": [{"train_id": run.id, "departure": clock(p.departure_s, "down"),
+                        "arrival": clock(p.arrival_s, "up"), "route": list(s.route_ops)}]})
+        store.check_plan(OccupationTable.concat([near, occ[occ.train_id != run.id]]), new)
+        news.append((run.id, new))
+    with store.write_transaction(engine) as conn:
+        if store.current_version(conn) != snap.version:
+            raise store.StalePlan("another allocation changed the day while the reserve was laid out")
+        return tuple(Kept(*store.insert_allocation(conn, new), run_id) for run_id, new in news)
 
+
+def day_with_reserve(ans: ReserveAnswer) -> Timetable:
+    """The day a diagram draws: the reference weekday with the reserve paths as runs, or, when they were
+    kept, the day as it will be in the store (the reserve paths under their store names among them)."""
+    if ans.db is not None:
+        return day_timetable(ans.db, ans.service_date)
     tt = load_reference_timetable()
     return Timetable(tt.runs + tuple(ans.reserve.paths.runs), tt.meta)
+
+
+def reserve_train_ids(ans: ReserveAnswer) -> list[str]:
+    """The reserve paths' names as the diagram knows them (the store's names when kept)."""
+    return [k.train_id for k in ans.kept] if ans.kept else [r.id for r in ans.reserve.paths.runs]
 
 
 def reserve_dict(ans: ReserveAnswer) -> dict[str, Any]:
@@ -242,6 +318,10 @@ def reserve_dict(ans: ReserveAnswer) -> dict[str, Any]:
         band["reserved"] = band.pop("paths")
         band.pop("capped")
         band["not_placed"] = short
+    doc["kept"] = ({"db": ans.db, "service_date": ans.service_date.isoformat() if ans.service_date else None,
+                    "class": TrainClass.RESERVE.value, "status": "confirmed", "attempts": ans.attempts,
+                    "allocations": [{"allocation_id": k.allocation_id, "train_id": k.train_id, "laid_out_as": k.run_id}
+                                    for k in ans.kept]} if ans.db is not None else None)
     doc["freight_cost"] = {
         "consist": ans.cost.freight_consist,
         "method": "spare freight paths laid out without the reserve; 'taken' = those a reserve path overlaps; "

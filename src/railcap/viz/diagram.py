@@ -2,7 +2,8 @@
 
 Planner convention: distance along the corridor runs left to right with the
 station names on that axis, time runs downward. Each train is a line coloured
-by its class (passenger, freight, military); blocking times can be drawn as
+by its class (passenger, freight, military); reserve paths (capacity held
+for urgent military trains, ``railcap capacity reserve --db``) are dashed; blocking times can be drawn as
 the stairways of boxes behind the lines, and highlighted trains (a new path)
 are drawn thick, on top, and labelled.
 
@@ -31,8 +32,11 @@ CLASS_COLOURS = {
     TrainClass.PASSENGER: "#1f5fbf",
     TrainClass.FREIGHT: "#b35a00",
     TrainClass.MILITARY: "#2e7d32",
-    TrainClass.RESERVE: "#888888",
+    TrainClass.RESERVE: "#7b1fa2",
 }
+#: reserve paths (held for urgent military trains, no train runs them yet) are drawn dashed
+RESERVE_DASH = "dash"
+RESERVE_LABEL = "reserve path (held for military)"
 HIGHLIGHT_COLOUR = "#d0006f"
 FORMATS = (".html", ".png", ".svg", ".pdf")
 
@@ -158,11 +162,13 @@ def _plotly_line(d: SpaceTimeDiagram, line: TrainLine, seen: set[str]):
             ys.append(t)
             text.append(f"{line.train_id} {line.product}<br>{names[op]} {clock(t, True)}")
     hl = line.train_id in d.highlight
-    group = "new path" if hl else line.train_class.value
+    reserve = line.train_class == TrainClass.RESERVE and not hl
+    group = "new path" if hl else RESERVE_LABEL if reserve else line.train_class.value
     show = group not in seen
     seen.add(group)
     return go.Scatter(x=xs, y=ys, mode="lines", name=group, legendgroup=group, showlegend=show,
-                      line=dict(color=d.colour(line), width=4 if hl else 1.4), text=text,
+                      line=dict(color=d.colour(line), width=4 if hl else 2.0 if reserve else 1.4,
+                                dash=RESERVE_DASH if reserve else "solid"), text=text,
                       hovertemplate="%{text}<extra></extra>", meta=line.train_id)
 
 
@@ -200,9 +206,11 @@ def matplotlib_figure(d: SpaceTimeDiagram, classes: dict[str, TrainClass]):
                                          alpha=0.22, linewidths=0.3, zorder=1))
     for line in d.lines:
         hl = line.train_id in d.highlight
+        reserve = line.train_class == TrainClass.RESERVE and not hl
         for stretch in line.stretches:
             ax.plot([p[0] / 1000.0 for p in stretch], [p[1] for p in stretch],
-                    color=d.colour(line), lw=3.0 if hl else 1.0, zorder=4 if hl else 2)
+                    color=d.colour(line), lw=3.0 if hl else 1.6 if reserve else 1.0,
+                    ls="--" if reserve else "-", zorder=4 if hl else 3 if reserve else 2)
         if hl:
             x, t, _ = line.stretches[0][0]
             ax.annotate(line.train_id, (x / 1000.0, t), xytext=(4, -4), textcoords="offset points",
@@ -210,6 +218,9 @@ def matplotlib_figure(d: SpaceTimeDiagram, classes: dict[str, TrainClass]):
     _mpl_axes(ax, d)
     handles = [Line2D([], [], color=CLASS_COLOURS[k], lw=1.5, label=k.value)
                for k in (TrainClass.PASSENGER, TrainClass.FREIGHT, TrainClass.MILITARY)]
+    if any(line.train_class == TrainClass.RESERVE for line in d.lines):
+        handles.append(Line2D([], [], color=CLASS_COLOURS[TrainClass.RESERVE], lw=1.6, ls="--",
+                              label=RESERVE_LABEL))
     if d.highlight:
         handles.append(Line2D([], [], color=HIGHLIGHT_COLOUR, lw=3, label="new path"))
     ax.legend(handles=handles, loc="lower right", framealpha=0.9)
