@@ -26,7 +26,7 @@ def test_a_bad_flow_names_file_element_and_field(tmp_path):
     with pytest.raises(InputFileError) as err:
         load_flows(path)
     text = str(err.value)
-    assert "flows.json flows[1]: field 'trains_per_day'" in text and "field 'source': Field required" in text
+    assert "flows.json flows[1]: field 'trains_per_day'" in text and "field 'source': missing" in text
 
 
 def test_a_corridor_pair_must_be_two_points(tmp_path):

@@ -140,3 +140,30 @@ def test_container_trains_fit_gauge_gb_where_p400_intermodal_does_not():
     assert containers.length_m == p400.length_m and containers.mass_kg == p400.mass_kg
     assert containers.problems_on(gb_line) == []
     assert any("gauge" in str(p) for p in p400.problems_on(gb_line))
+
+
+@pytest.mark.parametrize("change, field, reason", [
+    ({"max_speed_kph": 100}, "max_speed_kph", "not a field of this format"),  # a typo is not a default
+    ({"braking_ms2": "0.4"}, "braking_ms2", "valid number"),  # a string is not a number
+    ({"braking_ms2": True}, "braking_ms2", "valid number"),
+    ({"max_speed_kmh": float("nan")}, "max_speed_kmh", "finite"),
+    ({"trailing": {"mass_t": 900, "length_m": 400, "resistance": {}}}, "resistance", "either f0_permille"),
+    ({"units": [{"id": "u", "name": "U", "traction": "electric", "length_m": 19, "mass_t": 90,
+                 "max_speed_kmh": 160, "axle_load_t": 22.5, "rotating_mass_factor": 1.09,
+                 "resistance": {"f0_permille": 2.5}, "effort": {"3kV_DC": {"power_kw": 1, "starting_effort_kn": 1}}}]},
+     "effort", "unknown power supply '3kV_DC'"),
+])
+def test_user_consist_file_format_is_checked_strictly(tmp_path, change, field, reason):
+    f = tmp_path / "bad.json"
+    f.write_text(json.dumps({**GOOD, **change}))
+    with pytest.raises(ValidationError) as e:
+        load_consist_file(f)
+    p = e.value.problems[0]
+    assert "bad.json" in p.element and p.field == field and reason in p.reason, p
+
+
+def test_a_consist_file_that_is_not_an_object_is_named(tmp_path):
+    f = tmp_path / "list.json"
+    f.write_text("[1, 2]")
+    with pytest.raises(ValidationError, match="list.json: field '-': expected an object"):
+        load_consist_file(f)

@@ -14,6 +14,13 @@ from railcap.model.errors import InputFileError, Problem
 M = TypeVar("M", bound=pydantic.BaseModel)
 
 
+class FileFormat(pydantic.BaseModel):
+    """Base of a strictly read file format: no unknown keys (a typo is an error, not a silent
+    default), numbers are numbers (not strings or booleans), no NaN or infinity."""
+
+    model_config = pydantic.ConfigDict(strict=True, extra="forbid", allow_inf_nan=False, frozen=True)
+
+
 def write_bytes(data: bytes, path: Path) -> None:
     """Write ``data``, gzipped (without a time stamp, so rebuilds are byte-identical) for ``.gz``."""
     path = Path(path)
@@ -50,7 +57,31 @@ def validated(model: type[M], data: Any, name: str) -> M:
     except pydantic.ValidationError as exc:
         problems = []
         for e in exc.errors():
-            loc = [str(x) for x in e["loc"]]
-            at = "".join(f"[{x}]" if x.isdigit() else f".{x}" for x in loc[:-1]).lstrip(".")
-            problems.append(Problem(f"{name} {at}".strip(), loc[-1] if loc else "-", e["msg"]))
+            at, field = _where(e["loc"])
+            problems.append(Problem(f"{name} {at}".strip(), field, _reason(e)))
         raise InputFileError(problems) from None
+
+
+def _where(loc: tuple) -> tuple[str, str]:
+    """pydantic's location as (element, field): ``("flows", 3, "source")`` is ``flows[3]`` and
+    ``source``; indices after the last name stay with the field (``windows[0]``)."""
+    parts = [str(x) for x in loc]
+    names = [i for i, x in enumerate(parts) if not x.isdigit()]
+    if not names:
+        return "", "-"
+    last = names[-1]
+    path = "".join(f"[{x}]" if x.isdigit() else f".{x}" for x in parts[:last]).lstrip(".")
+    return path, parts[last] + "".join(f"[{x}]" for x in parts[last + 1:])
+
+
+def _reason(error: dict[str, Any]) -> str:
+    """pydantic's message in a file reader's words: what is wrong with the field, no class names."""
+    kind = error["type"]
+    if kind == "missing":
+        return "missing"
+    if kind == "extra_forbidden":
+        return "not a field of this format (a typo?)"
+    if kind in ("model_type", "dict_type", "model_attributes_type"):
+        return f"expected an object (a table of fields), got {type(error['input']).__name__}"
+    message = error["msg"]
+    return message.removeprefix("Value error, ").removeprefix("Assertion failed, ")

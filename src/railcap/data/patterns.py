@@ -10,8 +10,13 @@ from __future__ import annotations
 
 import json
 import re
+from importlib import resources
 from pathlib import Path
+from typing import Any, Literal
 
+import pydantic
+
+from railcap.data.jsonfile import FileFormat, validated
 from railcap.model.errors import InputFileError, Problem
 from railcap.model.service import PatternRoute, ServicePattern
 
@@ -67,53 +72,51 @@ def read_station_slugs(folder: Path) -> dict[str, dict]:
                       "country": s.get("country", "")} for s in doc["stations"]}
 
 
+class _ForeignService(FileFormat):
+    """One foreign operator's service: its stops with minutes after the first departure."""
+
+    series: str
+    product: str
+    operator: str = ""
+    stops: list[str] = pydantic.Field(min_length=2)
+    arrival_min: list[float]
+    departure_min: list[float]
+    headway_min: float = pydantic.Field(gt=0, le=24 * 60)
+    windows: list[Literal[1, 2, 3, 4]] = pydantic.Field(min_length=1)
+
+    @pydantic.field_validator("arrival_min", "departure_min")
+    @classmethod
+    def _one_per_stop(cls, minutes: list[float], info: pydantic.ValidationInfo) -> list[float]:
+        stops = info.data.get("stops")
+        if stops is not None and len(minutes) != len(stops):
+            raise ValueError(f"must be {len(stops)} numbers, one per stop")
+        if any(b < a for a, b in zip(minutes, minutes[1:])):
+            raise ValueError("must not decrease")
+        return minutes
+
+
+class _ForeignFile(FileFormat):
+    about: str = ""
+    source: str = ""
+    services: list[dict[str, Any]]
+
+
 def read_foreign_services(path: Path | None = None) -> dict[int, list[ServicePattern]]:
     """The foreign operators' services the NS patterns lack, per pattern window (``foreign_services.json``).
 
     Every field is checked; a bad file raises an error naming the service and field.
     """
-    from importlib import resources
-
     name = Path(path).name if path else "foreign_services.json"
     try:
         text = Path(path).read_text("utf-8") if path else \
             resources.files("railcap.data").joinpath("foreign_services.json").read_text("utf-8")
-        services = json.loads(text)["services"]
-    except (OSError, ValueError, KeyError) as exc:
+        doc = json.loads(text)
+    except (OSError, ValueError) as exc:
         raise InputFileError(Problem(name, "services", f"unreadable: {exc}")) from None
     out: dict[int, list[ServicePattern]] = {}
-    for k, s in enumerate(services):
-        element = f"{name} service {s.get('series', k)!r}" if isinstance(s, dict) else f"{name} service {k}"
-        problems = _service_problems(s, element)
-        if problems:
-            raise InputFileError(problems)
-        route = PatternRoute(tuple(s["stops"]), tuple(float(x) for x in s["arrival_min"]),
-                             tuple(float(x) for x in s["departure_min"]))
-        for w in s["windows"]:
-            out.setdefault(int(w), []).append(ServicePattern(
-                str(s["series"]), str(s["product"]), True, (route,), float(s["headway_min"]), None, int(w)))
-    return out
-
-
-def _service_problems(s, element: str) -> list[Problem]:
-    if not isinstance(s, dict):
-        return [Problem(element, "service", "must be an object")]
-    need = ("series", "product", "stops", "arrival_min", "departure_min", "headway_min", "windows")
-    missing = [Problem(element, f, "missing") for f in need if f not in s]
-    if missing:
-        return missing
-    out = []
-    n = len(s["stops"]) if isinstance(s["stops"], list) else -1
-    if n < 2:
-        out.append(Problem(element, "stops", "needs at least two stops"))
-    for f in ("arrival_min", "departure_min"):
-        v = s[f]
-        if not isinstance(v, list) or len(v) != n or not all(isinstance(x, (int, float)) for x in v):
-            out.append(Problem(element, f, f"must be {max(n, 0)} numbers, one per stop"))
-        elif any(b < a for a, b in zip(v, v[1:])):
-            out.append(Problem(element, f, "must not decrease"))
-    if not isinstance(s["headway_min"], (int, float)) or not 0 < s["headway_min"] <= 24 * 60:
-        out.append(Problem(element, "headway_min", "must be minutes between 0 and 1440"))
-    if not isinstance(s["windows"], list) or not s["windows"] or any(w not in (1, 2, 3, 4) for w in s["windows"]):
-        out.append(Problem(element, "windows", "must list pattern windows 1–4"))
+    for k, raw in enumerate(validated(_ForeignFile, doc, name).services):
+        s = validated(_ForeignService, raw, f"{name} service {raw.get('series', k)!r}")
+        route = PatternRoute(tuple(s.stops), tuple(s.arrival_min), tuple(s.departure_min))
+        for w in s.windows:
+            out.setdefault(w, []).append(ServicePattern(s.series, s.product, True, (route,), s.headway_min, None, w))
     return out

@@ -27,8 +27,11 @@ import json
 import tomllib
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
+import pydantic
+
+from railcap.data.jsonfile import FileFormat, validated
 from railcap.model.errors import InputFileError, Problem, ValidationError
 from railcap.model.infrastructure import Electrification, LoadingGauge
 from railcap.model.rolling_stock import (
@@ -36,166 +39,182 @@ from railcap.model.rolling_stock import (
 )
 
 KMH = 1 / 3.6
+Positive = Annotated[float, pydantic.Field(gt=0)]
 
 
-class _Reader:
-    """Pulls typed fields out of a dict; every failure names file, element and field."""
+class _Resistance(FileFormat):
+    """Specific resistance in per mille of the weight (plus air drag), or Davis coefficients."""
 
-    def __init__(self, where: str, data: Any):
-        self.where = where
-        if not isinstance(data, dict):
-            raise ValidationError(Problem(where, "-", "expected an object (a table of fields)"))
-        self.data = data
+    f0_permille: float | None = None
+    f2_permille: float = 0.0
+    air_kn_at_100kmh: float = 0.0
+    a_n: float | None = None
+    b_n_per_ms: float = 0.0
+    c_n_per_ms2: float = 0.0
 
-    def fail(self, field: str, reason: str) -> ValidationError:
-        return ValidationError(Problem(self.where, field, reason))
+    @pydantic.model_validator(mode="after")
+    def _one_form(self) -> _Resistance:
+        if (self.a_n is None) == (self.f0_permille is None):
+            raise ValueError("give either f0_permille (specific resistance) or a_n (Davis), not both or neither")
+        return self
 
-    def get(self, field: str, kind: type | tuple[type, ...], default: Any = ...) -> Any:
-        if field not in self.data:
-            if default is ...:
-                raise self.fail(field, "missing")
-            return default
-        value = self.data[field]
-        if kind in (float, int) and isinstance(value, (int, float)) and not isinstance(value, bool):
-            return float(value) if kind is float else value
-        if not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool):
-            name = kind.__name__ if isinstance(kind, type) else "/".join(k.__name__ for k in kind)
-            raise self.fail(field, f"expected {name}, got {value!r}")
-        return value
-
-    def number(self, field: str, default: Any = ..., positive: bool = False) -> float:
-        value = self.get(field, float, default)
-        if positive and value is not None and not value > 0:
-            raise self.fail(field, f"must be positive, got {value!r}")
-        return value
-
-    def enum(self, field: str, enum: type, default: Any = ...) -> Any:
-        raw = self.get(field, (str, type(None)), default)
-        if raw is None:
-            return None
-        try:
-            return enum(raw)
-        except ValueError:
-            raise self.fail(field, f"'{raw}' is not one of {', '.join(e.value for e in enum)}") from None
+    def davis(self, mass_kg: float) -> Davis:
+        if self.a_n is not None:
+            return Davis(self.a_n, self.b_n_per_ms, self.c_n_per_ms2)
+        return Davis.from_specific(mass_kg, self.f0_permille, self.f2_permille, self.air_kn_at_100kmh * 1e3)
 
 
-def _resistance(r: _Reader, mass_kg: float) -> Davis:
-    if "a_n" in r.data:
-        return Davis(r.number("a_n"), r.number("b_n_per_ms", 0.0), r.number("c_n_per_ms2", 0.0))
-    return Davis.from_specific(mass_kg, r.number("f0_permille"), r.number("f2_permille", 0.0),
-                               r.number("air_kn_at_100kmh", 0.0) * 1e3)
+class _Effort(FileFormat):
+    """A tractive-effort curve: explicit points, or starting effort and power."""
+
+    speed_kmh: list[float] | None = None
+    effort_kn: list[float] | None = None
+    starting_effort_kn: Positive | None = None
+    power_kw: Positive | None = None
+
+    @pydantic.model_validator(mode="after")
+    def _one_form(self) -> _Effort:
+        points = self.speed_kmh is not None and self.effort_kn is not None
+        power = self.starting_effort_kn is not None and self.power_kw is not None
+        if points == power:
+            raise ValueError("give either speed_kmh and effort_kn (points) or starting_effort_kn and power_kw")
+        return self
+
+    def curve(self, max_speed_ms: float) -> EffortCurve:
+        if self.speed_kmh is not None:
+            return EffortCurve(tuple(v * KMH for v in self.speed_kmh), tuple(f * 1e3 for f in self.effort_kn))
+        return EffortCurve.from_power(self.starting_effort_kn * 1e3, self.power_kw * 1e3, max_speed_ms)
 
 
-def _effort_curve(r: _Reader, max_speed_ms: float) -> EffortCurve:
-    if "speed_kmh" in r.data:
-        speeds = r.get("speed_kmh", list)
-        efforts = r.get("effort_kn", list)
-        if not all(isinstance(x, (int, float)) for x in speeds + efforts):
-            raise r.fail("speed_kmh/effort_kn", "must be lists of numbers")
-        return EffortCurve(tuple(v * KMH for v in speeds), tuple(f * 1e3 for f in efforts))
-    return EffortCurve.from_power(r.number("starting_effort_kn") * 1e3,
-                                  r.number("power_kw") * 1e3, max_speed_ms)
+_SUPPLIES = ", ".join(e.value for e in Electrification) + ", any"
 
 
-def _efforts(r: _Reader, traction: Traction, max_speed_ms: float
-             ) -> dict[Electrification, EffortCurve]:
-    raw = r.get("effort", dict, {})
-    out: dict[Electrification, EffortCurve] = {}
-    for key, spec in raw.items():
-        sub = _Reader(f"{r.where} effort '{key}'", spec)
-        try:
-            curve = _effort_curve(sub, max_speed_ms)
-        except ValidationError as exc:  # re-anchor curve problems at this unit
-            raise ValidationError([Problem(sub.where, p.field, p.reason) for p in exc.problems])
-        if key == "any":
-            if traction is Traction.ELECTRIC:
-                raise r.fail("effort", "'any' is for diesel traction; give each supply")
-            out.update({s: curve for s in Electrification})
-        else:
-            try:
-                out[Electrification(key)] = curve
-            except ValueError:
-                raise r.fail("effort", f"unknown power supply '{key}' (use "
-                             + ", ".join(e.value for e in Electrification) + ", any)") from None
-    return out
+class _Unit(FileFormat):
+    id: str
+    name: str
+    traction: Annotated[Traction, pydantic.Strict(False)]
+    length_m: Positive
+    mass_t: Positive
+    max_speed_kmh: Positive
+    axle_load_t: Positive
+    rotating_mass_factor: float
+    resistance: _Resistance
+    effort: dict[str, _Effort] = {}
+    etcs: bool = False
+    source: str = ""
+
+    @pydantic.field_validator("effort")
+    @classmethod
+    def _known_supplies(cls, effort: dict[str, _Effort]) -> dict[str, _Effort]:
+        for key in effort:
+            if key != "any" and key not in {e.value for e in Electrification}:
+                raise ValueError(f"unknown power supply '{key}' (use {_SUPPLIES})")
+        return effort
+
+    @pydantic.model_validator(mode="after")
+    def _any_is_for_diesels(self) -> _Unit:
+        if "any" in self.effort and self.traction is Traction.ELECTRIC:
+            raise ValueError("effort 'any' is for diesel traction; give each power supply")
+        return self
+
+    def unit(self) -> TractionUnit:
+        vmax = self.max_speed_kmh * KMH
+        efforts: dict[Electrification, EffortCurve] = {}
+        for key, spec in self.effort.items():
+            curve = spec.curve(vmax)
+            efforts.update({s: curve for s in Electrification} if key == "any" else {Electrification(key): curve})
+        return TractionUnit(
+            id=self.id, name=self.name, traction=self.traction, length_m=self.length_m,
+            mass_kg=self.mass_t * 1e3, max_speed_ms=vmax, efforts=efforts,
+            davis=self.resistance.davis(self.mass_t * 1e3), rotating_mass_factor=self.rotating_mass_factor,
+            axle_load_t=self.axle_load_t, etcs=self.etcs, source=self.source)
+
+
+class _Trailing(FileFormat):
+    mass_t: Positive
+    length_m: Positive
+    resistance: _Resistance
+    rotating_mass_factor: float = 1.04
+    axle_load_t: Positive = 22.5
+
+    def load(self) -> TrailingLoad:
+        return TrailingLoad(mass_kg=self.mass_t * 1e3, length_m=self.length_m,
+                            davis=self.resistance.davis(self.mass_t * 1e3),
+                            rotating_mass_factor=self.rotating_mass_factor, axle_load_t=self.axle_load_t)
+
+
+class _Consist(FileFormat):
+    id: str
+    name: str
+    category: Annotated[Category, pydantic.Strict(False)]
+    units: list[str | dict[str, Any]]  # catalogue ids, or unit objects read as _Unit
+    trailing: _Trailing | None = None
+    max_speed_kmh: Positive | None = None
+    braking_ms2: float
+    loading_gauge: Annotated[LoadingGauge | None, pydantic.Strict(False)] = None
+    out_of_gauge: bool = False
+    out_of_gauge_class: int | None = None
+    rid_class: str | None = None
+    etcs: bool | None = None
+    source: str = ""
+
+
+class _Catalogue(FileFormat):
+    about: Any = None
+    units: list[dict[str, Any]]
+    consists: list[dict[str, Any]]
+
+
+def _read(model: type[pydantic.BaseModel], data: Any, where: str):
+    """``data`` checked against ``model``; a problem is a ValidationError naming ``where`` and the field."""
+    try:
+        return validated(model, data, where)
+    except InputFileError as exc:
+        raise ValidationError(exc.problems) from None
 
 
 def parse_unit(data: Any, where: str) -> TractionUnit:
-    r = _Reader(where, data)
-    uid = r.get("id", str)
-    r.where = f"{where} unit '{uid}'"
-    traction = r.enum("traction", Traction)
-    mass_kg = r.number("mass_t", positive=True) * 1e3
-    vmax = r.number("max_speed_kmh", positive=True) * KMH
-    return TractionUnit(
-        id=uid, name=r.get("name", str), traction=traction,
-        length_m=r.number("length_m", positive=True),
-        mass_kg=mass_kg, max_speed_ms=vmax, efforts=_efforts(r, traction, vmax),
-        davis=_resistance(_Reader(f"{r.where} resistance", r.get("resistance", dict)), mass_kg),
-        rotating_mass_factor=r.number("rotating_mass_factor"),
-        axle_load_t=r.number("axle_load_t", positive=True),
-        etcs=r.get("etcs", bool, False), source=r.get("source", str, ""),
-    )
-
-
-def _trailing(data: Any, where: str) -> TrailingLoad:
-    r = _Reader(where, data)
-    mass_kg = r.number("mass_t", positive=True) * 1e3
-    return TrailingLoad(
-        mass_kg=mass_kg, length_m=r.number("length_m", positive=True),
-        davis=_resistance(_Reader(f"{where} resistance", r.get("resistance", dict)), mass_kg),
-        rotating_mass_factor=r.number("rotating_mass_factor", 1.04),
-        axle_load_t=r.number("axle_load_t", 22.5, positive=True),
-    )
+    return _read(_Unit, data, where).unit()
 
 
 def parse_consist(data: Any, where: str, units: dict[str, TractionUnit]) -> Consist:
     """One consist entry; ``units`` resolves unit ids (inline unit objects are allowed too)."""
-    r = _Reader(where, data)
-    cid = r.get("id", str)
-    r.where = f"{where} consist '{cid}'"
+    entry: _Consist = _read(_Consist, data, where)
     members = []
-    for i, u in enumerate(r.get("units", list)):
-        if isinstance(u, str):
-            if u not in units:
-                raise r.fail(f"units[{i}]", f"no traction unit '{u}' (known: "
-                             + ", ".join(sorted(units)) + ")")
+    for i, u in enumerate(entry.units):
+        if isinstance(u, dict):
+            members.append(parse_unit(u, f"{where} units[{i}]".strip()))
+        elif u in units:
             members.append(units[u])
         else:
-            members.append(parse_unit(u, f"{r.where} units[{i}]"))
-    trailing = _trailing(r.data["trailing"], f"{r.where} trailing") if "trailing" in r.data else None
-    vmax = r.number("max_speed_kmh", None, positive=True)
+            raise ValidationError(Problem(f"{where} consist '{entry.id}'".strip(), f"units[{i}]",
+                                          f"no traction unit '{u}' (known: {', '.join(sorted(units))})"))
     try:
         return compose(
-            cid, r.get("name", str), r.enum("category", Category), members, trailing,
-            braking_ms2=r.number("braking_ms2"),
-            loading_gauge=r.enum("loading_gauge", LoadingGauge, None),
-            out_of_gauge=r.get("out_of_gauge", bool, False),
-            rid_class=r.get("rid_class", (str, type(None)), None),
-            max_speed_ms=vmax * KMH if vmax is not None else None,
-            etcs=r.get("etcs", bool, None), source=r.get("source", str, ""),
-            out_of_gauge_class=r.get("out_of_gauge_class", (int, type(None)), None),
-        )
+            entry.id, entry.name, entry.category, members, entry.trailing.load() if entry.trailing else None,
+            braking_ms2=entry.braking_ms2, loading_gauge=entry.loading_gauge, out_of_gauge=entry.out_of_gauge,
+            rid_class=entry.rid_class,
+            max_speed_ms=entry.max_speed_kmh * KMH if entry.max_speed_kmh is not None else None,
+            etcs=entry.etcs, source=entry.source, out_of_gauge_class=entry.out_of_gauge_class)
     except ValidationError as exc:  # name the file in model-level problems too
-        raise ValidationError([p if p.element.startswith(where) else
-                               Problem(f"{where} {p.element}", p.field, p.reason)
+        raise ValidationError([Problem(f"{where} {p.element}".strip(), p.field, p.reason)
                                for p in exc.problems]) from None
 
 
+def _unique(items: list, kind: str, where: str) -> dict:
+    out: dict = {}
+    for i, item in enumerate(items):
+        if item.id in out:
+            raise ValidationError(Problem(where, f"{kind}[{i}].id", f"duplicate id '{item.id}'"))
+        out[item.id] = item
+    return out
+
+
 def parse_catalogue(data: Any, where: str) -> Catalogue:
-    r = _Reader(where, data)
-    units: dict[str, TractionUnit] = {}
-    for i, u in enumerate(r.get("units", list)):
-        unit = parse_unit(u, f"{where} units[{i}]")
-        if unit.id in units:
-            raise r.fail(f"units[{i}].id", f"duplicate id '{unit.id}'")
-        units[unit.id] = unit
-    consists: dict[str, Consist] = {}
-    for i, c in enumerate(r.get("consists", list)):
-        consist = parse_consist(c, f"{where} consists[{i}]", units)
-        if consist.id in consists:
-            raise r.fail(f"consists[{i}].id", f"duplicate id '{consist.id}'")
-        consists[consist.id] = consist
+    doc: _Catalogue = _read(_Catalogue, data, where)
+    units = _unique([parse_unit(u, f"{where} units[{i}]") for i, u in enumerate(doc.units)], "units", where)
+    consists = _unique([parse_consist(c, f"{where} consists[{i}]", units) for i, c in enumerate(doc.consists)],
+                       "consists", where)
     return Catalogue(units, consists)
 
 
