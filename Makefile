@@ -1,4 +1,4 @@
-# Two commands on a fresh machine: `make demo` and `make test`.
+# Two commands on a fresh machine: `make start` (the web application) and `make test`.
 # Each creates its own virtual environment in .venv and installs what it needs.
 PYTHON ?= python3
 VENV   := .venv
@@ -11,7 +11,11 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install -q -e '.[test]'
 	touch $(STAMP)
 
-.PHONY: demo test bench rebuild-data system-deps serve
+.PHONY: start demo test bench rebuild-data system-deps serve
+# the web application on the embedded data: database and first account made when new, address printed
+start: $(STAMP)
+	$(BIN)/railcap serve
+
 demo: $(STAMP)
 	$(BIN)/railcap demo
 
@@ -23,8 +27,7 @@ system-deps:
 test: $(STAMP) system-deps
 	$(BIN)/python -m pytest -n 2
 
-serve: $(STAMP)
-	$(BIN)/railcap serve
+serve: start
 
 bench: $(STAMP)
 	$(BIN)/python -m bench

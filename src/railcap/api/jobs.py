@@ -85,28 +85,23 @@ class JobRunner:
         self._pool.shutdown(wait=False, cancel_futures=True)
 
 
-# -- resilience studies (the wiring goes to services/resilience.py once that service is on main) -------------
+# -- resilience studies: the model and its scenarios come from services.resilience, as for the CLI ----------
 
 _model_cache: dict = {}
 
 
 def resilience_model():
+    """(ResilienceModel, scenario document) of the Dutch network, built once per process by the service."""
     if "nl" not in _model_cache:
-        from railcap.resilience.analysis import ResilienceModel
-        from railcap.resilience.demand import demand_from_dict
-        from railcap.resilience.embedded import network_and_files, reference_passenger_load
+        from railcap.services.resilience import model
 
-        net, demand_doc, scen_doc = network_and_files("nl")
-        demand = demand_from_dict(demand_doc, net, "freight_demand.json").with_passenger(
-            reference_passenger_load(net))
-        _model_cache["nl"] = (ResilienceModel(net, demand), scen_doc)
+        _model_cache["nl"] = model("nl")
     return _model_cache["nl"]
 
 
 def scenario_names() -> list[str]:
-    from railcap.resilience.embedded import scenario_names as names
-
-    return list(names())
+    _, scen_doc = resilience_model()
+    return [s["name"] for s in (scen_doc or {}).get("scenarios", []) if isinstance(s, dict) and "name" in s]
 
 
 def run_rank(job: Job) -> dict:

@@ -11,6 +11,7 @@ import json
 from sqlalchemy import select
 
 from railcap.api.schemas import AllocateIn, PathRequestIn
+from railcap.model.clock import clock, parse_time
 from railcap.model.errors import Problem, ValidationError
 from railcap.store import audit
 
@@ -21,7 +22,7 @@ from railcap.store import allocations as allocation_store
 
 def build_request(warm, body: PathRequestIn):
     """The model's checked PathRequest; a ValidationError names every wrong field."""
-    from railcap.pathing import make_request, parse_time
+    from railcap.pathing import make_request
     from railcap.physics import Allowance
 
     problems: list[Problem] = []
@@ -117,11 +118,26 @@ def allocate(ctx, user: dict, body: AllocateIn) -> tuple[int, object, dict]:
                      {"status": status, "request": doc["request"], "train_id": result.paths[0].train_id,
                       "departure": doc["paths"][0]["departure"], "arrival": doc["paths"][0]["arrival"],
                       "hindrance": doc["hindrance"]["by_class"], **_details(body)}, military=military)
+        record_changes(conn, user["name"], allocation_id, result.hindrance)
 
     day = path_service.ReferenceDay(ctx.warm.net, ctx.warm.timetable, ctx.warm.base)
     done = path_service.allocate(req, ctx.alloc_engine, status, day, on_write, planner_cache=ctx.warm.planner_for,
                                  search_lock=ctx.warm.lock)
     return done.allocation_id, done.result, plan_to_dict(done.result, ctx.warm.net)
+
+
+def record_changes(conn, actor: str, by_allocation: int, hindrance) -> None:
+    """An allocated train re-timed, re-planned or cancelled to make room is a *change* of its allocation:
+    one audit row per such allocation, in the transaction that moved it."""
+    for h in hindrance:
+        if h.allocation_id is None or h.allocation_id == by_allocation:
+            continue
+        audit.record(conn, actor, "change", "allocation", h.allocation_id,
+                     {"by_allocation": by_allocation, "action": h.action, "rule": h.rule,
+                      "old": [clock(h.old_departure_s), clock(h.old_arrival_s)],
+                      "new": None if h.new_departure_s is None else [clock(h.new_departure_s),
+                                                                      clock(h.new_arrival_s)]},
+                     military=h.train_class == "military")
 
 
 def change_status(ctx, user: dict, allocation_id: int, status: str) -> None:
@@ -137,8 +153,6 @@ def change_status(ctx, user: dict, allocation_id: int, status: str) -> None:
 
 
 def list_rows(ctx, status: str | None = None) -> list[dict]:
-    from railcap.pathing import clock
-
     rows = allocation_store.list_allocations(ctx.engine, status)
     t = ctx.tables.request_details
     with ctx.engine.connect() as conn:
@@ -155,8 +169,6 @@ def list_rows(ctx, status: str | None = None) -> list[dict]:
 
 def get(ctx, allocation_id: int) -> dict:
     """One allocation with its plan and the request's details (unit, load, movement, who requested)."""
-    from railcap.pathing import clock
-
     row = allocation_store.get_allocation(ctx.engine, allocation_id)
     row["departure"], row["arrival"] = clock(row["departure_s"]), clock(row["arrival_s"])
     t = ctx.tables.request_details

@@ -15,7 +15,9 @@ from railcap.api import paths, redact
 from railcap.api.diagram import corridor_data, path_points
 from railcap.api.jobs import WORK, scenario_names
 from railcap.api.schemas import AllocateIn, JobIn, PathRequestIn, SignIn, Token
+from railcap.model.clock import format_clock
 from railcap.model.errors import RailcapError
+from railcap.data.geojson import network_geojson
 from railcap.api.security import PERMISSIONS, current_user, issue_token, may, require
 from railcap.store import audit, users
 
@@ -81,9 +83,7 @@ async def network(request: Request, _user: dict = Depends(require("read"))) -> R
     """Sections and operational points as GeoJSON (WGS84), each section with its trains per day."""
     ctx = ctx_of(request)
     if not hasattr(ctx, "geojson"):
-        from railcap.cli.network import to_geojson  # moves to data/geojson.py (resilience engineer)
-
-        doc = to_geojson(ctx.warm.net)
+        doc = network_geojson(ctx.warm.net)
         use = Counter(leg.section_id for run in ctx.warm.timetable.runs for leg in run.legs)
         for f in doc["features"]:
             if f["properties"]["feature"] == "section":
@@ -175,18 +175,17 @@ def _plan_diagram(ctx, result, doc: dict) -> dict | None:
     if not result.found:
         return None
     best = doc["paths"][0]
-    a = max(0.0, best["departure_s"] - 1800)
-    b = min(a + 6 * 3600 - 60, best["arrival_s"] + 1800)
-    window = f"{_hhmm(a)}-{_hhmm(b)}"
     moved = {h["train_id"] for h in doc["hindrance"]["trains"]}
-    return corridor_data(ctx.warm, best["route"], window, moved=moved, civil=result.civil_occupations,
+    return corridor_data(ctx.warm, best["route"], _around(best), moved=moved, civil=result.civil_occupations,
                          paths=[{"train_id": best["train_id"], "class": doc["request"]["priority"],
                                  "points": path_points(best)}])
 
 
-def _hhmm(t: float) -> str:
-    t = int(t // 60)
-    return f"{min(47, t // 60):02d}:{t % 60:02d}"
+def _around(path_doc: dict) -> str:
+    """The window HH:MM-HH:MM of a path ±30 min (6 h at most; the start rounded down, the end up)."""
+    a = max(0.0, path_doc["departure_s"] - 1800)
+    b = min(a + 6 * 3600 - 60, path_doc["arrival_s"] + 1800, 47 * 3600 + 59 * 60)
+    return f"{format_clock(a, 'down', seconds=False)}-{format_clock(b, 'up', seconds=False)}"
 
 
 @router.post("/paths/plan", responses={**FORBIDDEN, **INVALID}, tags=["paths"])
@@ -266,14 +265,12 @@ def allocation_diagram(allocation_id: int, request: Request, user: dict = Depend
         raise _forbid(f"allocation {allocation_id} is a reserved path: the role {user['role']} sees it on "
                       f"corridor diagrams (GET /api/corridor), not on its own route")
     moved = {h["train_id"] for h in row["result"]["hindrance"]["trains"]}
-    a = max(0.0, best["departure_s"] - 1800)
-    b = min(a + 6 * 3600 - 60, best["arrival_s"] + 1800)
     with ctx.engine.connect() as conn:
         civil = allocation_store.load_state(conn, None).extra if moved else None
     if civil is not None and len(civil):
         import numpy as np
         civil = civil[np.isin(civil.train_id, list(moved))]
-    doc = corridor_data(ctx.warm, best["route"], f"{_hhmm(a)}-{_hhmm(b)}", moved=moved, civil=civil,
+    doc = corridor_data(ctx.warm, best["route"], _around(best), moved=moved, civil=civil,
                         paths=[{"train_id": shown["train_id"],
                                 "class": shown["priority"], "points": path_points(best)}])
     doc["allocation"] = shown
