@@ -7,7 +7,6 @@ LineStrings; the connected components and the bridges must be the model's.
 import json
 
 import networkx as nx
-import pytest
 from shapely.geometry import Point, shape
 from typer.testing import CliRunner
 
@@ -84,14 +83,13 @@ def test_graph_from_the_sample_file_has_the_models_components_and_bridges(tmp_pa
     assert bridges(g) == bridges(m)
 
 
-@pytest.mark.xfail(strict=True, reason="8 pairs of derived junctions share one coordinate in the shipped network; "
-                   "fixing them needs point-coordinate overrides in data/prorail/build.py (see docs/data.md)")
 def test_graph_from_the_dutch_file_has_the_models_components_and_bridges(tmp_path):
     out = tmp_path / "nl.geojson"
     r = CliRunner().invoke(app, ["network", "export", "--geojson", str(out)])
     assert r.exit_code == 0, r.output
     net = load_network()
     assert not shared_coordinates(net)
+    assert "barendrecht-vork" not in net.ops  # was a siding at the Maasvlakte end, named after the far end
     g, m = graph_from_file(json.loads(out.read_text())), model_graph(net)
     assert sorted(map(sorted, nx.connected_components(g))) == sorted(map(sorted, nx.connected_components(m)))
     assert bridges(g) == bridges(m)

@@ -25,7 +25,7 @@ from railcap.data.prorail.graph import (
     AREA_REACH_M, MIN_PART_BRANCHES, BranchGraph, PointSeed, RawPoint, RawSection, centre_node, classify,
     clean_bands, line_tokens, names_match, path_geometry, same_name, slug,
 )
-from railcap.data.prorail.points import place_points
+from railcap.data.prorail.points import distinct_places, place_points
 from railcap.data.prorail.registry import Registry
 from railcap.data.prorail.tracks import count_cross_tracks, count_station_tracks
 from railcap.model.infrastructure import OpKind, SpeedBand, StationTrack, Structure
@@ -135,6 +135,7 @@ def derive(reg: Registry, seeds: list[PointSeed], freight_lines: frozenset[str] 
     if dropped:
         notes.append(f"{len(dropped)} areas have no section to another point: {', '.join(dropped)}")
     points = {k: p for k, p in points.items() if k in used or p.tracks}
+    distinct_places(bg, points, sections, notes)
     lost = len(bg.ids) - len(bg.main_branches)
     notes.append(f"{bg.largest_branches} of {len(bg.ids)} branches in the main connected part; "
                  f"{lost} in detached pieces of fewer than {MIN_PART_BRANCHES} branches left out")
@@ -234,6 +235,11 @@ def _line_sections(bg: BranchGraph, gc: str, branches: list[int], anchors: list[
             # the line's branches stop short of the place it is named after (a stub of a closed
             # line, or a gap in the export): its dead end is a point of its own, not a jump there
             key, token, kind = f"{key}-{slug(name)}-end", f"{token} (end of line {name})", OpKind.JUNCTION
+        elif (key not in points and kind not in (OpKind.BORDER, OpKind.FOREIGN)
+              and (near := _other_end_near(bg, line_nodes, points, virtual, token, name, x, y))):
+            # the dead end lies at the line's *other* named end (a siding beyond it): a point of its
+            # own there, named after that end, not after the unmatched end tens of km away
+            key, token, kind = f"{near}-{slug(name)}-end", f"{points[near].name} (end of line {name})", OpKind.JUNCTION
         if key not in points:
             points[key] = RawPoint(key, token, kind, float(x), float(y))
             created.append(key)
@@ -248,6 +254,27 @@ def _line_sections(bg: BranchGraph, gc: str, branches: list[int], anchors: list[
     for s in out:
         s.track_length_m = total * s.line_part_m / run
     return out
+
+
+#: a line's free dead end this close to the point of its *other* end, as a share of the line's
+#: extent, is a siding at that end (the line's named far end is not in the registry's main part)
+OTHER_END_SHARE = 0.25
+
+
+def _other_end_near(bg: BranchGraph, line_nodes: set[int], points: dict[str, RawPoint], virtual: dict[str, int],
+                    token: str, line: str, x: float, y: float) -> str | None:
+    """The line's point standing for its *other* end name, when the free end ``(x, y)`` found for
+    ``token`` lies near it (within :data:`OTHER_END_SHARE` of the line's extent): then the dead end
+    is a siding at that end, not ``token``'s place. (Not asked for a border's name: where the
+    registry's export ends short of a border, its last point stands for the crossing.)"""
+    xy = np.array([bg.node_xy(n) for n in sorted(line_nodes)])
+    extent = float(np.hypot(*(xy.max(axis=0) - xy.min(axis=0))))
+    others = [t for t in line_tokens(line) if t != token]
+    for k in sorted(virtual):
+        p = points[k]
+        if any(names_match(t, p.name) for t in others) and math.hypot(p.x - x, p.y - y) <= OTHER_END_SHARE * extent:
+            return k
+    return None
 
 
 def _line_paths(bg: BranchGraph, name: str, h: nx.Graph, virtual: dict[str, int], line_nodes: set[int],
@@ -290,7 +317,7 @@ def _junction(bg: BranchGraph, node: int, line: str, points: dict[str, RawPoint]
               key_of_node: dict[int, str]) -> str:
     x, y = bg.node_xy(node)
     key = f"aansl-{slug(line)}-{len([k for k in points if k.startswith('aansl-' + slug(line))]) + 1}"
-    points[key] = RawPoint(key, f"Aansl. {line}", OpKind.JUNCTION, float(x), float(y))
+    points[key] = RawPoint(key, f"Aansl. {line}", OpKind.JUNCTION, float(x), float(y), attrs={"fork": True})
     key_of_node[node] = key
     return key
 

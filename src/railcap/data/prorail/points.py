@@ -11,7 +11,7 @@ from shapely.geometry import LineString, Point
 from shapely.ops import substring
 from shapely.strtree import STRtree
 
-from railcap.data.prorail.graph import AREA_REACH_M, PointSeed, RawPoint, RawSection, same_name, slug
+from railcap.data.prorail.graph import AREA_REACH_M, BranchGraph, PointSeed, RawPoint, RawSection, same_name, slug
 from railcap.model.infrastructure import OpKind
 
 STATION_SNAP_M = 300.0  # a station further from any track than this is not on the network
@@ -120,3 +120,71 @@ def _split(s: RawSection, at: list[tuple[float, PointSeed]], points: dict[str, R
         out.append(RawSection(a, b, s.line, np.asarray(geom.coords), p1 - p0, bands, structs,
                               s.track_length_m * share, s.line_part_m * share))
     return out
+
+
+#: how far a junction that shares its registry node with another point is drawn along its own section
+#: (a cartographic offset, so that a GIS tool keeps the two points apart; lengths stay the registry's)
+SHARED_NODE_OFFSET_M = 50.0
+SAME_PLACE_M = 2.0  # points closer than this are one place to a GIS tool (1e-5° ≈ 1 m)
+
+
+def distinct_places(bg: BranchGraph, points: dict[str, RawPoint], sections: list[RawSection], notes: list[str]) -> None:
+    """Give distinct points distinct coordinates, from the registry geometry, where two share one.
+
+    Two model points at one registry node (a line's fork at a station area's centre, a terminal
+    area whose only contact is a junction of the line beside it) would be merged by a GIS tool.
+    The one that keeps the node: a point with sections over one without, a named point over a
+    fork the derivation made (``attrs["fork"]``). The other one moves:
+
+    * a point without sections (an area the model reaches through the junction beside it) to the
+      point of its own tracks nearest their length-weighted centre (registry branch geometry);
+    * a fork junction :data:`SHARED_NODE_OFFSET_M` along the registry geometry of its first section.
+    """
+    used = {s.a for s in sections} | {s.b for s in sections}
+    groups: list[list[str]] = []
+    for k in sorted(points):
+        p = points[k]
+        g = next((g for g in groups if math.hypot(points[g[0]].x - p.x, points[g[0]].y - p.y) < SAME_PLACE_M), None)
+        if g is None:
+            groups.append([k])
+        else:
+            g.append(k)
+    for group in (g for g in groups if len(g) > 1):
+        group.sort(key=lambda k: (k not in used, bool(points[k].attrs.get("fork")), k))
+        keeper = points[group[0]]
+        for k in group[1:]:
+            p = points[k]
+            xy = _track_centre(bg, p) if k not in used else _along_first_section(p, sections)
+            if xy is None:
+                notes.append(f"point {k} shares its coordinates with {group[0]} and has no geometry to move along")
+                continue
+            moved = math.hypot(xy[0] - p.x, xy[1] - p.y)
+            p.x, p.y = xy
+            note = (f"drawn {moved:.0f} m from the registry node it shares with {keeper.name} "
+                    f"({'centre of its own tracks' if k not in used else 'along its first section'}), "
+                    "so that GIS tools keep the two points apart")
+            p.attrs["note"] = f"{p.attrs['note']}; {note}" if p.attrs.get("note") else note
+
+
+def _track_centre(bg: BranchGraph, p: RawPoint) -> tuple[float, float] | None:
+    """The point on a point's own tracks nearest their length-weighted centre (RD)."""
+    lines = [LineString(bg.reg.geometry_rd[t.id]) for t in p.tracks if t.id in bg.index]
+    lines = [g for g in lines if g.length > 0]
+    if not lines:
+        return None
+    w = np.array([g.length for g in lines])
+    mids = np.array([[g.interpolate(0.5, normalized=True).x, g.interpolate(0.5, normalized=True).y] for g in lines])
+    centre = Point(*(mids * w[:, None]).sum(axis=0) / w.sum())
+    best = min(lines, key=lambda g: g.distance(centre))
+    q = best.interpolate(best.project(centre))
+    return float(q.x), float(q.y)
+
+
+def _along_first_section(p: RawPoint, sections: list[RawSection]) -> tuple[float, float] | None:
+    """A point :data:`SHARED_NODE_OFFSET_M` from ``p`` along its first section's registry geometry (RD)."""
+    own = sorted((s for s in sections if p.key in (s.a, s.b)), key=lambda s: (s.a, s.b, s.line))
+    if not own or len(own[0].coords) < 2:
+        return None
+    line = LineString(own[0].coords if own[0].a == p.key else own[0].coords[::-1])
+    q = line.interpolate(min(SHARED_NODE_OFFSET_M, line.length / 2.0))
+    return float(q.x), float(q.y)
