@@ -104,8 +104,15 @@ def _station_tracks(op: OperationalPoint, e: StationTracksAdded, measure: Measur
                    notes=op.notes + (f"{measure.name}: {e.count} track(s) of {e.usable_length_m:.0f} m",))
 
 
+NETWORK_EDITS = (SectionEdit, TracksAdded, SectionAdded, StationTracksAdded)
+
+
 def apply_network(network: Network, measures: Iterable[Measure]) -> Network:
-    """A copy of the network with every network edit of the measures applied (in catalogue order)."""
+    """A copy of the network with every network edit of the measures applied (in catalogue order);
+    ``network`` itself when no measure edits it (what was built on it still holds)."""
+    measures = list(measures)
+    if not any(isinstance(e, NETWORK_EDITS) for m in measures for e in m.edits):
+        return network
     ops, sections = dict(network.ops), dict(network.sections)
     for m in measures:
         for e in m.edits:

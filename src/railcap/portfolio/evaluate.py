@@ -7,10 +7,12 @@ the rerouting LP of the resilience engine on them, and reads the indicators:
   freight train-km (the flow of the base case, capacity respected);
 * **bottlenecks** — the mean use (load / capacity per day) of the sections that are
   busiest in the undisturbed base (fixed set, so variants compare like with like);
-* **resilience** — the named scenarios at their worst point, each weighted by its lost
-  service days (trains not run × days; the engine's ``loss_simple_train_days``), and
-  the N-1 importance (km per train of demand) summed over the base's most critical
-  sections; here trains a measure lengthened run at their old length (on a detour that
+* **resilience** — the named scenarios at their worst point: the trains each stops, as a
+  share of the trains the (edited) model serves, averaged over the scenarios weighted by
+  their lost service days (scored: 0 = nothing lost, 1 = every served train stopped for the
+  whole of every scenario; a measure that serves more trains is not counted as more exposed
+  for it); the absolute train-days lost are reported beside it, not scored; and the N-1
+  importance (km per train of demand) summed over the base's most critical sections; here trains a measure lengthened run at their old length (on a detour that
   does not admit the longer train an operator splits it; the demand before lengthening);
 * **military** — trains per day of the military movements that run, the compatible
   section-disjoint routes summed over the movements, and the loading sites that hold a
@@ -20,12 +22,19 @@ the rerouting LP of the resilience engine on them, and reads the indicators:
 Independent evaluations run serially or on Dask (a local cluster or one by address);
 each evaluation is a pure function of the context and the measure set, and the LP is
 solved the same way in both, so the results are identical (tested).
+
+**What is built once.** One evaluation builds the rerouting LP for the edited model, for
+the named scenarios that change demand and (lengthened trains) for the demand before
+lengthening: on one network, so the macro network and the usable arcs per train type are
+built once per evaluation and shared (``flow.build_problem(reuse=…)``); a measure set that
+edits no network shares the context's base parts. An :class:`Evaluator` answers a measure
+set it has evaluated before from its results (the chosen set is often a single or a pair).
 """
 
 from __future__ import annotations
 
 import time
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, field, fields
 from typing import Callable, Iterable, Sequence
 
 import networkx as nx
@@ -51,6 +60,7 @@ class Indicators:
     unmet_trains_per_day: float
     betuweroute_share: float  # of the freight train-km
     bottleneck_use: float  # mean load / capacity over the base's busiest sections
+    scenario_loss_share: float  # of the trains served, weighted by lost service days
     scenario_loss_train_days: float
     critical_importance_km_per_train: float
     military_served_trains_per_day: float
@@ -67,7 +77,10 @@ DIRECTION: dict[str, tuple[int, str, str]] = {
     "unmet_trains_per_day": (-1, "trains/day", "trains of the demand that cannot run"),
     "betuweroute_share": (+1, "share", "share of freight train-km on the Betuweroute"),
     "bottleneck_use": (-1, "load/capacity", "mean use of the busiest sections"),
-    "scenario_loss_train_days": (-1, "train-days", "trains not run over the named disruption scenarios"),
+    "scenario_loss_share": (-1, "share", "trains the named disruptions stop, as a share of the trains served, "
+                                         "weighted by each scenario's lost service days (0-1)"),
+    "scenario_loss_train_days": (0, "train-days", "trains not run over the named disruption scenarios "
+                                                  "(reported, not scored: it grows with the trains served)"),
     "critical_importance_km_per_train": (-1, "km/train", "N-1 importance of the critical elements, summed"),
     "military_served_trains_per_day": (+1, "trains/day", "military trains per day that run"),
     "military_disjoint_routes": (+1, "routes", "section-disjoint compatible routes of the military movements"),
@@ -88,6 +101,14 @@ class Context:
     bottlenecks: tuple[str, ...]  # section ids
     nato_crossings: tuple[str, ...]  # op ids
     params: CapacityParams = CapacityParams()
+    #: LP parts built on ``network`` (``flow.build_problem``), per process: not sent to Dask workers
+    reuse: dict = field(default_factory=dict, compare=False, repr=False, hash=False)
+
+    def __getstate__(self) -> dict:
+        return {k: v for k, v in self.__dict__.items() if k != "reuse"}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state, reuse={})
 
 
 # ------------------------------------------------------------------ indicators of one model
@@ -116,15 +137,30 @@ def _train_km_on(model: ResilienceModel, sections: frozenset[str]) -> tuple[floa
     return float(per_section[on] @ km[on]), total
 
 
-def _scenario_loss(model: ResilienceModel, sc: Scenario) -> float:
-    """Trains not run over a scenario: lost service days × trains not run at its worst point."""
+def _scenario_lost(model: ResilienceModel, sc: Scenario, reuse: dict | None = None) -> float:
+    """Trains per day not run at a scenario's worst point (beyond those the base cannot run)."""
     failure, changes = sc.at_service(min(q for _, q in sc.recovery))
     if changes and any(c.factor != 1.0 or c.extra_trains_per_day for c in changes):
-        var = ResilienceModel(model.network, model.demand.scaled(changes), model.params)
+        var = ResilienceModel(model.network, model.demand.scaled(changes), model.params, reuse=reuse)
         worst = model.compare(var.engine.solve(failure), var.problem, detail=False)
     else:
         worst = model.case(failure, detail=False)
-    return sc.lost_service_days * max(worst.unmet_trains_per_day, 0.0)
+    return max(worst.unmet_trains_per_day, 0.0)
+
+
+def scenario_loss(model: ResilienceModel, scenarios: Sequence[Scenario], reuse: dict | None = None
+                  ) -> tuple[float, float]:
+    """(train-days lost over the scenarios, share of the served trains lost weighted by lost service days).
+
+    The share is Σ days × lost / (served × Σ days): 0 when nothing is lost, 1 when every
+    train the model serves is stopped for the whole of every scenario (a scenario that adds
+    demand can take it a little above 1). Serving more trains does not raise it by itself.
+    """
+    lost = [(sc.lost_service_days, _scenario_lost(model, sc, reuse)) for sc in scenarios]
+    train_days = sum(d * n for d, n in lost)
+    served = model.problem.total_demand - model.base.unmet_trains_per_day
+    days = sum(d for d, _ in lost)
+    return train_days, (train_days / (served * days) if served > 1e-9 and days > 0 else 0.0)
 
 
 def military_disjoint_routes(network: Network, demand: Demand) -> int:
@@ -170,26 +206,31 @@ def loading_sites_ready(network: Network, demand: Demand, crossings: Sequence[st
     return ready
 
 
-def indicators_of(ctx: Context, network: Network, demand: Demand, disrupted: Demand | None = None) -> Indicators:
+def indicators_of(ctx: Context, network: Network, demand: Demand, disrupted: Demand | None = None,
+                  reuse: dict | None = None) -> Indicators:
     """Run the engines on one (edited) network and demand.
 
     ``disrupted`` is the demand the disruption indicators use (None: ``demand``): trains
     lengthened by a measure run at their old length on a detour that does not admit them.
+    ``reuse``: LP parts already built on this network (see the module docstring).
     """
-    model = ResilienceModel(network, demand, ctx.params)
-    hit = model if disrupted is None or disrupted is demand else ResilienceModel(network, disrupted, ctx.params)
+    reuse = {} if reuse is None else reuse
+    model = ResilienceModel(network, demand, ctx.params, reuse=reuse)
+    hit = model if disrupted is None or disrupted is demand else \
+        ResilienceModel(network, disrupted, ctx.params, reuse=reuse)
     on_betuwe, total = _train_km_on(model, ctx.betuweroute)
     use = section_use(model)
     base_report = model.compare(model.base, model.problem, detail=True)
     mil_served = sum(m.served_trains_per_day or 0.0 for m in base_report.military)
     routes = military_disjoint_routes(network, demand)
-    loss = sum(_scenario_loss(hit, sc) for sc in ctx.scenarios)
+    loss, loss_share = scenario_loss(hit, ctx.scenarios, reuse)
     importance = sum(hit.case(f, detail=False).importance_km_per_train for f in ctx.critical)
     return Indicators(
         freight_train_km_per_day=round(total, 3),
         unmet_trains_per_day=round(model.base.unmet_trains_per_day, 6),
         betuweroute_share=round(on_betuwe / total, 6) if total > 0 else 0.0,
         bottleneck_use=round(float(np.mean([use.get(s, 0.0) for s in ctx.bottlenecks])), 6) if ctx.bottlenecks else 0.0,
+        scenario_loss_share=round(loss_share, 6),
         scenario_loss_train_days=round(loss, 6),
         critical_importance_km_per_train=round(importance, 6),
         military_served_trains_per_day=round(mil_served, 6),
@@ -204,7 +245,7 @@ def evaluate(ctx: Context, measures: Sequence[Measure]) -> Indicators:
     demand = apply_demand(network, ctx.demand, measures)
     lengthened = any(isinstance(e, LongerTrains) for m in measures for e in m.edits)
     disrupted = apply_demand(network, ctx.demand, measures, longer=False) if lengthened else demand
-    return indicators_of(ctx, network, demand, disrupted)
+    return indicators_of(ctx, network, demand, disrupted, ctx.reuse if network is ctx.network else None)
 
 
 # ------------------------------------------------------------------ the fixed sets a context needs
@@ -231,10 +272,13 @@ def busiest_sections(model: ResilienceModel, top: int) -> tuple[str, ...]:
 def build_context(network: Network, demand: Demand, scenarios: Iterable[Scenario], betuweroute: Iterable[str],
                   nato_crossings: Iterable[str], critical_top: int = 10, bottleneck_top: int = 10,
                   params: CapacityParams = CapacityParams()) -> Context:
-    """The context: the base model once, to fix the critical elements and the bottlenecks."""
-    base = ResilienceModel(network, demand, params)
+    """The context: the base model once, to fix the critical elements and the bottlenecks (its LP parts
+    are kept for the evaluations on the same network)."""
+    reuse: dict = {}
+    base = ResilienceModel(network, demand, params, reuse=reuse)
     return Context(network, demand, tuple(scenarios), critical_elements(base, critical_top),
-                   frozenset(betuweroute), busiest_sections(base, bottleneck_top), tuple(nato_crossings), params)
+                   frozenset(betuweroute), busiest_sections(base, bottleneck_top), tuple(nato_crossings), params,
+                   reuse)
 
 
 # ------------------------------------------------------------------ many evaluations
@@ -248,6 +292,7 @@ class Evaluator:
     def __init__(self, ctx: Context, scheduler: str | None = None):
         self.ctx, self.scheduler = ctx, scheduler
         self._client = self._cluster = self._ctx_future = None
+        self.done: dict[tuple[str, ...], Indicators] = {}  # measure ids -> indicators, every set evaluated
 
     def __enter__(self) -> "Evaluator":
         if self.scheduler is not None:
@@ -269,17 +314,29 @@ class Evaluator:
             self._cluster.close()
 
     def run(self, sets: Sequence[Sequence[Measure]], progress: Progress | None = None) -> list[Indicators]:
-        """The indicators of each measure set, in the order given."""
+        """The indicators of each measure set, in the order given; a set evaluated before (by its measure
+        ids, in any order) is answered from the results, not evaluated again."""
+        keys = [tuple(sorted(m.id for m in s)) for s in sets]
+        todo: dict[tuple[str, ...], list[Measure]] = {}
+        for k, s in zip(keys, sets):
+            if k not in self.done and k not in todo:
+                todo[k] = list(s)
+        self.done.update(zip(todo, self._compute(list(todo.values()), progress)))
+        if progress and len(sets) > len(todo):
+            progress(len(sets) - len(todo))
+        return [self.done[k] for k in keys]
+
+    def _compute(self, sets: list[list[Measure]], progress: Progress | None) -> list[Indicators]:
         if self._client is None:
             out = []
             for s in sets:
-                out.append(evaluate(self.ctx, list(s)))
+                out.append(evaluate(self.ctx, s))
                 if progress:
                     progress(1)
             return out
         from dask.distributed import as_completed
 
-        futs = [self._client.submit(evaluate, self._ctx_future, list(s), pure=False) for s in sets]
+        futs = [self._client.submit(evaluate, self._ctx_future, s, pure=False) for s in sets]
         index = {f.key: i for i, f in enumerate(futs)}
         res: list[Indicators | None] = [None] * len(sets)
         for fut in as_completed(futs):

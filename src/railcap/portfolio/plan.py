@@ -34,7 +34,7 @@ from railcap.portfolio.optimise import Candidate, Choice, ParetoPoint, pareto_fr
 GROUPS: dict[str, tuple[str, ...]] = {
     "freight": ("unmet_trains_per_day", "betuweroute_share"),
     "capacity": ("bottleneck_use",),
-    "resilience": ("scenario_loss_train_days", "critical_importance_km_per_train"),
+    "resilience": ("scenario_loss_share", "critical_importance_km_per_train"),
     "military": ("military_served_trains_per_day", "military_disjoint_routes", "loading_sites_ready"),
 }
 DEFAULT_WEIGHTS = {k: 1.0 for k, (d, _, _) in DIRECTION.items() if d != 0}
@@ -174,7 +174,7 @@ class Appraisal:
     budget_eur: float
     cash_limit_eur: float | None
     policy: str
-    evaluations: int
+    evaluations: int  # measure sets evaluated (a set asked for twice is evaluated once)
 
 
 def _reason_left_out(m: Measure, cand: dict[str, Candidate], choice: Choice, policy: Policy | None,
@@ -260,8 +260,7 @@ def appraise(ctx: Context, catalogue: Catalogue, budget_eur: float, weights: dic
         verdicts.append(Verdict(m.id, m.name, m.id in choice.chosen, m.total_eur, single_score.get(m.id, 0.0),
                                 reason, adds))
     return Appraisal(base, singles, joint, scorer, candidates, interactions, choice, chosen_ind, evaluated,
-                     front, tuple(verdicts), budget_eur, cash_limit_eur, policy or "",
-                     1 + len(modelled) + len(pairs) + bool(choice.chosen))
+                     front, tuple(verdicts), budget_eur, cash_limit_eur, policy or "", len(ev.done))
 
 
 def predicted(appraisal: Appraisal) -> float:

@@ -226,15 +226,16 @@ class ResilienceModel:
     """Network + demand + the rerouting LP, built once; every question is answered from it."""
 
     def __init__(self, network: Network, demand: Demand, params: CapacityParams = CapacityParams(),
-                 rules: DiversionRules | None = None, day: float = 0.0):
+                 rules: DiversionRules | None = None, day: float = 0.0, reuse: dict | None = None):
         """``rules``: what operators can run on a diversion (None: every rerouted train runs);
-        ``day``: the day since the closure began at which :meth:`case` and :meth:`rank` judge them."""
+        ``day``: the day since the closure began at which :meth:`case` and :meth:`rank` judge them;
+        ``reuse``: parts of the LP already built on the same network (``flow.build_problem``)."""
         self.network = network
         self.demand = demand
         self.params = params
         self.rules = rules or DiversionRules()
         self.day = day
-        self.problem: FlowProblem = build_problem(network, demand, params)
+        self.problem: FlowProblem = build_problem(network, demand, params, reuse=reuse)
         self.engine = RerouteEngine(self.problem)
         self._base_x = self.engine.base_x
         self._ends: tuple[np.ndarray, np.ndarray] | None = None

@@ -185,11 +185,14 @@ def _switch_cost(floor_km: float, known_km: float) -> float:
 
 
 def build_problem(network: Network, demand: Demand, params: CapacityParams = CapacityParams(),
-                  contract: bool = True) -> FlowProblem:
+                  contract: bool = True, reuse: dict | None = None) -> FlowProblem:
     """Compile network and demand into the LP (done once per network and demand).
 
     Commodities are (origin, usable corridors, wide load or not): train types that may
     use the same corridors share one commodity; each keeps its own unmet columns and penalty.
+    ``reuse``: a dict the caller keeps across builds on the *same network object* (demand
+    variants): the macro network (same passenger load, params and kept points) and each train
+    type's usable arcs are built once and taken from it after, the same objects.
     """
     od: dict[tuple[str, str, str], float] = {}
     for f in demand.flows:
@@ -197,10 +200,20 @@ def build_problem(network: Network, demand: Demand, params: CapacityParams = Cap
         od[key] = od.get(key, 0.0) + f.trains_per_day
     cross = demand.crossings or Crossings({})
     keep = ({e for k in od for e in k[:2]} | set(cross.country)) if contract else None
-    macro = build_macro(network, demand.passenger_load(), params, keep=keep)
+    reuse = {} if reuse is None else reuse
+    if reuse.setdefault("network", network) is not network:
+        raise ValueError("build_problem: 'reuse' belongs to another network")
+    passenger = demand.passenger_load()
+    key = ("macro", id(passenger), params, None if keep is None else frozenset(keep))
+    if key not in reuse:  # the passenger load is kept alive with its macro network, so its id stays its own
+        reuse[key] = (build_macro(network, passenger, params, keep=keep), passenger)
+    macro = reuse[key][0]
+    arc_ok = {}
+    for t, tt in demand.train_types.items():
+        if ("arcs", id(macro), tt) not in reuse:
+            reuse[("arcs", id(macro), tt)] = compatible_arcs(macro, compatible_sections(network, macro, tt))
+        arc_ok[t] = reuse[("arcs", id(macro), tt)]
     node = macro.node_index()
-    arc_ok = {t: compatible_arcs(macro, compatible_sections(network, macro, tt))
-              for t, tt in demand.train_types.items()}
     commodities: dict[tuple, list[tuple[str, str, float]]] = {}
     for (o, d, t), n in sorted(od.items()):
         cls = (o, arc_ok[t].tobytes(), demand.train_types[t].out_of_gauge)

@@ -14,13 +14,16 @@ WORDS = {
     "unmet_trains_per_day": ("freight trains that cannot run", "{:+.1f} /day", 1.0),
     "betuweroute_share": ("Betuweroute share of freight train-km", "{:+.1f} pts", 100.0),
     "bottleneck_use": ("use of the busiest sections", "{:+.1f} pts", 100.0),
-    "scenario_loss_train_days": ("trains lost in the named disruptions", "{:+.0f} train-days", 1.0),
+    "scenario_loss_share": ("share of served trains the named disruptions stop", "{:+.2f} %-points", 100.0),
+    "scenario_loss_train_days": ("trains lost in the named disruptions (not scored)", "{:+.0f} train-days", 1.0),
     "critical_importance_km_per_train": ("N-1 importance of the critical sections", "{:+.0f} km/train", 1.0),
     "military_served_trains_per_day": ("military trains that can run", "{:+.1f} /day", 1.0),
     "military_disjoint_routes": ("independent military routes", "{:+.0f}", 1.0),
     "loading_sites_ready": ("loading sites ready for a full military train", "{:+.0f}", 1.0),
     "freight_train_km_per_day": ("freight train-km", "{:+.0f} /day", 1.0),
 }
+#: reported beside the scored indicators, never a measure's headline
+NOT_SCORED = ("freight_train_km_per_day", "scenario_loss_train_days")
 
 
 def meur(x: float) -> str:
@@ -29,7 +32,7 @@ def meur(x: float) -> str:
 
 def adds_text(adds: dict, top: int = 3) -> str:
     """The largest changes of one measure, in words (scored indicators first)."""
-    items = [(k, v) for k, v in adds.items() if k in WORDS and k != "freight_train_km_per_day" and abs(v) > 1e-9]
+    items = [(k, v) for k, v in adds.items() if k in WORDS and k not in NOT_SCORED and abs(v) > 1e-9]
     items.sort(key=lambda kv: -abs(kv[1] * WORDS[kv[0]][2]))
     parts = [f"{WORDS[k][0]} {WORDS[k][1].format(v * WORDS[k][2])}" for k, v in items[:top]]
     return "; ".join(parts) or "no indicator moves on its own"
