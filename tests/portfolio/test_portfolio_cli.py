@@ -60,15 +60,16 @@ def test_bad_input_exits_2_with_one_line_per_problem(tmp_path):
     assert "Traceback" not in r.output
 
 
-def test_spare_paths_need_the_reference_day_and_unchanged_blocking_times():
+def test_spare_paths_need_the_reference_day_and_know_which_sections_change_blocking_times():
     from railcap.model.measures import Funding, Measure, SectionEdit, StationTracksAdded, TracksAdded
-    from railcap.services.portfolio import blocking_change
+    from railcap.services.portfolio import blocking_sections
 
     loops = Measure("loops", "L", 2, Funding.COSTED, 1.0, edits=(StationTracksAdded("b", 1, 750.0),))
     etcs = Measure("etcs", "E", 2, Funding.COSTED, 1.0, edits=(SectionEdit(("b-a",), "etcs_block_m", 500.0),))
-    tracks = Measure("t", "T", 2, Funding.COSTED, 1.0, edits=(TracksAdded(("b-a",), 2),))
-    assert blocking_change([loops]) is None
-    assert "etcs_block_m" in blocking_change([loops, etcs]) and "running tracks" in blocking_change([tracks])
+    tracks = Measure("t", "T", 2, Funding.COSTED, 1.0, edits=(TracksAdded(("b-c",), 2),))
+    gauge = Measure("g", "G", 2, Funding.COSTED, 1.0, edits=(SectionEdit(("b-d",), "max_train_length_m", 740.0),))
+    assert blocking_sections([loops, gauge]) == {}
+    assert blocking_sections([loops, etcs, tracks]) == {"b-a": "etcs: etcs_block_m 500.0", "b-c": "t: 2 more tracks"}
     r = runner.invoke(app, ["portfolio", "evaluate", "laadspoor", "--network", "sample", "--spare-paths",
                             "--scheduler", "serial"])
     assert r.exit_code == 2 and "only --network nl" in r.output

@@ -169,11 +169,21 @@ def _print_spare(spare: dict | None, key: str) -> None:
     if not spare:
         return
     base, new = spare["base"], spare[key]
-    if not new["computed"]:
-        console.print(f"spare military paths: not counted ({new['reason']})")
-        return
     for route, n in base["per_route"].items():
         console.print(f"spare {base['consist']} paths on NATO route {route}: {n} → {new['per_route'][route]} per day")
+    recomputed = new.get("blocking_times")
+    if not recomputed:
+        return
+    console.print(f"blocking times recomputed on the edited network for {recomputed['recomputed_trains']} trains of "
+                  f"the reference day ({len(recomputed['sections'])} sections)", highlight=False)
+    table = Table(title="UIC 406 consumption, peak hour, on the edited sections")
+    for col in ("line section", "change", "before", "after"):
+        table.add_column(col, overflow="fold")
+    for row in new["uic406"][:12]:
+        pct = lambda v: "—" if v is None else f"{v:.1f} %"  # noqa: E731
+        table.add_row(row["line_section"], row["change"], pct(row["peak_rate_pct_before"]),
+                      pct(row["peak_rate_pct_after"]))
+    console.print(table)
 
 
 def _print_choice(data: dict) -> None:

@@ -15,14 +15,23 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Sequence
 
+import numpy as np
+
+from railcap.capacity import consumption_report, hour_bands, spare_paths
 from railcap.data.measures import budget_problems, catalogue_from_dict, load_catalogue
+from railcap.data.reference import load_reference_timetable
+from railcap.data.rolling_stock import load_catalogue as load_rolling_stock
 from railcap.model.errors import Problem, ValidationError
 from railcap.model.infrastructure import Network
-from railcap.model.measures import Catalogue, Measure
-from railcap.portfolio.edits import growth, resolve
+from railcap.model.measures import Catalogue, Measure, SectionEdit, TracksAdded
+from railcap.model.timetable import Timetable
+from railcap.occupancy import OccupationTable
+from railcap.occupancy.runs import timetable_occupations
+from railcap.portfolio.edits import apply_network, growth, resolve
 from railcap.portfolio.evaluate import DIRECTION, INDICATORS, Context, Indicators, build_context, evaluate_many
 from railcap.portfolio.plan import Appraisal, appraise, parse_weights
 from railcap.resilience.demand import Demand
+from railcap.services import capacity as cap
 
 #: the Betuweroute as railcap's network draws it: the Havenspoorlijn from the Maasvlakte to Kijfhoek and
 #: the A15 line Kijfhoek - Meteren - Valburg - Zevenaar - border (ProRail, Betuweroute; facts file "F Lines")
@@ -207,36 +216,93 @@ def appraisal_dict(a: Appraisal, setup: Setup, scenario: str, seconds: float | N
 SPARE_CONSIST = "military-heavy"
 
 
-def blocking_change(measures: Sequence[Measure]) -> str | None:
-    """Why the reference day's blocking times do not hold on the edited network (None: they do).
+#: section attributes whose change moves the blocking times of the trains that run there
+BLOCKING_ATTRIBUTES = ("etcs_block_m", "speed_kmh")
 
-    Block boundaries, speeds and track counts (lanes) change the day's trains' blocking times
-    or their block ids; then spare paths would need the whole day recomputed, which is not done.
-    """
-    from railcap.model.measures import SectionEdit, TracksAdded
 
+def blocking_sections(measures: Sequence[Measure]) -> dict[str, str]:
+    """The sections whose blocks, signalling, speed or tracks the measures change: section id -> what
+    changes there (the first measure that changes it)."""
+    out: dict[str, str] = {}
     for m in measures:
         for e in m.edits:
-            if isinstance(e, SectionEdit) and e.attribute in ("etcs_block_m", "speed_kmh"):
-                return f"{m.id} changes {e.attribute}: the day's blocking times would need recomputing"
-            if isinstance(e, TracksAdded):
-                return f"{m.id} adds running tracks: the day's blocking times would need recomputing"
-    return None
+            if isinstance(e, SectionEdit) and e.attribute in BLOCKING_ATTRIBUTES:
+                what = f"{m.id}: {e.attribute} {e.value}"
+            elif isinstance(e, TracksAdded):
+                what = f"{m.id}: {e.tracks} more tracks"
+            else:
+                continue
+            for sid in e.sections:
+                out.setdefault(sid, what)
+    return out
 
 
-def spare_military_paths(setup: Setup, measures: Sequence[Measure], consist: str = SPARE_CONSIST) -> dict:
+@dataclass(frozen=True)
+class EditedDay:
+    """The reference weekday's blocking times on a network the measures edited."""
+
+    network: Network
+    table: OccupationTable
+    sections: dict[str, str]  # see blocking_sections
+    recomputed: tuple[str, ...]  # the trains whose blocking times were recomputed
+
+
+def edited_day(setup: Setup, measures: Sequence[Measure]) -> EditedDay:
+    """The day on the edited network: every train that runs over a section whose blocks, signalling,
+    speed or tracks a measure changes gets its running and blocking times recomputed there
+    (``occupancy.runs.timetable_occupations``, the physics and block layout of the edited sections);
+    the other trains keep the shipped day's (recomputing them on the unedited network gives the
+    same blocking times to the last bit, tested). Trains keep their track (lane): added tracks are
+    free capacity, used by new paths."""
+    net = apply_network(setup.network, measures)
+    day = cap.day_occupations()
+    sections = blocking_sections(measures)
+    if not sections:
+        return EditedDay(net, day, {}, ())
+    runs = tuple(r for r in load_reference_timetable().runs if any(g.section_id in sections for g in r.legs))
+    ids = tuple(r.id for r in runs)
+    again = timetable_occupations(Timetable(runs), net, load_rolling_stock())
+    return EditedDay(net, OccupationTable.concat([day[~np.isin(day.train_id, ids)], again]), sections, ids)
+
+
+def uic406_change(setup: Setup, day: EditedDay) -> list[dict]:
+    """UIC 406 consumption (peak hour of the operating day) of the line sections on the edited sections,
+    before and after: busiest first."""
+    ids = sorted(day.sections)
+    before = {x.line_section: x for x in consumption_report(setup.network, cap.day_occupations(), sections=ids).loads}
+    after = {x.line_section: x for x in consumption_report(day.network, day.table, sections=ids).loads}
+    rows = []
+    for ls in sorted(set(before) | set(after), key=lambda k: -(before[k].peak.rate if k in before else 0.0)):
+        b, a = before.get(ls), after.get(ls)
+        x = a or b
+        rows.append({"line_section": ls, "section": x.section_id, "change": day.sections[x.section_id],
+                     "peak_trains": (b or a).peak.trains,
+                     "peak_rate_pct_before": None if b is None else round(b.peak.rate * 100, 1),
+                     "peak_rate_pct_after": None if a is None else round(a.peak.rate * 100, 1)})
+    return rows
+
+
+def spare_military_paths(setup: Setup, measures: Sequence[Measure], consist: str = SPARE_CONSIST,
+                         routes: Sequence[str] | None = None, window: str | None = None) -> dict:
     """Extra paths of a military consist that still fit per NATO route on the reference day, with the
-    measures applied (the capacity engine's repeated insertion with the path search, 24 one-hour bands)."""
-    from railcap.capacity import spare_paths
-    from railcap.portfolio.edits import apply_network
-    from railcap.services import capacity as cap
-
+    measures applied (the capacity engine's repeated insertion with the path search, one-hour bands of
+    ``window``, default the whole day). Where a measure changes blocks, signalling, speed or tracks the
+    day's trains there are recomputed on the edited network first (:func:`edited_day`), and the UIC 406
+    consumption of those line sections is given before and after."""
     if setup.network_name != "nl":
         raise ValidationError(Problem("--spare-paths", "network", "needs the reference day: only --network nl"))
-    reason = blocking_change(measures)
-    if reason:
-        return {"computed": False, "reason": reason, "consist": consist}
-    net = apply_network(setup.network, measures)
-    table, c = cap.day_occupations(), cap.consist(consist)
-    per_route = {name: spare_paths(net, table, corridor, c).total for name, corridor in cap.nato_routes().items()}
-    return {"computed": True, "consist": consist, "per_route": per_route}
+    c = cap.consist(consist)
+    corridors = cap.nato_routes() if routes is None else {r: cap.nato_route(r) for r in routes}
+    a, b = cap.parse_window(window) if window else (0.0, 86_400.0)
+    bands = hour_bands(a, b)
+    day = edited_day(setup, measures)
+    doc: dict = {"computed": True, "consist": consist, "window": f"{cap.clock(a)}-{cap.clock(b)}",
+                 "per_route": {name: spare_paths(day.network, day.table, corridor, c, bands).total
+                               for name, corridor in corridors.items()}}
+    if day.sections:
+        doc["blocking_times"] = {
+            "recomputed_trains": len(day.recomputed), "sections": day.sections,
+            "method": "the trains over the edited sections: running and blocking times recomputed on the edited "
+                      "network (physics, block layout); the others as shipped; trains keep their track"}
+        doc["uic406"] = uic406_change(setup, day)
+    return doc

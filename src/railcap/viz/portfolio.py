@@ -90,10 +90,13 @@ def _spare_rows(data: dict) -> list[tuple[str, str, str]]:
     if not spare or not spare["base"]["computed"]:
         return []
     base, new = spare["base"], spare["chosen"]
-    if not new["computed"]:
-        return [("spare military paths", "—", f"not counted: {new['reason']}")]
-    return [(f"spare {base['consist']} paths/day, NATO route {r}", str(n), f"{new['per_route'][r] - n:+d}")
+    rows = [(f"spare {base['consist']} paths/day, NATO route {r}", str(n), f"{new['per_route'][r] - n:+d}")
             for r, n in base["per_route"].items()]
+    for u in new.get("uic406", [])[:3]:
+        if u["peak_rate_pct_before"] is not None and u["peak_rate_pct_after"] is not None:
+            rows.append((f"UIC 406 peak hour, {u['line_section']} ({u['change']})", f"{u['peak_rate_pct_before']:.1f} %",
+                         f"{u['peak_rate_pct_after'] - u['peak_rate_pct_before']:+.1f} pts"))
+    return rows
 
 
 def summary_html(data: dict, path: Path, chart_name: str | None = None) -> None:
