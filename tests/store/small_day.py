@@ -25,10 +25,10 @@ TRAINS = [("F06", "freight", FREIGHT, "s0", "s3", 6.0), ("F07", "freight", FREIG
           ("P0730", "passenger", PASSENGER, "s3", "s0", 7.5)]
 
 
-def small_day() -> ReferenceDay:
+def small_day(trains=TRAINS) -> ReferenceDay:
     net = line(4, 1)
     runs = []
-    for tid, cls, consist, a, b, hour in TRAINS:
+    for tid, cls, consist, a, b, hour in trains:
         planner = Planner(net, Timetable(tuple(runs)))
         req = make_request(net, origin=a, destination=b, consist=CAT.consist(consist),
                            earliest_departure_s=hour * 3600, train_id=tid)

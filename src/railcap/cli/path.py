@@ -82,16 +82,27 @@ def plan(from_op: str = FROM, to_op: str = TO, via: list[str] = VIA, depart_afte
             err_console.print(f"note: no database '{source}' (nothing created): planned on the reference day "
                               f"without allocations", markup=False, highlight=False)
         source = None
+    note = paths.departure_note(depart_after, req)
     with status("planning…", as_json):
         result = paths.plan(req, source, day)
     if as_json:
-        print_json(plan_to_dict(result, day.net))
+        print_json(_noted(plan_to_dict(result, day.net), note))
     else:
+        _print_note(note)
         render(result, day.net, console)
     if not result.found:
         raise typer.Exit(1)
     if diagram is not None:
         _draw(day.net, result, diagram)
+
+
+def _noted(doc: dict, note: str | None) -> dict:
+    return doc if note is None else {**doc, "departure_note": note}
+
+
+def _print_note(note: str | None) -> None:
+    if note is not None:
+        err_console.print(f"note: {note}", markup=False, highlight=False)
 
 
 def _draw(net, result, out: Path) -> None:
@@ -133,12 +144,14 @@ def allocate(from_op: str = FROM, to_op: str = TO, via: list[str] = VIA, depart_
     req = _request(day.net, from_op, to_op, via, depart_after, arrive_before, window, consist, priority,
                    1, allowance_percent, passenger_tolerance, cancel_passenger, accept_delay)
     state = "proposed" if propose else "confirmed"
+    note = paths.departure_note(depart_after, req)
     with status("planning and allocating…", as_json):
         done = paths.allocate(req, _db(db), state, day)
     if as_json:
-        print_json({"allocation_id": done.allocation_id, "train_id": done.train_id, "status": state,
-                    "attempts": done.attempts, **plan_to_dict(done.result, day.net)})
+        print_json(_noted({"allocation_id": done.allocation_id, "train_id": done.train_id, "status": state,
+                           "attempts": done.attempts, **plan_to_dict(done.result, day.net)}, note))
         return
+    _print_note(note)
     render(done.result, day.net, console)
     console.print(Text.assemble(("allocation " + str(done.allocation_id), "bold green"),
                                 f" stored as {state} ({done.train_id}) in {_db(db)}"))

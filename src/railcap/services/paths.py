@@ -26,7 +26,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
-from railcap.model.clock import parse_time
+from railcap.model.clock import DAY_S, clock, day_offset, parse_time
 from railcap.model.errors import Problem, RailcapError, ValidationError
 from railcap.model.infrastructure import Network
 from railcap.model.timetable import Timetable
@@ -89,7 +89,9 @@ def build_request(net: Network, *, from_op: str, to_op: str, depart_after: str, 
     accept = _finite(accept_delay_min, "accept_delay", 0.0, 24 * 60.0, "min")
     if not 1 <= alternatives <= 10:
         raise ValidationError(Problem("request", "alternatives", f"{alternatives} is not from 1 to 10"))
-    t0, day = parse_time(depart_after, "depart_after")
+    t0, given = parse_time(depart_after, "depart_after")
+    shift_s, day = next_service_day(t0, given)
+    t0 -= shift_s
     vias = []
     for i, v in enumerate(via):
         op, _, dwell = v.partition(":")
@@ -105,8 +107,9 @@ def build_request(net: Network, *, from_op: str, to_op: str, depart_after: str, 
         if not eq or not slash:
             raise ValidationError(Problem("request", f"window[{i}]", f"'{w}': write OP=T1/T2, e.g. "
                                                                     f"zevenaar-grens=14:20/14:40"))
-        windows.append((op, parse_time(a, f"window[{i}]", day)[0], parse_time(b, f"window[{i}]", day)[0]))
-    latest = parse_time(arrive_before, "arrive_before", day)[0] if arrive_before else None
+        windows.append((op, parse_time(a, f"window[{i}]", given)[0] - shift_s,
+                        parse_time(b, f"window[{i}]", given)[0] - shift_s))
+    latest = parse_time(arrive_before, "arrive_before", given)[0] - shift_s if arrive_before else None
     return make_request(net, origin=from_op, destination=to_op, consist=find_consist(consist),
                         earliest_departure_s=t0, latest_arrival_s=latest, vias=vias, windows=windows,
                         priority=priority, allowance=Allowance(percent=allowance_percent),
@@ -114,13 +117,44 @@ def build_request(net: Network, *, from_op: str, to_op: str, depart_after: str, 
                         may_cancel_passenger=cancel_passenger, accept_delay_s=accept * 60.0, service_date=day)
 
 
+def next_service_day(t_s: float, day: dt.date | None) -> tuple[float, dt.date | None]:
+    """(seconds to subtract, service date) for a departure at ``t_s`` on ``day``: a departure at 24:00 or
+    later belongs to the next service day (the date after, or the reference weekday again when no date was
+    given) and is planned there, at its time minus 24 h.
+
+    >>> next_service_day(32 * 3600.0, None)
+    (86400.0, None)
+    >>> next_service_day(25 * 3600.0, dt.date(2026, 11, 23))
+    (86400.0, datetime.date(2026, 11, 24))
+    >>> next_service_day(8 * 3600.0, None)
+    (0.0, None)
+    """
+    days = day_offset(t_s)
+    if days <= 0:
+        return 0.0, day
+    return days * DAY_S, None if day is None else day + dt.timedelta(days=days)
+
+
+def departure_note(depart_after: str, req: PathRequest) -> str | None:
+    """A line telling the planner that the departure was moved to the next service day, or None."""
+    t0, _ = parse_time(depart_after, "depart_after")
+    if day_offset(t0) <= 0:
+        return None
+    on = req.service_date.isoformat() if req.service_date else "the reference weekday, repeated"
+    return (f"departure after {clock(t0)[:5]} belongs to the next service day: planned at "
+            f"{clock(req.earliest_departure_s)[:5]} on {on}, against that day's trains and the previous "
+            f"day's still running after midnight")
+
+
 # -- the day as it will be ------------------------------------------------------------------------------
 
 
-def planner_for(day: ReferenceDay, state: store.State) -> Planner:
-    """The planner on the day as it will be (one table: the reference day with the store's changes)."""
-    return Planner(day.net, day.timetable, base=store.day_table(day.base, state), classes=day.classes,
-                   extra_classes=state.classes, runs=state.runs, allocated=state.allocated)
+def planner_for(day: ReferenceDay, state: store.State | store.Snapshot) -> Planner:
+    """The planner on the day as it will be (one table: the reference day with the store's changes); given a
+    snapshot, also what the days before and after reach into the day (``store.window_table``)."""
+    snap = state if isinstance(state, store.Snapshot) else store.Snapshot(state, 0, None, state, state)
+    return Planner(day.net, day.timetable, base=store.window_table(day.base, snap), classes=day.classes,
+                   extra_classes=snap.state.classes, runs=snap.state.runs, allocated=snap.state.allocated)
 
 
 def day_as_it_will_be(db: str | Path | None, service_date: dt.date | None = None,
@@ -135,9 +169,13 @@ def day_as_it_will_be(db: str | Path | None, service_date: dt.date | None = None
 def plan(req: PathRequest, db: str | Path | None = None, day: ReferenceDay | None = None) -> PlanResult:
     """Ranked paths (or the explanation) on the day as it will be; stores nothing, creates no database."""
     day = day or reference_day()
-    state = store.State.empty() if db is None else store.snapshot(store.open_store(db, create=False),
-                                                                   req.service_date).state
-    return planner_for(day, state).plan(req)
+    if db is None:
+        return planner_for(day, store.State.empty()).plan(req)
+    engine = store.open_store(db, create=False)
+    try:
+        return planner_for(day, store.snapshot(engine, req.service_date)).plan(req)
+    finally:
+        engine.dispose()
 
 
 @dataclass(frozen=True)
@@ -178,7 +216,7 @@ def allocate(req: PathRequest, db: str | Path | Engine, status: str = "confirmed
             # are met by the store's version check
             with search_lock or contextlib.nullcontext():
                 snap = store.snapshot(engine, req.service_date)
-                planner = planner_cache(snap.state) if planner_cache else planner_for(day, snap.state)
+                planner = planner_cache(snap.state) if planner_cache else planner_for(day, snap)
                 result = planner.plan(req)
                 if not result.found:
                     reason = result.explanation.summary if result.explanation else "no path"

@@ -49,6 +49,7 @@ from railcap.data.timetable_io import run_from_dict, run_to_dict
 from railcap.model.errors import NotFoundError, Problem, RailcapError, ValidationError
 from railcap.model.timetable import TrainRun
 from railcap.occupancy import OccupationTable, find_conflicts
+from railcap.store.days import neighbour_dates, neighbour_rows
 
 STATUSES = ("proposed", "confirmed", "cancelled")
 SCHEMA_NAME = "railcap"
@@ -303,11 +304,13 @@ class State:
 
 @dataclass(frozen=True)
 class Snapshot:
-    """A service day's state as read at one store version."""
+    """A service day's state as read at one store version, with its neighbours' (``store.days``)."""
 
     state: State
     version: int
     service_date: dt.date | None
+    before: State = field(default_factory=State.empty)  # the day before (the reference weekday: itself)
+    after: State = field(default_factory=State.empty)  # the day after
 
 
 def day_table(base: OccupationTable, state: State) -> OccupationTable:
@@ -315,6 +318,12 @@ def day_table(base: OccupationTable, state: State) -> OccupationTable:
     if state.removed:
         base = base[~np.isin(base.train_id, list(state.removed))]
     return OccupationTable.concat([base, state.extra]) if len(state.extra) else base
+
+
+def window_table(base: OccupationTable, snap: Snapshot) -> OccupationTable:
+    """What a path of the day meets: the day as it will be plus what the days before and after reach into it
+    (the trains past the previous midnight, the next day's first hours; ``store.days``)."""
+    return OccupationTable.concat([day_table(base, snap.state), neighbour_rows(base, snap.before, snap.after)])
 
 
 def current_version(conn: Connection) -> int:
@@ -348,7 +357,21 @@ def load_state(conn: Connection, service_date: dt.date | None) -> State:
 def snapshot(engine: Engine, service_date: dt.date | None) -> Snapshot:
     """The day's state and the store version it belongs to, read in one consistent transaction."""
     with read_transaction(engine) as conn:
-        return Snapshot(load_state(conn, service_date), current_version(conn), service_date)
+        return _read_snapshot(conn, service_date)
+
+
+def _states(conn: Connection, service_date: dt.date | None) -> tuple[State, State, State]:
+    """The day's state and its neighbours' (the reference weekday is its own neighbour)."""
+    state = load_state(conn, service_date)
+    if service_date is None:
+        return state, state, state
+    before, after = neighbour_dates(service_date)
+    return state, load_state(conn, before), load_state(conn, after)
+
+
+def _read_snapshot(conn: Connection, service_date: dt.date | None) -> Snapshot:
+    state, before, after = _states(conn, service_date)
+    return Snapshot(state, current_version(conn), service_date, before, after)
 
 
 # -- writing an allocation -----------------------------------------------------------------------
@@ -410,8 +433,8 @@ def write_allocation(engine: Engine, new: NewAllocation, base: OccupationTable, 
                     .where(train_versions.c.service_date == key).where(train_versions.c.train_id.in_(moved))
                     .where(train_versions.c.store_version > seen_version)).scalar():
                 raise StalePlan("a train this plan moves was changed by another allocation")
-            state = load_state(conn, new.service_date)
-            _referee(_touched_day(base, state, new), new, moved, stale=True)
+            day_now = _read_snapshot(conn, new.service_date)
+            _referee(_touched_day(base, day_now, new), new, moved, stale=True)
         new_id, train_id = insert_allocation(conn, new)
         if on_write is not None:
             on_write(conn, new_id, train_id)
@@ -470,8 +493,10 @@ def _rows_by_resource(base: OccupationTable) -> dict[str, np.ndarray]:
     return hit[1]
 
 
-def _touched_day(base: OccupationTable, state: State, new: NewAllocation) -> OccupationTable:
-    """The day as it is now (``day_table``), only on the blocks the new allocation and its moves touch."""
+def _touched_day(base: OccupationTable, snap: Snapshot, new: NewAllocation) -> OccupationTable:
+    """The day as it is now with its neighbours (``window_table``), only on the blocks the new allocation and
+    its moves touch."""
+    state = snap.state
     touched = set(new.occupations.resource_id.tolist())
     for c in new.changes:
         if c.occupations is not None:
@@ -480,7 +505,9 @@ def _touched_day(base: OccupationTable, state: State, new: NewAllocation) -> Occ
     rows = [index[r] for r in touched if r in index]
     part = base[np.sort(np.concatenate(rows))] if rows else base[np.zeros(0, dtype=np.int64)]
     extra = state.extra[np.isin(state.extra.resource_id, list(touched))] if len(state.extra) else state.extra
-    return day_table(part, replace(state, extra=extra))
+    near = neighbour_rows(base, snap.before, snap.after)
+    return OccupationTable.concat([day_table(part, replace(state, extra=extra)),
+                                   near[np.isin(near.resource_id, list(touched))]])
 
 
 def _referee(day: OccupationTable, new: NewAllocation, moved: list[str], stale: bool) -> None:
@@ -493,7 +520,9 @@ def _referee(day: OccupationTable, new: NewAllocation, moved: list[str], stale: 
     keep = np.isin(day.resource_id, touched)
     if moved:
         keep &= ~np.isin(day.train_id, moved)
-    conflicts = find_conflicts(OccupationTable.concat([day[keep], *added]))
+    ours = {"(new allocation)", *(c.train_id for c in new.changes if c.occupations is not None)}
+    conflicts = [c for c in find_conflicts(OccupationTable.concat([day[keep], *added]))
+                 if c.train_a in ours or c.train_b in ours]  # not the neighbouring days' own overlaps
     if conflicts:
         if stale:
             raise StalePlan(f"{len(conflicts)} conflict(s) with allocations made since the plan")
@@ -620,5 +649,5 @@ def set_status(engine: Engine, allocation_id: int, status: str, on_write=None) -
 
 
 __all__ = ["AllocationConflict", "NewAllocation", "Snapshot", "StalePlan", "State", "StoreError", "TrainChange",
-           "check_plan", "day_table", "get_allocation", "list_allocations", "load_state", "open_store",
+           "check_plan", "day_table", "window_table", "get_allocation", "list_allocations", "load_state", "open_store",
            "set_status", "snapshot", "write_allocation"]
