@@ -17,8 +17,9 @@ from railcap.cli import runtime as _runtime
 from railcap.cli import serve as _serve
 from railcap.cli import timetable as _timetable
 from railcap.cli import users as _users
+from railcap.cli._common import OneLineUsageErrors
 
-app = typer.Typer(no_args_is_help=True, add_completion=False,
+app = typer.Typer(no_args_is_help=True, add_completion=False, cls=OneLineUsageErrors,
                   help="railcap: short-notice paths, resilience and measures on the Dutch rail network.")
 
 # Each face module defines a typer app; register it here (one line each).

@@ -9,9 +9,18 @@ import sys
 from pathlib import Path
 from typing import Any, Callable, Iterator, TypeVar
 
+import click
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.text import Text
+from typer.core import TyperGroup
+
+try:  # typer 0.2x parses with its own copy of click, whose exceptions are not click's
+    from typer._click.exceptions import ClickException as _TyperClickException
+except ImportError:  # pragma: no cover - older typer: click's own
+    _TyperClickException = click.ClickException
+USAGE_ERRORS = (click.ClickException, _TyperClickException)
 
 from railcap.model.errors import RailcapError
 
@@ -64,6 +73,48 @@ def _fail(problems: list[dict], as_json: bool, code: int = 2) -> None:
             err_console.print(Text.assemble(("error", "bold red"), f": {p['element']}{field}: {p['reason']}"),
                               highlight=False, soft_wrap=True)
     raise typer.Exit(code)
+
+
+class OneLineUsageErrors(TyperGroup):
+    """The main command group: a usage error (unknown option, missing option, a value of the wrong type) is
+    one line naming the option, exit code 2 — and under ``--json`` a JSON object on stdout, like every
+    other error. (``typer.Typer(cls=OneLineUsageErrors)`` for the ``railcap`` app.)"""
+
+    def make_context(self, info_name, args, parent=None, **extra):  # type: ignore[no-untyped-def]
+        as_json = "--json" in args
+        try:
+            ctx = super().make_context(info_name, args, parent=parent, **extra)
+        except USAGE_ERRORS as exc:
+            _usage_error(exc, as_json)
+        ctx.meta["railcap_json"] = as_json
+        return ctx
+
+    def invoke(self, ctx):  # type: ignore[no-untyped-def]
+        try:
+            return super().invoke(ctx)
+        except USAGE_ERRORS as exc:  # a sub-command's options
+            _usage_error(exc, bool(ctx.meta.get("railcap_json")))
+
+
+def _usage_error(exc: Exception, as_json: bool) -> None:
+    """One problem from click's exception: the option it names (or the command line) and click's reason."""
+    param = getattr(exc, "param", None)
+    name = getattr(exc, "option_name", None) or (param.opts[0] if param is not None and param.opts else None)
+    if name is None and param is not None:
+        name = param.human_readable_name
+    ctx = getattr(exc, "ctx", None)
+    hint = f" (see {ctx.command_path} --help)" if ctx is not None else ""
+    _fail([{"element": "command line", "field": name or "", "reason": exc.format_message() + hint}], as_json,
+          code=exc.exit_code if exc.exit_code else 2)
+
+
+def plain(text: object) -> str:
+    """User text (a name, a file, a note) for a Rich console: printed as written, never read as markup.
+
+    >>> plain("[bold]x[/]")
+    '\\[bold]x\\[/]'
+    """
+    return escape(str(text))
 
 
 @contextlib.contextmanager

@@ -9,7 +9,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from railcap.cli._common import console, err_console, print_json, user_errors
+from railcap.cli._common import console, err_console, plain, print_json, user_errors
 from railcap.model.errors import Problem, ValidationError
 
 app = typer.Typer(no_args_is_help=True,
@@ -52,7 +52,8 @@ def report(window: Optional[str] = typer.Option(None, "--window", help="HH:MM-HH
                   svc.clock(x.peak.window_start_s), str(x.peak.trains), _pct(x.peak.rate, x.peak_limit))
     console.print(t)
     over = r.bottlenecks()
-    console.print(f"{len(over)} line sections above the norm (bottlenecks); source of the norm: {norm['source']}")
+    console.print(f"{len(over)} line sections above the norm (bottlenecks); source of the norm: "
+                  f"{plain(norm['source'])}")
     if over:
         console.print("bottlenecks, busiest first: " + ", ".join(x.line_section for x in over[:10])
                       + (" …" if len(over) > 10 else ""), highlight=False)
@@ -83,7 +84,7 @@ def spare(consist: str = typer.Option(..., "--consist", help="consist id (railca
     if as_json:
         print_json(data)
         return
-    t = Table("hour band", "spare paths", title=f"Spare paths for {consist} on {s.corridor.title}: "
+    t = Table("hour band", "spare paths", title=f"Spare paths for {plain(consist)} on {s.corridor.title}: "
               f"{s.total} ({data['route_km']} km, {s.route_ops[0]} → {s.route_ops[-1]})")
     for b in data["bands"]:
         t.add_row(b["band"], str(b["paths"]) + (" (capped)" if b["capped"] else ""))
@@ -142,7 +143,7 @@ def reserve(route: str = typer.Option(..., "--route", help="NATO route: betuwero
         return
     cost = data["freight_cost"]
     t = Table("hour band", "reserved", "not placed", f"{freight} spare", "taken", "recount",
-              title=f"Reserve paths for {consist} on {ans.reserve.paths.corridor.title}: {data['reserved']} "
+              title=f"Reserve paths for {plain(consist)} on {ans.reserve.paths.corridor.title}: {data['reserved']} "
                     f"({per_hour_band} wanted per band)")
     for b, c in zip(data["bands"], cost["bands"]):
         t.add_row(b["band"], str(b["reserved"]), str(b["not_placed"] or ""), str(c["before"]),
@@ -159,7 +160,7 @@ def reserve(route: str = typer.Option(..., "--route", help="NATO route: betuwero
                       f"(class reserve: military requests use them first, others see them occupied)",
                       highlight=False)
     if data["diagram"]:
-        console.print(f"wrote {data['diagram']}", highlight=False)
+        console.print(f"wrote {plain(data['diagram'])}", highlight=False)
 
 
 def _draw_reserve(ans, out: str) -> str:

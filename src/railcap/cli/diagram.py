@@ -7,7 +7,7 @@ from typing import Optional
 
 import typer
 
-from railcap.cli._common import console, given_once, user_errors
+from railcap.cli._common import console, given_once, plain, user_errors
 from railcap.model.errors import Problem, ValidationError
 from railcap.model.infrastructure import Network
 from railcap.model.timetable import Timetable
@@ -73,4 +73,4 @@ def diagram(
         occ = occupations(tt, net, [line.train_id for line in shown.lines])
     d = space_time_diagram(net, tt, from_op, to_op, window, via=via, occupations=occ,
                            highlight=highlight, out=out)
-    console.print(f"wrote {out}: {d.title}", highlight=False, soft_wrap=True)
+    console.print(f"wrote {plain(out)}: {plain(d.title)}", highlight=False, soft_wrap=True)

@@ -10,7 +10,7 @@ from typing import Optional
 
 import typer
 
-from railcap.cli._common import console, err_console, print_json, user_errors
+from railcap.cli._common import console, err_console, plain, print_json, user_errors
 from railcap.model.errors import ValidationError
 
 app = typer.Typer(no_args_is_help=True, help="Timetables: import from other formats.")
@@ -54,11 +54,11 @@ def import_gtfs(
                     "meta": tt.meta, "problems": [{"element": p.element, "field": p.field,
                                                    "reason": p.reason} for p in problems]})
         return
-    console.print(f"wrote {out}: {len(tt.runs)} train runs on {tt.meta['service_date']} "
+    console.print(f"wrote {plain(out)}: {len(tt.runs)} train runs on {tt.meta['service_date']} "
                   f"({tt.meta['gtfs_rail_trips']} rail trips in the feed that day; stops mapped "
                   f"by code {tt.meta['gtfs_stops_by_code']}, by distance "
                   f"{tt.meta['gtfs_stops_by_distance']})", highlight=False, soft_wrap=True)
     for p in problems[:SHOWN_PROBLEMS]:
-        err_console.print(f"[yellow]skipped[/]: {p}", highlight=False, soft_wrap=True)
+        err_console.print(f"[yellow]skipped[/]: {plain(p)}", highlight=False, soft_wrap=True)
     if len(problems) > SHOWN_PROBLEMS:
         err_console.print(f"... and {len(problems) - SHOWN_PROBLEMS} more (--json lists all)")

@@ -13,7 +13,7 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from railcap.cli._common import console, err_console, print_json, user_errors
+from railcap.cli._common import console, err_console, plain, print_json, user_errors
 from railcap.model.errors import Problem, ValidationError
 
 app = typer.Typer(no_args_is_help=True, help="Whole deployments: many trains from the loading sites over days.")
@@ -81,7 +81,7 @@ def allocate(order: Path = FILE, as_json: bool = JSON, today: str | None = TODAY
         print_json(doc)
     else:
         render(doc)
-        console.print(f"stored {len(ids)} allocations in {path} (ids {ids[0]}–{ids[-1]})", highlight=False)
+        console.print(f"stored {len(ids)} allocations in {plain(path)} (ids {ids[0]}–{ids[-1]})", highlight=False)
 
 
 @app.command()
@@ -105,13 +105,13 @@ def sites(as_json: bool = JSON) -> None:
 
 def render(doc: dict) -> None:
     """The movement table, the closure curve, the civil hindrance per day, what could not be planned."""
-    t = Table(title=f"{doc['unit']} → {doc['destination']}: {doc['planned']} of {doc['trains']} trains planned")
+    t = Table(title=f"{plain(doc['unit'])} → {plain(doc['destination'])}: {doc['planned']} of {doc['trains']} trains planned")
     for col in ("train", "consist", "site", "loaded", "departs", "handover", "min", "stage", "route via"):
         t.add_column(col, overflow="fold")
     for r in doc["movement"]:
-        t.add_row(r["train"], r["consist"], r["loading_site"], f"{r['loaded_day'][5:]} {r['ready']}",
+        t.add_row(plain(r["train"]), plain(r["consist"]), plain(r["loading_site"]), f"{r['loaded_day'][5:]} {r['ready']}",
                   f"{r['departure_date'][5:]} {r['departure']}", f"{r['handover_date'][5:]} {r['handover']}",
-                  f"{r['journey_min']:.0f}", r["stage"], " – ".join(r["route_via"]))
+                  f"{r['journey_min']:.0f}", r["stage"], plain(" – ".join(r["route_via"])))
     console.print(t)
     c = Table(title="closure (trains at the destination) and civil hindrance per day")
     for col in ("date", "delivered", "cumulative", "", "civil trains moved", "cancelled", "delay min"):
@@ -123,7 +123,7 @@ def render(doc: dict) -> None:
                   str(h["trains"]), str(h["cancelled"]), f"{h['delay_min']:.0f}")
     console.print(c)
     for u in doc["unplanned"]:
-        console.print(f"[red]not planned[/]: {u['train']} ({u['consist']}): {u['reason']}", highlight=False)
+        console.print(f"[red]not planned[/]: {plain(u['train'])} ({plain(u['consist'])}): {plain(u['reason'])}", highlight=False)
 
 
 def _diagram(result, out: Path, quiet: bool) -> None:
@@ -151,7 +151,7 @@ def _diagram(result, out: Path, quiet: bool) -> None:
     space_time_diagram(net, tt, route[0], route[-1], f"{format_clock(a, 'down')[:5]}-{format_clock(b, 'up')[:5]}",
                        via=list(route[1:-1]), occupations=occ, highlight=[r.id for r in runs], out=out)
     if not quiet:
-        console.print(f"wrote {out}: {len(shown)} train(s) of the first day on their main route", highlight=False)
+        console.print(f"wrote {plain(out)}: {len(shown)} train(s) of the first day on their main route", highlight=False)
 
 
 def _map(result, out: Path, quiet: bool) -> None:
@@ -162,4 +162,4 @@ def _map(result, out: Path, quiet: bool) -> None:
     movement_map(load_network(), [list(p.path.route.ops) for p in result.planned], list(dep.sites),
                  dep.destination, f"{dep.unit} → {dep.destination}: {len(result.planned)} trains", out)
     if not quiet:
-        console.print(f"wrote {out}", highlight=False)
+        console.print(f"wrote {plain(out)}", highlight=False)

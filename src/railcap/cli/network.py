@@ -10,7 +10,7 @@ from typing import Any, Optional
 import typer
 from rich.table import Table
 
-from railcap.cli._common import check_output_path, console, print_json, user_errors
+from railcap.cli._common import check_output_path, console, plain, print_json, user_errors
 from railcap.model.infrastructure import Network, OperationalPoint
 
 app = typer.Typer(no_args_is_help=True, help="The network model: summary, one point, export, rebuild.")
@@ -60,7 +60,7 @@ def info(as_json: bool = typer.Option(False, "--json", help="Machine-readable ou
     if as_json:
         print_json(s)
         return
-    console.print(f"[bold]{s['name']}[/]: {s['operational_points']} operational points, "
+    console.print(f"[bold]{plain(s['name'])}[/]: {s['operational_points']} operational points, "
                   f"{s['sections']} sections, {s['route_km']} route-km, {s['track_km']} track-km"
                   + (f" (registry {s['registry_track_km']})" if s["registry_track_km"] else ""))
     t = Table("kind", "points", title="Operational points")
@@ -104,10 +104,10 @@ def show(op: str = typer.Argument(..., help="Id, code or name, e.g. Kijfhoek, ZV
     if as_json:
         print_json(d)
         return
-    console.print(f"[bold]{d['name']}[/] ({d['id']}{', ' + d['code'] if d['code'] else ''}) — {d['kind']}, "
+    console.print(f"[bold]{plain(d['name'])}[/] ({plain(d['id'])}{', ' + plain(d['code']) if d['code'] else ''}) — {d['kind']}, "
                   f"{d['country']}, {d['lat']:.4f} N {d['lon']:.4f} E")
     if d["neighbour_station"]:
-        console.print(f"border crossing toward [bold]{d['neighbour_station']}[/]")
+        console.print(f"border crossing toward [bold]{plain(d['neighbour_station'])}[/]")
     if d["military_loading"]:
         console.print("[yellow]military loading site / port[/]")
     console.print(f"{d['tracks']} tracks, longest {d['longest_track_m']:.0f} m, "
@@ -120,9 +120,9 @@ def show(op: str = typer.Argument(..., help="Id, code or name, e.g. Kijfhoek, ZV
                   f"{s['max_train_length_m']:.0f}", "yes" if s["dangerous_goods"] else "no")
     console.print(t)
     for n in d["notes"]:
-        console.print(f"note: {n}")
+        console.print(f"note: {plain(n)}")
     for src in d["sources"]:
-        console.print(f"[dim]source: {src}[/]")
+        console.print(f"[dim]source: {plain(src)}[/]")
 
 
 def to_geojson(net: Network) -> dict[str, Any]:
@@ -144,11 +144,11 @@ def export(geojson: Path = typer.Option(..., "--geojson", help="Write sections a
     net = _load(network)
     doc = to_geojson(net)
     geojson.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
-    console.print(f"wrote {len(doc['features'])} features to {geojson}")
+    console.print(f"wrote {len(doc['features'])} features to {plain(geojson)}")
     shared = shared_coordinates(net)
     if shared:
         console.print(f"[yellow]warning[/]: {len(shared)} groups of distinct points share one coordinate "
-                      f"(a GIS tool merges them): " + "; ".join(" = ".join(g) for g in shared[:3])
+                      f"(a GIS tool merges them): " + "; ".join(plain(" = ".join(g)) for g in shared[:3])
                       + (" …" if len(shared) > 3 else ""))
 
 
@@ -168,9 +168,9 @@ def rebuild(registry: Path = typer.Option(DEFAULT_REGISTRY, help="Folder with Pr
     with console.status("deriving the network from the registry…"):
         path, notes = do_rebuild(registry, stations, target)
     for n in notes:
-        console.print(f"[dim]note: {n}[/]")
+        console.print(f"[dim]note: {plain(n)}[/]")
     if check:
         same = path.read_bytes() == embedded_path().read_bytes()
         console.print("identical to the shipped file" if same else "[red]differs from the shipped file[/]")
         raise typer.Exit(0 if same else 1)
-    console.print(f"wrote {path} ({path.stat().st_size:,} bytes)")
+    console.print(f"wrote {plain(path)} ({path.stat().st_size:,} bytes)")

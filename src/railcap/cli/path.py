@@ -14,7 +14,7 @@ from rich.table import Table
 
 from rich.text import Text
 
-from railcap.cli._common import check_output_path, console, err_console, print_json, status, user_errors
+from railcap.cli._common import check_output_path, console, err_console, plain, print_json, status, user_errors
 
 app = typer.Typer(no_args_is_help=True, help="Short-notice path search, military priority, allocation.")
 
@@ -122,7 +122,7 @@ def _draw(net, result, out: Path) -> None:
     ops = list(path.route.ops)
     space_time_diagram(net, shown, ops[0], ops[-1], window, via=ops[1:-1], occupations=path.occupations(),
                        highlight=[run.id], out=out)
-    console.print(f"wrote {out} (the moved civil trains are left out of the drawing)", highlight=False)
+    console.print(f"wrote {plain(out)} (the moved civil trains are left out of the drawing)", highlight=False)
 
 
 @app.command()
@@ -170,13 +170,13 @@ def list_(status: str | None = typer.Option(None, "--status", help="proposed | c
     if as_json:
         print_json(rows)
         return
-    t = Table(title=f"allocations in {_db(db)}")
+    t = Table(title=f"allocations in {plain(_db(db))}")
     for col in ("id", "train", "status", "priority", "from", "to", "consist", "day", "departs", "arrives", "note"):
         t.add_column(col, overflow="fold")
     for r in rows:
-        t.add_row(str(r["id"]), r["train_id"], r["status"], r["priority"], r["origin"], r["destination"],
-                  r["consist"], r["service_date"] or "reference", clock(r["departure_s"]), clock(r["arrival_s"]),
-                  r["note"])
+        t.add_row(str(r["id"]), plain(r["train_id"]), r["status"], r["priority"], plain(r["origin"]),
+                  plain(r["destination"]), plain(r["consist"]), r["service_date"] or "reference", clock(r["departure_s"]), clock(r["arrival_s"]),
+                  plain(r["note"]))
     console.print(t)
 
 
@@ -193,17 +193,17 @@ def show(allocation_id: int = typer.Argument(..., help="Allocation id (see `rail
     if as_json:
         print_json(rec)
         return
-    console.print(f"allocation {rec['id']} ({rec['train_id']}): {rec['status']}, {rec['origin']} → "
-                  f"{rec['destination']}, departs {clock(rec['departure_s'])}, arrives {clock(rec['arrival_s'])}")
+    console.print(f"allocation {rec['id']} ({plain(rec['train_id'])}): {rec['status']}, {plain(rec['origin'])} → "
+                  f"{plain(rec['destination'])}, departs {clock(rec['departure_s'])}, arrives {clock(rec['arrival_s'])}")
     if rec["note"]:
-        console.print(f"  {rec['note']}")
+        console.print(f"  {plain(rec['note'])}")
     t = Table(title="history")
     for col in ("action", "departs", "arrives", "by allocation", "rule", "current"):
         t.add_column(col, overflow="fold")
     for h in rec["history"]:
         t.add_row(h["action"], "–" if h["departure_s"] is None else clock(h["departure_s"]),
                   "–" if h["arrival_s"] is None else clock(h["arrival_s"]), str(h["changed_by"] or ""),
-                  h["rule"], "yes" if h["current"] else "")
+                  plain(h["rule"]), "yes" if h["current"] else "")
     console.print(t)
 
 

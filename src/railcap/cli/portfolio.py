@@ -10,7 +10,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from railcap.cli._common import console, err_console, print_json, user_errors
+from railcap.cli._common import console, err_console, plain, print_json, user_errors
 
 app = typer.Typer(no_args_is_help=True, help="Measures: the catalogue, their evaluation, the best set for a budget.")
 
@@ -95,7 +95,7 @@ def evaluate(measures: List[str] = typer.Argument(None, help="measure ids (none:
         print_json(data)
         return
     _print_spare(data.get("spare_military_paths"), "measures")
-    table = Table(title=f"Indicators (demand {scenario}; {data['seconds']:.1f} s)")
+    table = Table(title=f"Indicators (demand {plain(scenario)}; {data['seconds']:.1f} s)")
     table.add_column("indicator")
     table.add_column("better")
     table.add_column("base", justify="right")
@@ -108,7 +108,7 @@ def evaluate(measures: List[str] = typer.Argument(None, help="measure ids (none:
     console.print(table)
     skipped = [m for m in (measures or []) if m not in ev.singles]
     for m in skipped:
-        console.print(f"[dim]{m}: not modelled ({setup.catalogue.measures[m].not_modelled}): scores nothing[/]")
+        console.print(f"[dim]{plain(m)}: not modelled ({plain(setup.catalogue.measures[m].not_modelled)}): scores nothing[/]")
 
 
 @app.command()
@@ -208,4 +208,4 @@ def _print_choice(data: dict) -> None:
     _print_spare(data.get("spare_military_paths"), "chosen")
     console.print(f"{data['evaluations']} evaluations, {data['seconds']:.1f} s; Pareto front: {len(data['pareto'])} points")
     for f in data["files"]:
-        console.print(f"wrote {f}")
+        console.print(f"wrote {plain(f)}")

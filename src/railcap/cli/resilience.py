@@ -10,7 +10,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from railcap.cli._common import console, err_console, print_json, user_errors
+from railcap.cli._common import console, err_console, plain, print_json, user_errors
 from railcap.model.errors import Problem, RailcapError
 
 if TYPE_CHECKING:  # the engine (HiGHS, scipy) loads only when a resilience command runs
@@ -110,11 +110,11 @@ def _pick_scenarios(model: ResilienceModel, name_or_file: str, scen_doc: dict | 
 
 def _print_scenario(rep: ScenarioReport) -> None:
     w = rep.worst
-    console.print(f"[bold]{rep.name}[/]: {rep.description}")
-    console.print(f"  fails: {w.label}; duration {rep.duration_days:g} days")
+    console.print(f"[bold]{plain(rep.name)}[/]: {plain(rep.description)}")
+    console.print(f"  fails: {plain(w.label)}; duration {rep.duration_days:g} days")
     console.print(f"  at worst: {w.unmet_trains_per_day:.1f} trains/day not run, {w.extra_train_km_per_day:+.0f} "
                   f"train-km/day, importance {w.importance_km_per_train:.1f} km/train")
-    console.print(f"  {w.reason}")
+    console.print(f"  {plain(w.reason)}")
     table = Table(title="recovery")
     for col in ("day", "Q (capacity back)", "unmet trains/day", "extra cost km/day"):
         table.add_column(col, justify="right")
@@ -216,5 +216,5 @@ def map_(output: Path = typer.Option(..., "-o", "--output", help="the HTML file 
         reports = model.rank(progress=lambda k: bar.advance(task, k))
     title = f"railcap resilience: {model.network.meta.get('name', network)}"
     output.write_text(importance_map_html(model.network, reports, title), encoding="utf-8")
-    console.print(f"wrote {output} ({output.stat().st_size / 1024:.0f} kB)")
+    console.print(f"wrote {plain(output)} ({output.stat().st_size / 1024:.0f} kB)")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 from rich.table import Table
 
-from railcap.cli._common import console, print_json, user_errors
+from railcap.cli._common import console, plain, print_json, user_errors
 from railcap.services.embedded import catalogue as load_catalogue
 from railcap.model.rolling_stock import Consist
 
@@ -56,4 +56,4 @@ def show(consist_id: str, json: bool = typer.Option(False, "--json")) -> None:
         print_json(row)
         return
     for key, value in row.items():
-        console.print(f"[bold]{key}[/]: {value}", highlight=False, soft_wrap=True)
+        console.print(f"[bold]{plain(key)}[/]: {plain(value)}", highlight=False, soft_wrap=True)

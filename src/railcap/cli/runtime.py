@@ -7,7 +7,7 @@ from typing import Optional
 import typer
 from rich.table import Table
 
-from railcap.cli._common import console, given_once, print_json, user_errors
+from railcap.cli._common import console, given_once, plain, print_json, user_errors
 from railcap.model.rolling_stock import Consist
 from railcap.physics import Allowance, run_time as compute_run_time, shortest_route
 from railcap.services import embedded
@@ -52,7 +52,7 @@ def run_time(
     if json:
         print_json(profile.to_dict())
         return
-    table = Table(title=f"{train.name}: {' → '.join(route.ops[::max(1, len(route.ops) - 1)])}")
+    table = Table(title=f"{plain(train.name)}: {' → '.join(route.ops[::max(1, len(route.ops) - 1)])}")
     for col in ("point", "km", "arrival", "departure"):
         table.add_column(col, justify="left" if col == "point" else "right")
     for t in profile.op_times:

@@ -10,7 +10,7 @@ import os
 
 import typer
 
-from railcap.cli._common import console, user_errors
+from railcap.cli._common import console, plain, user_errors
 
 
 @user_errors
@@ -34,7 +34,7 @@ def serve(host: str = typer.Option("127.0.0.1", "--host", help="Address to liste
         password = users.new_password()
         users.add_user(engine, admin, "defence-planner", password)
         audit.append(engine, "railcap serve", "user-add", "user", admin, {"role": "defence-planner"})
-        console.print(f"first account: [bold]{admin}[/] (defence-planner), password (shown once): "
+        console.print(f"first account: [bold]{plain(admin)}[/] (defence-planner), password (shown once): "
                       f"[bold]{password}[/]", highlight=False)
         console.print("add others with: railcap users add NAME --role capacity-planner|analyst|viewer",
                       highlight=False)

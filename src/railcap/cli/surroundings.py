@@ -10,7 +10,7 @@ from typing import Optional
 import typer
 from rich.table import Table
 
-from railcap.cli._common import console, err_console, print_json, user_errors
+from railcap.cli._common import console, err_console, plain, print_json, user_errors
 from railcap.model.errors import Problem, RailcapError
 
 app = typer.Typer(no_args_is_help=True,
@@ -54,7 +54,7 @@ def _change(scenario: Optional[str], trains: Optional[Path], threshold_db: float
         return svc.scenario_change(scenario, threshold_db, limits)
     if trains:
         return svc.change_of_runs(added_trains=added, removed_run_ids=removed, threshold_db=threshold_db,
-                                  ceilings_dba=limits, title=f"trains from {trains}")
+                                  ceilings_dba=limits, title=f"trains from {plain(trains)}")
     return None
 
 
@@ -72,10 +72,10 @@ def _write_maps(geo: Optional[Path], page: Optional[Path], props: dict[str, dict
     network = load().network
     if geo:
         geo.write_text(json.dumps(geojson(network, props, title), ensure_ascii=False), encoding="utf-8")
-        err_console.print(f"wrote {geo} ({len(props)} sections)")
+        err_console.print(f"wrote {plain(geo)} ({len(props)} sections)")
     if page:
         page.write_text(change_map_html(network, values, labels, title, unit, legend), encoding="utf-8")
-        err_console.print(f"wrote {page}")
+        err_console.print(f"wrote {plain(page)}")
 
 
 @app.command("noise")
@@ -135,7 +135,7 @@ def _print_noise_change(report, top: int) -> None:
     s = report.summary()
     for n in report.notes:
         console.print(n)
-    table = Table(title=f"Noise emission change, {report.title}: sections louder by most (L_W', dB(A)/m)")
+    table = Table(title=f"Noise emission change, {plain(report.title)}: sections louder by most (L_W', dB(A)/m)")
     for col in ("section", "Lden before", "Lden after", "Δ day", "Δ evening", "Δ night", "Δ Lden",
                 f"> {report.threshold_db:g} dB"):
         table.add_column(col, justify="right" if col != "section" else "left", overflow="fold",
@@ -208,7 +208,7 @@ def dangerous_goods_cmd(scenario: Optional[str] = ScenarioOpt, trains: Optional[
         return
     for n in report.notes:
         console.print(n)
-    table = Table(title=f"Dangerous-goods trains per day, {report.title}: largest changes")
+    table = Table(title=f"Dangerous-goods trains per day, {plain(report.title)}: largest changes")
     for col in ("section", "before", "after", "Δ", "by RID class after", "built-up", "ceiling", "flag"):
         table.add_column(col, overflow="fold", min_width=34 if col == "section" else None)
     for c in report.dangerous_goods[:top]:

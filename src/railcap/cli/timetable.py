@@ -10,7 +10,7 @@ import typer
 from rich.table import Table
 
 from railcap.cli import gtfs as _gtfs
-from railcap.cli._common import check_output_path, console, print_json, user_errors
+from railcap.cli._common import check_output_path, console, plain, print_json, user_errors
 
 app = typer.Typer(no_args_is_help=True, help="The reference weekday timetable: summary, conflicts, blocking times.")
 app.registered_commands += _gtfs.app.registered_commands  # import-gtfs
@@ -178,7 +178,7 @@ def rebuild(patterns: Path = typer.Option(DEFAULT_PATTERNS, help="Folder with th
             console.print("blocking-time cache identical to a fresh computation" if same else
                           "[red]blocking-time cache differs from a fresh computation[/]")
             raise typer.Exit(0 if same else 1)
-        console.print(f"wrote {rebuild_cache()}")
+        console.print(f"wrote {plain(rebuild_cache())}")
         return
 
     from rich.progress import Progress
@@ -192,12 +192,12 @@ def rebuild(patterns: Path = typer.Option(DEFAULT_PATTERNS, help="Folder with th
     with Progress(console=console, transient=True) as bar:
         task = bar.add_task("inserting trains", total=None)
         path, report = do_rebuild(patterns, out, lambda key: bar.update(task, advance=1, description=key))
-    console.print(f"wrote {path}: placed {report.placed}, wanted {report.wanted}, "
+    console.print(f"wrote {plain(path)}: placed {report.placed}, wanted {report.wanted}, "
                   f"left out {len(report.dropped)}, shifted {report.shifted}, waited longer at stops {report.waited}")
     for p in report.problems[:20]:
-        console.print(f"[dim]{p}[/]")
+        console.print(f"[dim]{plain(p)}[/]")
     for name, pat in report.patterns.items():
-        console.print(f"hourly pattern ({name}): {pat['held']} of {pat['trains']} periodic trains held, "
+        console.print(f"hourly pattern ({plain(name)}): {pat['held']} of {pat['trains']} periodic trains held, "
                       f"{pat['on_other_lane']} on their other lane, {pat['waiting']} waiting longer at a stop, "
                       f"{pat['in_parts']} run in two parts, {pat['shortened']} shortened "
                       f"(worth {pat['worth']:,}: greedy start {pat['greedy_start']:,}, improved by CP-SAT "
@@ -209,7 +209,7 @@ def rebuild(patterns: Path = typer.Option(DEFAULT_PATTERNS, help="Folder with th
     from railcap.data.timetable_io import read_timetable
 
     if out is None:  # the embedded day changed: its blocking times too
-        console.print(f"wrote {rebuild_cache()}")
+        console.print(f"wrote {plain(rebuild_cache())}")
     placed = read_timetable(path)
     rows = corridor_table(load_corridors()[0], placed, Timetable(tuple(report.planned)))
     console.print(_corridor_rich_table(rows, "Volumes per corridor: planned vs placed"))

@@ -12,7 +12,7 @@ import sys
 import typer
 from rich.table import Table
 
-from railcap.cli._common import console, print_json, user_errors
+from railcap.cli._common import console, plain, print_json, user_errors
 
 app = typer.Typer(no_args_is_help=True, help="Users of the web application and their roles.")
 
@@ -49,9 +49,9 @@ def add(name: str = typer.Argument(..., help="Sign-in name."),
     if as_json:
         print_json({"name": name, "role": role, **({"password": password} if made else {})})
         return
-    console.print(f"user [bold]{name}[/] added as {role}", highlight=False)
+    console.print(f"user [bold]{plain(name)}[/] added as {role}", highlight=False)
     if made:
-        console.print(f"password (shown once): [bold]{password}[/]", highlight=False)
+        console.print(f"password (shown once): [bold]{plain(password)}[/]", highlight=False)
 
 
 @app.command("list")
