@@ -111,8 +111,8 @@ def _usage_error(exc: Exception, as_json: bool) -> None:
 def plain(text: object) -> str:
     """User text (a name, a file, a note) for a Rich console: printed as written, never read as markup.
 
-    >>> plain("[bold]x[/]")
-    '\\[bold]x\\[/]'
+    >>> print(plain("[bold]x[/]"))
+    \\[bold]x\\[/]
     """
     return escape(str(text))
 
