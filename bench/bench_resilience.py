@@ -34,8 +34,8 @@ def _network_and_demand(synthetic: bool) -> tuple[Network, Demand, str]:
             import json
 
             from railcap.resilience.demand import demand_from_dict
-            from railcap.resilience.embedded import (demand_file, dutch_network, foreign_network,
-                                                     reference_passenger_load)
+            from railcap.services.resilience import (demand_file, dutch_network, foreign_network,
+                                                    reference_passenger_load)
 
             net = dutch_network()
             doc = json.loads(demand_file().read_text(encoding="utf-8"))

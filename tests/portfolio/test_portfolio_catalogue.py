@@ -77,7 +77,7 @@ def test_embedded_catalogue_reads_against_the_dutch_network():
 
     from railcap.portfolio.edits import resolve
     from railcap.resilience.demand import demand_from_dict
-    from railcap.resilience.embedded import demand_file, dutch_network
+    from railcap.services.resilience import demand_file, dutch_network
 
     net = dutch_network()
     d = demand_from_dict(json.loads(demand_file().read_text(encoding="utf-8")), net)

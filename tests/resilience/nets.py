@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from railcap.model.infrastructure import Electrification, LoadingGauge, Network, OpKind
 from railcap.model.samples import op, straight_section
+from railcap.occupancy.blocking import BlockingParameters
 from railcap.resilience.capacity import CapacityParams
 from railcap.resilience.demand import Demand, demand_from_dict
 
-PLAIN = CapacityParams(setup_s=0.0, sighting_s=0.0, release_s=0.0, utilisation=1.0, hours_per_day=1.0)
+PLAIN = CapacityParams(BlockingParameters(route_setting_s=0.0, sighting_s=0.0, release_s=0.0), utilisation=1.0,
+                       hours_per_day=1.0)
 
 FREIGHT = {"length_m": 500, "max_speed_kmh": 100, "axle_load_t": 20, "loading_gauge": "G1",
            "traction": ["1.5kV_DC", "none"], "unmet_penalty_km": 1000, "source": "test"}

@@ -4,7 +4,8 @@ import pytest
 
 from railcap.model.errors import ValidationError
 from railcap.resilience.analysis import ResilienceModel
-from railcap.resilience.flow import SWITCH_TIE_KM, Failure
+from railcap.resilience.flow import Failure
+from railcap.resilience.problem import SWITCH_TIE_KM
 
 from .nets import PLAIN, crossing_demand, two_crossings
 

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from railcap.resilience.embedded import demand_file, scenarios_file
+from railcap.services.resilience import demand_file, scenarios_file
 
 DEMAND = json.loads(demand_file().read_text(encoding="utf-8"))
 SCENARIOS = json.loads(scenarios_file().read_text(encoding="utf-8"))
@@ -60,7 +60,7 @@ def test_dutch_capacity_comes_from_the_reference_weekday_and_emmerich_traffic_sw
         pytest.skip("the embedded Dutch network is not built yet")
     from railcap.resilience.analysis import ResilienceModel
     from railcap.resilience.demand import demand_from_dict
-    from railcap.resilience.embedded import reference_passenger_load
+    from railcap.services.resilience import reference_passenger_load
     from railcap.resilience.flow import Failure
     net = embedded.load_network()
     load = reference_passenger_load(net)

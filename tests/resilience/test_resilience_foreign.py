@@ -54,7 +54,7 @@ def test_bad_foreign_file_names_the_field():
 
 
 def test_embedded_foreign_network_reaches_every_hub():
-    from railcap.resilience.embedded import dutch_network, foreign_network
+    from railcap.services.resilience import dutch_network, foreign_network
 
     fn = foreign_network(dutch_network().ops)
     for crossing in fn.hub:

@@ -42,7 +42,7 @@ def test_scenario_help_lists_the_named_scenarios():
     from typer.testing import CliRunner
 
     from railcap.cli import app
-    from railcap.resilience.embedded import scenario_names
+    from railcap.services.resilience import scenario_names
 
     r = CliRunner().invoke(app, ["resilience", "scenario", "--help"], env={"COLUMNS": "400"})
     assert r.exit_code == 0

@@ -56,7 +56,7 @@ def test_bad_rules_name_the_field():
 
 
 def test_embedded_rules_load():
-    from railcap.resilience.embedded import diversion_rules
+    from railcap.services.resilience import diversion_rules
 
     r = diversion_rules()
     assert {x.id for x in r.rules} == {"route-knowledge", "locomotive-power", "train-protection"}

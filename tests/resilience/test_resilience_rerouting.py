@@ -2,7 +2,8 @@
 
 import pytest
 
-from railcap.resilience.analysis import ResilienceModel, disjoint_routes
+from railcap.resilience.analysis import ResilienceModel
+from railcap.resilience.routes import disjoint_routes
 from railcap.resilience.flow import Failure
 
 from .nets import PLAIN, bridge, demand, gauge_fork, parallel

@@ -6,7 +6,8 @@ import pytest
 
 from railcap.model.errors import ValidationError
 from railcap.resilience.analysis import ResilienceModel
-from railcap.resilience.scenarios import load_scenarios, scenario_from_dict, scenarios_from_dict
+from railcap.resilience.scenarios import scenario_from_dict, scenarios_from_dict
+from railcap.services.resilience import load_scenarios
 
 from .nets import PLAIN, bridge, demand, parallel
 

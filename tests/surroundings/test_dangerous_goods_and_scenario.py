@@ -8,6 +8,7 @@ from railcap.model.errors import ValidationError
 from railcap.model.samples import corridor
 from railcap.model.timetable import Leg, PassingPoint, TrainClass, TrainRun
 from railcap.services import surroundings as svc
+from railcap.services.surroundings_scenario import scenario_change
 from railcap.surroundings import dangerous_goods as dg
 
 
@@ -57,7 +58,7 @@ def test_the_reference_day_carries_dangerous_goods_where_the_flows_run() -> None
 
 
 def test_emmerich_closure_moves_noise_and_dangerous_goods_off_the_betuweroute() -> None:
-    report = svc.scenario_change("emmerich-closed")
+    report = scenario_change("emmerich-closed")
     by = {c.section_id: c for c in report.noise}
     assert by["zevenaar--zevenaar-grens"].change_db["lden"] < -5.0  # the border section loses its freight
     assert by["ressen-bemmel--meteren-aansl"].change_db["lden"] < -1.0
@@ -68,5 +69,5 @@ def test_emmerich_closure_moves_noise_and_dangerous_goods_off_the_betuweroute() 
     assert any(c.change > 0 and c.built_up for c in report.dangerous_goods)
     assert report.summary()["noise_ceilings"] == "none configured"
     with pytest.raises(ValidationError) as exc:
-        svc.scenario_change("atlantis-flooded")
+        scenario_change("atlantis-flooded")
     assert exc.value.problems[0].field == "name"

@@ -14,7 +14,8 @@ from railcap.cli._common import console, err_console, plain, print_json, user_er
 from railcap.model.errors import Problem, RailcapError
 
 if TYPE_CHECKING:  # the engine (HiGHS, scipy) loads only when a resilience command runs
-    from railcap.resilience.analysis import CaseReport, ResilienceModel, ScenarioReport
+    from railcap.resilience.analysis import ResilienceModel
+    from railcap.resilience.reports import CaseReport, ScenarioReport
 
 app = typer.Typer(no_args_is_help=True, help="Resilience: critical elements (N-1), scenarios, Monte Carlo, map.")
 
@@ -94,7 +95,8 @@ def rank(top: int = typer.Option(20, "--top", min=1, help="show the N most impor
 
 
 def _pick_scenarios(model: ResilienceModel, name_or_file: str, scen_doc: dict | None) -> list:
-    from railcap.resilience.scenarios import load_scenarios, scenarios_from_dict
+    from railcap.resilience.scenarios import scenarios_from_dict
+    from railcap.services.resilience import load_scenarios
 
     types = list(model.demand.train_types)
     path = Path(name_or_file)
@@ -141,7 +143,7 @@ def _print_scenario(rep: ScenarioReport) -> None:
 
 def _scenario_help() -> str:
     """The named scenarios of the embedded Dutch file, for ``scenario --help``."""
-    from railcap.resilience.embedded import scenario_names
+    from railcap.services.resilience import scenario_names
 
     try:
         names = scenario_names()

@@ -51,7 +51,9 @@ def _change(scenario: Optional[str], trains: Optional[Path], threshold_db: float
     if scenario and trains:
         raise RailcapError(Problem("command line", "scenario/trains", "give --scenario or --trains, not both"))
     if scenario:
-        return svc.scenario_change(scenario, threshold_db, limits)
+        from railcap.services.surroundings_scenario import scenario_change  # lazy: start-up speed of the CLI
+
+        return scenario_change(scenario, threshold_db, limits)
     if trains:
         return svc.change_of_runs(added_trains=added, removed_run_ids=removed, threshold_db=threshold_db,
                                   ceilings_dba=limits, title=f"trains from {plain(trains)}")

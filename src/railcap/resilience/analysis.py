@@ -22,204 +22,23 @@ where a train that cannot run costs its type's ``unmet_penalty_km``.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, replace
+from dataclasses import replace
 from typing import Callable
 
-import networkx as nx
 import numpy as np
-import scipy.sparse as sp
 
 from railcap.model.infrastructure import Network
 from railcap.resilience.capacity import CapacityParams
-from railcap.resilience.demand import Demand, MilitaryMovement
-from railcap.resilience.flow import Failure, FlowProblem, FlowResult, RerouteEngine, build_problem
+from railcap.resilience.demand import Demand
+from railcap.resilience.flow import Failure, FlowResult, RerouteEngine
 from railcap.resilience.operations import DiversionRules
+from railcap.resilience.problem import FlowProblem, build_problem
+from railcap.resilience.reports import (EPS, CaseReport, Diversion, FullSection, LostFlow, MilitaryStatus,
+                                        ScenarioReport, SwitchedFlow)
+from railcap.resilience.routes import max_flow_avoiding, military_redundancy
 from railcap.resilience.scenarios import RecoveryCurve, RecoveryPoint, Scenario, single_failures
 
 Progress = Callable[[int], None]
-EPS = 1e-6
-
-
-@dataclass(frozen=True)
-class LostFlow:
-    origin: str
-    destination: str
-    train_type: str
-    trains_per_day: float
-
-
-@dataclass(frozen=True)
-class SwitchedFlow:
-    """Trains that use another border crossing than their own (more than in the base case).
-
-    ``end`` is "destination" (the flow leaves the country elsewhere) or "origin" (it enters
-    elsewhere; then ``destination`` and ``train_type`` are "*": the switch serves every
-    flow from that crossing with the same usable lines).
-    """
-
-    origin: str
-    destination: str
-    train_type: str
-    end: str
-    nominal: str  # the flow's own crossing
-    via: str  # the crossing it uses instead
-    trains_per_day: float
-
-
-@dataclass(frozen=True)
-class Diversion:
-    """A section direction that carries more trains than in the base case."""
-
-    section: str
-    direction: str  # "from_op -> to_op", or "both" on single track
-    extra_trains_per_day: float
-    load_trains_per_day: float
-    capacity_trains_per_day: float
-
-    @property
-    def utilisation(self) -> float:
-        return self.load_trains_per_day / self.capacity_trains_per_day if self.capacity_trains_per_day > 0 else float("inf")
-
-
-@dataclass(frozen=True)
-class FullSection:
-    """A section direction whose freight paths are all used in a case: where the capacity ran out.
-
-    ``hours_with_paths`` are the clock hours that offer freight paths at all (by insertion
-    between the passenger trains), ``paths_per_hour`` their number in each of them.
-    """
-
-    section: str
-    direction: str
-    load_trains_per_day: float
-    capacity_trains_per_day: float
-    hours_with_paths: tuple[int, ...] = ()
-    paths_per_hour: tuple[float, ...] = ()
-
-
-@dataclass(frozen=True)
-class MilitaryStatus:
-    """Can a military movement still run, and over how many independent compatible routes."""
-
-    movement: str
-    origin: str
-    destination: str
-    reachable: bool  # a compatible route exists (with the LP: at least one train runs)
-    edge_disjoint_routes: int | None  # routes sharing no section (None: not computed)
-    node_disjoint_routes: int | None  # routes sharing no intermediate point
-    served_trains_per_day: float | None = None  # from the rerouting LP (capacity respected)
-    demand_trains_per_day: float | None = None
-    base_served_trains_per_day: float | None = None  # served in the base case (stopped = fewer than this)
-    train_type: str = ""
-
-
-@dataclass(frozen=True)
-class CaseReport:
-    """The answer for one failure, compared with the undisturbed base case."""
-
-    label: str
-    sections: tuple[str, ...]
-    ops: tuple[str, ...]
-    equals_base: bool  # the failed elements carry no base flow: nothing changes, not solved
-    importance_km_per_train: float
-    extra_cost_km_per_day: float
-    unmet_trains_per_day: float  # increase over the base case
-    extra_train_km_per_day: float  # Dutch km; negative when more trains are lost than rerouted
-    affected_trains_per_day: float  # base trains that used the failed elements
-    lost: tuple[LostFlow, ...] = ()
-    diversions: tuple[Diversion, ...] = ()
-    military: tuple[MilitaryStatus, ...] = ()
-    switched: tuple[SwitchedFlow, ...] = ()  # flows sent over another border crossing
-    full: tuple[FullSection, ...] = ()  # where the capacity ran out (all freight paths used)
-    extra_foreign_train_km_per_day: float = 0.0  # run abroad to the hubs beyond the crossings, over the base
-    #: trains/day the LP reroutes but operators cannot run on ``day`` (route knowledge, locomotives): included
-    #: in ``unmet_trains_per_day``; ``divertible_share`` is the share of rerouted trains that can run
-    lost_to_diversion_limits_trains_per_day: float = 0.0
-    divertible_share: float = 1.0
-    diversion_limits: tuple[str, ...] = ()  # ids of the rules that apply
-    day: float = 0.0
-    #: the extra cost on one scale (train-km a day): lost trains at their type's penalty, detours and
-    #: switched crossings at their km (Dutch detour km, foreign km and the switch floor)
-    cost_of_lost_trains_km_per_day: float = 0.0
-    cost_of_detours_km_per_day: float = 0.0
-
-    @property
-    def switched_trains_per_day(self) -> float:
-        return round(sum(f.trains_per_day for f in self.switched), 6)
-
-    @property
-    def reason(self) -> str:
-        """One line a planner can read: what is lost, where it goes."""
-        if self.equals_base:
-            return "carries no freight in the base case: result equals the base"
-        parts = []
-        if self.lost:
-            lost = "; ".join(f"{f.trains_per_day:.1f} {f.origin}→{f.destination} ({f.train_type})" for f in self.lost[:3])
-            more = f" and {len(self.lost) - 3} more" if len(self.lost) > 3 else ""
-            parts.append(f"loses {self.unmet_trains_per_day:.1f} trains/day: {lost}{more}")
-        if self.switched:
-            by_via: dict[tuple[str, str], float] = {}
-            for f in self.switched:
-                by_via[(f.nominal, f.via)] = by_via.get((f.nominal, f.via), 0.0) + f.trains_per_day
-            top = sorted(by_via.items(), key=lambda kv: -kv[1])
-            moved = ", ".join(f"{n:.1f} {a}→{b}" for (a, b), n in top[:4])
-            more = f" and {len(top) - 4} more" if len(top) > 4 else ""
-            parts.append(f"switches {self.switched_trains_per_day:.1f} trains/day to another crossing: {moved}{more}")
-        if self.diversions:
-            via = ", ".join(f"{d.section} ({d.direction.replace(' -> ', '→')}) +{d.extra_trains_per_day:.1f} "
-                            f"({d.load_trains_per_day:.0f}/{d.capacity_trains_per_day:.0f})"
-                            for d in self.diversions[:3])
-            parts.append(f"rerouted via {via}")
-        if self.lost_to_diversion_limits_trains_per_day > EPS:
-            parts.append(f"{self.lost_to_diversion_limits_trains_per_day:.1f} trains/day cannot be diverted on day "
-                         f"{self.day:g} ({self.divertible_share:.0%} can: {', '.join(self.diversion_limits)})")
-        if self.full and self.lost:
-            where = ", ".join(f"{f.section} ({f.direction.replace(' -> ', '→')}, {f.capacity_trains_per_day:.0f}/day)"
-                              for f in self.full[:3])
-            more = f" and {len(self.full) - 3} more" if len(self.full) > 3 else ""
-            parts.append(f"capacity ran out on {where}{more}")
-        stopped = [m.movement for m in self.military if m.served_trains_per_day is not None
-                   and m.served_trains_per_day < (m.base_served_trains_per_day if m.base_served_trains_per_day
-                                                  is not None else m.demand_trains_per_day or 0.0) - EPS]
-        if self.switched:
-            moved = sorted({f"{m.movement} via {f.via}" for m in self.military for f in self.switched
-                            if f.end == "destination" and (f.origin, f.destination, f.train_type) ==
-                            (m.origin, m.destination, m.train_type)})
-            if moved:
-                parts.append("military " + ", ".join(moved))
-        if stopped:
-            parts.append("military stopped: " + ", ".join(stopped))
-        if not parts:
-            parts.append(f"{self.affected_trains_per_day:.1f} trains/day run another way at no visible extra cost")
-        return "; ".join(parts)
-
-    def to_dict(self) -> dict:
-        d = asdict(self)
-        d["reason"] = self.reason
-        return d
-
-
-@dataclass(frozen=True)
-class ScenarioReport:
-    """A scenario at its worst, along its recovery profile, and the resilience loss."""
-
-    name: str
-    description: str
-    duration_days: float
-    worst: CaseReport
-    curve: RecoveryCurve
-    lost_service_days: float  # ∫ (1 − Q(t)) dt
-    resilience_loss_train_days: float  # ∫ unmet(t) dt, unmet solved at every recovery point
-    loss_simple_train_days: float  # ∫ (1 − Q) dt × unmet at the worst point
-    extra_cost_km_days: float
-    military_redundancy: tuple[MilitaryStatus, ...] = ()
-    #: ∫ (1 − Q_traffic) dt in days, Q_traffic = share of the affected trains that still run (with the ramp)
-    lost_traffic_days: float = 0.0
-
-    def to_dict(self) -> dict:
-        d = asdict(self)
-        d["worst"] = self.worst.to_dict()
-        return d
 
 
 class ResilienceModel:
@@ -359,7 +178,7 @@ class ResilienceModel:
                 k = cor.pop()
                 return 0.0 if k < 0 else float(self.base.arc_flow[2 * k] + self.base.arc_flow[2 * k + 1])
         blocked = self._failed_cols(f)
-        kept = _max_flow_avoiding(p, x, blocked, self._col_ends())
+        kept = max_flow_avoiding(p, x, blocked, self._col_ends())
         term = sum(float(d - u) for (o, dd, _), d, u in zip(p.od_keys, p.od_demand, self.base.od_unmet)
                    if o in f.terminal_ops or dd in f.terminal_ops)
         return max(0.0, served - kept) + term
@@ -385,7 +204,6 @@ class ResilienceModel:
 
     def _diversions(self, r: FlowResult, top: int | None = None) -> tuple[Diversion, ...]:
         """Section directions with more trains than in the base, largest increase first (all, or ``top``)."""
-        m = self.problem.macro
         delta = r.resource_load - self.base.resource_load
         cap = self.problem.row_upper[self.problem.resource_row0:]
         order = np.argsort(-delta, kind="stable")
@@ -490,7 +308,7 @@ class ResilienceModel:
 
     # ------------------------------------------------------------ scenarios
 
-    def _variant(self, changes: tuple) -> "ResilienceModel":
+    def with_demand_changes(self, changes: tuple) -> "ResilienceModel":
         """The model with a changed demand (cached per change)."""
         if not changes or all(c.factor == 1.0 and c.extra_trains_per_day == 0 for c in changes):
             return self
@@ -504,7 +322,7 @@ class ResilienceModel:
     def _at(self, sc: Scenario, q: float, day: float, solved: dict) -> CaseReport:
         """The scenario at service level ``q`` on ``day`` (the LP solved once per ``q``, cached in ``solved``)."""
         failure, changes = sc.at_service(q)
-        var = self._variant(changes)
+        var = self.with_demand_changes(changes)
         if q not in solved:
             if var is self:
                 if failure.service >= 1.0 or not self.engine.carries_flow(failure):
@@ -571,76 +389,3 @@ def _count_ends(secs) -> dict[str, int]:
         for o in (sec.from_op, sec.to_op):
             out[o] = out.get(o, 0) + 1
     return out
-
-
-def compatible_graph(network: Network, allowed: Callable, failure: Failure | None = None) -> nx.MultiGraph:
-    """The undirected graph of sections a train may use, without the failed elements."""
-    f = failure or Failure()
-    g = nx.MultiGraph()
-    g.add_nodes_from(o for o in network.ops if o not in f.ops)
-    for s in network.sections.values():
-        if s.id in f.sections or s.from_op in f.ops or s.to_op in f.ops or not allowed(s):
-            continue
-        g.add_edge(s.from_op, s.to_op, key=s.id)
-    return g
-
-
-def disjoint_routes(g: nx.MultiGraph, s: str, t: str) -> tuple[int, int]:
-    """(edge-disjoint, node-disjoint) routes from s to t, by unit-capacity max flow.
-
-    >>> g = nx.MultiGraph([("a", "b"), ("b", "c"), ("a", "c"), ("a", "c")])
-    >>> disjoint_routes(g, "a", "c")
-    (3, 3)
-    """
-    if s not in g or t not in g:
-        return 0, 0
-    d = nx.DiGraph()
-    for u, v in g.edges():
-        for x, y in ((u, v), (v, u)):
-            cap = d.get_edge_data(x, y, {"capacity": 0})["capacity"]
-            d.add_edge(x, y, capacity=cap + 1)
-    edge = int(nx.maximum_flow_value(d, s, t)) if s in d and t in d else 0
-    split = nx.DiGraph()
-    for n in g.nodes:
-        split.add_edge((n, "in"), (n, "out"), capacity=len(g) if n in (s, t) else 1)
-    for x, y, data in d.edges(data=True):
-        split.add_edge((x, "out"), (y, "in"), capacity=data["capacity"] if {x, y} == {s, t} else 1)
-    node = int(nx.maximum_flow_value(split, (s, "out"), (t, "in")))
-    return edge, node
-
-
-def military_redundancy(network: Network, mv: MilitaryMovement, allowed: Callable,
-                        failure: Failure | None = None) -> MilitaryStatus:
-    """Whether a military movement can run and over how many independent compatible routes."""
-    g = compatible_graph(network, allowed, failure)
-    edge, node = disjoint_routes(g, mv.origin, mv.destination)
-    return MilitaryStatus(mv.id, mv.origin, mv.destination, edge > 0, edge, node)
-
-
-def _max_flow_avoiding(p: FlowProblem, x: np.ndarray, blocked: np.ndarray, ends: tuple[np.ndarray, np.ndarray],
-                       scale: float = 1000.0) -> float:
-    """Trains/day of the base solution ``x`` that can still reach their sink without the ``blocked`` columns.
-
-    Nodes are the LP's balance rows (plus a source and a sink), every flow column with base trains is
-    an edge from the row it leaves (``ends[0]``) to the row it enters (``ends[1]``); unmet columns are
-    left out (no train runs). Capacities are trains/day × ``scale``, rounded (scipy's max flow works
-    on integers).
-    """
-    from scipy.sparse.csgraph import maximum_flow
-
-    r0 = p.resource_row0
-    rhs = p.row_lower[:r0]
-    tail, head = ends
-    use = (x > 1e-9) & (tail >= 0) & (head >= 0)
-    use[p.od_col] = False
-    use[blocked] = False
-    cols = np.flatnonzero(use)
-    src, snk = r0, r0 + 1
-    supply = np.flatnonzero(rhs > 1e-9)
-    demand = np.flatnonzero(rhs < -1e-9)
-    t = np.concatenate([tail[cols], np.full(len(supply), src), demand])
-    h = np.concatenate([head[cols], supply, np.full(len(demand), snk)])
-    cap = np.round(np.concatenate([x[cols], rhs[supply], -rhs[demand]]) * scale).astype(np.int32)
-    g = sp.csr_matrix((cap, (t, h)), shape=(r0 + 2, r0 + 2))
-    g.sum_duplicates()
-    return maximum_flow(g, src, snk).flow_value / scale

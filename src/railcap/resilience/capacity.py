@@ -34,6 +34,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from railcap.model.infrastructure import Section
+from railcap.occupancy.blocking import DEFAULT_PARAMETERS, BlockingParameters
+from railcap.physics.formulary import braking_distance_m
 
 KMH = 1 / 3.6
 
@@ -51,7 +53,8 @@ class ReferenceTrain:
     braking_ms2: float
 
     def braking_distance_m(self, speed_ms: float) -> float:
-        return speed_ms * speed_ms / (2.0 * self.braking_ms2)
+        """From ``speed_ms`` to a stop at the train's service braking (the formulary's ``v²/2b``)."""
+        return float(braking_distance_m(speed_ms, self.braking_ms2))
 
 
 #: Freight path: 740 m (TEN-T target, ProRail's planned limit), 100 km/h (facts file:
@@ -63,16 +66,20 @@ PASSENGER_TRAIN = ReferenceTrain(length_m=200.0, max_speed_ms=200 * KMH, braking
 
 @dataclass(frozen=True, slots=True)
 class CapacityParams:
-    """The knobs of the capacity rule; defaults from the facts file ("blocking-time components").
+    """The knobs of the capacity rule.
 
-    ``hours_per_day`` converts an hourly capacity into a daily one; 20 h leaves ≈4 h
-    a night for maintenance possessions (≈ model assumption). The operating day starts
+    The fixed times of every blocking time (route setting, sighting, release) are the blocking-time
+    model's own (:class:`railcap.occupancy.blocking.BlockingParameters`: 5 s, 9 s, 3 s from the
+    facts file's "blocking-time components"), so the macro capacity and the block-level
+    occupation use one set. ``hours_per_day`` converts an hourly capacity into a daily one; 20 h
+    leaves ≈4 h a night for maintenance possessions (≈ model assumption). The operating day starts
     at ``first_hour`` (05:00), so by default it runs 05:00–01:00 and the break is 01:00–05:00.
+
+    >>> CapacityParams().fixed_s
+    17.0
     """
 
-    setup_s: float = 5.0  # route setting ≈5 s
-    sighting_s: float = 9.0  # sighting 0.5–9 s: the upper value
-    release_s: float = 3.0  # release ≈3 s
+    blocking: BlockingParameters = DEFAULT_PARAMETERS
     utilisation: float = 0.60  # UIC 406 day norm for mixed lines (≈, to be confirmed)
     hours_per_day: float = 20.0
     first_hour: int = 5
@@ -81,7 +88,9 @@ class CapacityParams:
 
     @property
     def fixed_s(self) -> float:
-        return self.setup_s + self.sighting_s + self.release_s
+        """Route setting + sighting (lineside signals) + release, per blocking time."""
+        b = self.blocking
+        return b.route_setting_s + b.sighting_s + b.release_s
 
     def operating_hours(self) -> tuple[int, ...]:
         """Clock hours of the operating day: ``hours_per_day`` hours from ``first_hour``.

@@ -17,15 +17,13 @@ the same number in the opposite direction.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 from typing import Any, Iterable
 
 import networkx as nx
 
 from railcap.model.admission import Needs, section_problems
-from railcap.model.errors import InputFileError, NotFoundError, Problem, ValidationError
+from railcap.model.errors import NotFoundError, Problem, ValidationError
 from railcap.model.infrastructure import Electrification, LoadingGauge, Network, Section
 from railcap.resilience.foreign import ForeignNetwork
 from railcap.resilience.passenger import PassengerLoad
@@ -393,13 +391,3 @@ def _crossings(r: _Reader, rec: Any) -> Crossings | None:
                 r.fail(f"{el}.extra_km[{i}]", "to", f"{a} and {b} are not crossings into the same country")
             extra[(a, b)] = km
     return Crossings(country, extra, str(rec.get("source", "")))
-
-
-def load_demand(path: str | Path, network: Network) -> Demand:
-    """Read and validate a demand JSON file (see the embedded Dutch file for the format)."""
-    path = Path(path)
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as exc:
-        raise InputFileError(Problem(str(path), "-", f"cannot read as JSON: {exc}")) from None
-    return demand_from_dict(data, network, label=path.name)

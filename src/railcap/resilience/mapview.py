@@ -19,7 +19,7 @@ import math
 from typing import Sequence
 
 from railcap.model.infrastructure import Network, OpKind
-from railcap.resilience.analysis import CaseReport
+from railcap.resilience.reports import CaseReport
 
 WIDTH, HEIGHT, PAD = 900.0, 1000.0, 30.0
 LABELLED = {OpKind.BORDER, OpKind.PORT, OpKind.YARD, OpKind.LOADING_SITE}

@@ -25,15 +25,13 @@ A scenario file is JSON with a list ``scenarios``; each has
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from itertools import combinations
-from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 import numpy as np
 
-from railcap.model.errors import InputFileError, NotFoundError, Problem, ValidationError
+from railcap.model.errors import NotFoundError, Problem, ValidationError
 from railcap.model.infrastructure import Network
 from railcap.resilience.demand import DemandChange, route_sections
 from railcap.resilience.flow import Failure
@@ -221,16 +219,6 @@ def scenarios_from_dict(data: dict, network: Network, train_types: Iterable[str]
     if probs:
         raise ValidationError(probs)
     return out
-
-
-def load_scenarios(path: str | Path, network: Network, train_types: Iterable[str] | None = None) -> dict[str, Scenario]:
-    """Read and validate a scenario JSON file."""
-    path = Path(path)
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as exc:
-        raise InputFileError(Problem(str(path), "-", f"cannot read as JSON: {exc}")) from None
-    return scenarios_from_dict(data, network, train_types, label=path.name)
 
 
 def single_failures(network: Network, sections: bool = True, ops: bool = True) -> Iterator[Failure]:

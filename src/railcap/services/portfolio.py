@@ -73,7 +73,7 @@ def load_setup(network: str = "nl", catalogue: str | Path | None = None) -> Setu
                else catalogue_from_dict(samples.demo_catalogue_dict(), net, demand.train_types, "sample catalogue"))
         betuwe, crossings = ("haven-yard", "yard-a", "a-grens-oost"), ("grens-oost",)
     elif network == "nl":
-        from railcap.resilience.embedded import demand_file, dutch_network, reference_passenger_load, scenarios_file
+        from railcap.services.resilience import demand_file, dutch_network, reference_passenger_load, scenarios_file
 
         net = dutch_network()
         demand = demand_from_dict(json.loads(demand_file().read_text(encoding="utf-8")), net, "freight_demand.json")

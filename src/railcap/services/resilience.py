@@ -1,21 +1,106 @@
 """The resilience use case every face shares: load the network, demand, neighbours' lines, diversion
 rules and passenger load, and build the :class:`~railcap.resilience.analysis.ResilienceModel`.
 
-The CLI (``railcap resilience …``) and the web pages call :func:`model`; the engine never reads files.
+The CLI (``railcap resilience …``), the web pages and the surroundings' scenarios call :func:`model`;
+the engine never reads files: every embedded file is read here and handed to it.
 
 >>> m, scenarios = model("sample")
 >>> round(m.problem.total_demand, 1), sorted(s["name"] for s in scenarios["scenarios"])[:2]
 (36.0, ['junction-b-sabotaged', 'main-line-cut'])
+>>> demand_file().name, "emmerich-closed" in scenario_names()
+('freight_demand.json', True)
 """
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from typing import Any, Iterable
 
-from railcap.model.errors import Problem, RailcapError
+from railcap.data.embedded import embedded_path, load_network
+from railcap.data.reference import load_reference_timetable
+from railcap.model.errors import InputFileError, Problem, RailcapError
+from railcap.model.infrastructure import Network
+from railcap.model.timetable import Timetable
 from railcap.resilience.analysis import ResilienceModel
+from railcap.resilience.demand import Demand, DemandChange, demand_from_dict
+from railcap.resilience.foreign import ForeignNetwork, foreign_from_dict
+from railcap.resilience.operations import DiversionRules, rules_from_dict
+from railcap.resilience.passenger import PassengerLoad, timetable_load
+from railcap.resilience.samples import demo_demand_dict, demo_network, demo_scenarios_dict
+from railcap.resilience.scenarios import Scenario, scenarios_from_dict
 
 PASSENGER = ("auto", "timetable", "demand", "none")
+
+
+def demand_file() -> Path:
+    """The embedded Dutch freight demand (train types, flows, military, crossings)."""
+    return embedded_path("freight_demand.json")
+
+
+def scenarios_file() -> Path:
+    """The embedded named Dutch scenarios."""
+    return embedded_path("scenarios.json")
+
+
+def foreign_file() -> Path:
+    """The embedded neighbours' lines beyond the Dutch crossings."""
+    return embedded_path("foreign_network.json")
+
+
+def _read(path: Path) -> Any:
+    """A JSON file; one that cannot be read or parsed is an InputFileError naming it."""
+    try:
+        return json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise InputFileError(Problem(str(path), "-", f"cannot read as JSON: {exc}")) from None
+
+
+def load_demand(path: str | Path, network: Network) -> Demand:
+    """Read and validate a demand JSON file (see the embedded Dutch file for the format)."""
+    return demand_from_dict(_read(Path(path)), network, label=Path(path).name)
+
+
+def load_scenarios(path: str | Path, network: Network, train_types: Iterable[str] | None = None) -> dict[str, Scenario]:
+    """Read and validate a scenario JSON file."""
+    return scenarios_from_dict(_read(Path(path)), network, train_types, label=Path(path).name)
+
+
+def foreign_network(dutch_ops: Iterable[str]) -> ForeignNetwork:
+    """The embedded neighbours' networks beyond the Dutch crossings (validated against the Dutch op ids)."""
+    return foreign_from_dict(_read(foreign_file()), set(dutch_ops), "foreign_network.json")
+
+
+def diversion_rules() -> DiversionRules:
+    """The embedded rules on what operators can run on a diversion (route knowledge, locomotives)."""
+    return rules_from_dict(_read(embedded_path("diversion_rules.json")), "diversion_rules.json")
+
+
+def scenario_names() -> list[str]:
+    """The names of the embedded Dutch scenarios, in file order."""
+    doc = _read(scenarios_file())
+    return [s["name"] for s in doc.get("scenarios", []) if isinstance(s, dict) and "name" in s]
+
+
+def reference_passenger_load(network: Network, params=None) -> PassengerLoad:
+    """The passenger load of the shipped reference weekday, per section, operating hour, direction and lane,
+    with the freight paths left between its trains by insertion."""
+    return timetable_load(load_reference_timetable(), network, params,
+                          source="reference weekday (railcap.data.reference), passenger runs")
+
+
+def dutch_network() -> Network:
+    """The embedded Dutch network."""
+    return load_network()
+
+
+def network_and_files(name: str) -> tuple[Network, dict, dict | None]:
+    """(network, demand document, scenarios document or None) for ``--network nl|sample``."""
+    if name == "sample":
+        return demo_network(), demo_demand_dict(), demo_scenarios_dict()
+    if name == "nl":
+        return dutch_network(), _read(demand_file()), _read(scenarios_file())
+    raise RailcapError(Problem("--network", "name", f"unknown network {name!r}; use 'nl' or 'sample'"))
 
 
 def model(network: str = "nl", demand: Path | None = None, passenger: str = "auto", limits: bool = True,
@@ -28,10 +113,6 @@ def model(network: str = "nl", demand: Path | None = None, passenger: str = "aut
     ``day``. ``freight_factor`` scales every civil freight flow. On nl the neighbours' lines beyond the
     crossings are always in.
     """
-    from railcap.resilience.demand import DemandChange, demand_from_dict, load_demand
-    from railcap.resilience.embedded import (diversion_rules, foreign_network, network_and_files,
-                                             reference_passenger_load)
-
     if passenger not in PASSENGER:
         raise RailcapError(Problem("--passenger", "value",
                                    f"use 'timetable', 'demand', 'none' or 'auto', got {passenger!r}"))
@@ -47,9 +128,6 @@ def model(network: str = "nl", demand: Path | None = None, passenger: str = "aut
     if passenger == "timetable" or (passenger == "auto" and network == "nl"):
         d = d.with_passenger(reference_passenger_load(net))
     elif passenger == "none":
-        from railcap.model.timetable import Timetable
-        from railcap.resilience.passenger import timetable_load
-
         d = d.with_passenger(timetable_load(Timetable(()), net, source="no passenger trains"))
     rules = diversion_rules() if limits and network == "nl" else None
     return ResilienceModel(net, d, rules=rules, day=day), scen_doc
