@@ -1,13 +1,19 @@
 """Load test of the web application on localhost: 50 concurrent clients, bounded in count and time.
 
-Starts ``railcap serve`` on a fresh SQLite database in a temp dir, then
+Starts ``railcap serve`` (its default: path searches in 2 forked planner processes) on a fresh SQLite
+database in a temp dir, signs in as a capacity planner, then
 * reads: 50 clients send GET /api/allocations, /api/day, /api/me and a one-hour corridor (Rotterdam –
-  Dordrecht) in turn, ``--reads`` requests in all;
-* path planning: 50 clients send POST /api/paths/plan with freight requests (port/yard → border, departures
-  over the day, drawn with a seed), ``--plans`` requests in all;
-and reports requests per second and p50/p95 latency as the clients see it, plus one client alone.
-Baseline (same run): the command line as it was before the service, ``railcap path plan --json`` in a new
-process per request (loads network, day and blocking times every time), for ``--cold`` requests.
+  Dordrecht) in turn, ``--reads`` requests in all, every one a full 200 answer (no If-None-Match);
+* path planning, searched: 50 clients send POST /api/paths/plan with ``--plans`` *distinct* freight
+  requests (port/yard → border, departures over the day, drawn with a seed) that the server has not seen:
+  every answer is a search (the server's ``X-Plan-Cache: miss``; counted, not assumed);
+* path planning, answered from the plan cache: the same requests again on the same day (store version):
+  ``X-Plan-Cache: hit``;
+* reads while planning: 50 read clients while 10 other clients send searched plans;
+* one client alone for reads and for searched plans.
+Reports requests per second and p50/p95 latency as the clients see it, and the server's own hit/miss
+count per phase. Baseline (same run): the command line as it was before the service, ``railcap path plan
+--json`` in a new process per request (loads network, day and blocking times every time), ``--cold`` times.
 
 Run: ``python -m bench web`` or ``python bench/bench_web.py [--reads 2000] [--plans 200] [--cold 3]``
 """
@@ -16,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import random
 import signal
@@ -35,10 +42,17 @@ BORDERS = ("zevenaar-grens", "oldenzaal-grens", "venlo-grens", "roosendaal-grens
 CONSISTS = ("intermodal-740", "intermodal-650", "bulk-heavy", "empty-return")
 
 
-def plan_bodies(n: int, seed: int) -> list[dict]:
+def plan_bodies(n: int, seed: int, avoid: set[str] = frozenset()) -> list[dict]:
+    """``n`` distinct plan requests (none of those in ``avoid``, as JSON text)."""
     rng = random.Random(seed)
-    return [{"origin": rng.choice(ORIGINS), "destination": rng.choice(BORDERS), "consist": rng.choice(CONSISTS),
-             "depart_after": f"{rng.randint(5, 21):02d}:{rng.choice((0, 15, 30, 45)):02d}"} for _ in range(n)]
+    out: dict[str, dict] = {}
+    while len(out) < n:
+        body = {"origin": rng.choice(ORIGINS), "destination": rng.choice(BORDERS), "consist": rng.choice(CONSISTS),
+                "depart_after": f"{rng.randint(5, 21):02d}:{rng.randint(0, 59):02d}"}
+        key = json.dumps(body, sort_keys=True)
+        if key not in avoid:
+            out.setdefault(key, body)
+    return list(out.values())
 
 
 READS = [("GET", "/api/allocations", None), ("GET", "/api/day", None), ("GET", "/api/me", None),
@@ -66,36 +80,73 @@ def start_server(db: str, port: int) -> subprocess.Popen:
     raise RuntimeError("server did not start")
 
 
+class Connection:
+    """One keep-alive HTTP/1.1 connection on asyncio streams: the lightest load client there is, so that the
+    2 cores go to the server (httpx's pool costs more CPU than the server's answer at 50 connections)."""
+
+    def __init__(self, host: str, port: int, token: str):
+        self.host, self.port = host, port
+        self.auth = f"Authorization: Bearer {token}\r\n"
+        self.reader = self.writer = None
+
+    async def request(self, method: str, path: str, body: dict | None) -> tuple[int, dict[str, str], bytes]:
+        if self.writer is None:
+            self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+        data = b"" if body is None else json.dumps(body).encode()
+        head = (f"{method} {path} HTTP/1.1\r\nHost: {self.host}\r\n{self.auth}"
+                + (f"Content-Type: application/json\r\nContent-Length: {len(data)}\r\n" if body is not None else "")
+                + "\r\n")
+        self.writer.write(head.encode() + data)
+        status_line = await self.reader.readline()
+        headers: dict[str, str] = {}
+        while (line := await self.reader.readline()) not in (b"\r\n", b""):
+            k, _, v = line.decode("latin-1").partition(":")
+            headers[k.strip().lower()] = v.strip()
+        n = int(headers.get("content-length", "0"))
+        return int(status_line.split()[1]), headers, await self.reader.readexactly(n)
+
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+
+
 async def run_load(url: str, token: str, jobs: list[tuple[str, str, dict | None]], clients: int,
                    time_limit_s: float) -> dict:
-    """Send ``jobs`` with ``clients`` at once; latency per request as the client sees it."""
+    """Send ``jobs`` with ``clients`` connections at once; latency per request as the client sees it."""
     queue: asyncio.Queue = asyncio.Queue()
     for j in jobs:
         queue.put_nowait(j)
     lat: list[float] = []
     by_path: dict[str, list[float]] = {}
     codes: dict[int, int] = {}
+    cache: dict[str, int] = {}
     deadline = time.monotonic() + time_limit_s
-    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
-    async with httpx.AsyncClient(base_url=url, headers={"Authorization": f"Bearer {token}"}, timeout=300,
-                                 limits=limits) as client:
-        async def worker():
+    host, port = url.removeprefix("http://").split(":")
+
+    async def worker():
+        conn = Connection(host, int(port), token)
+        try:
             while not queue.empty() and time.monotonic() < deadline:
                 method, path, body = queue.get_nowait()
                 t = time.perf_counter()
-                r = await client.request(method, path, json=body)
+                status, headers, _ = await conn.request(method, path, body)
                 lat.append(time.perf_counter() - t)
                 by_path.setdefault(path.split("?")[0], []).append(lat[-1] * 1000.0)
-                codes[r.status_code] = codes.get(r.status_code, 0) + 1
+                codes[status] = codes.get(status, 0) + 1
+                if "x-plan-cache" in headers:
+                    cache[headers["x-plan-cache"]] = cache.get(headers["x-plan-cache"], 0) + 1
+        finally:
+            conn.close()
 
-        t0 = time.perf_counter()
-        await asyncio.gather(*(worker() for _ in range(clients)))
-        wall = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    await asyncio.gather(*(worker() for _ in range(clients)))
+    wall = time.perf_counter() - t0
     a = np.array(lat) * 1000.0
     return {"requests": len(lat), "seconds": round(wall, 2), "rps": round(len(lat) / wall, 1),
             "p50_ms": round(float(np.percentile(a, 50)), 1), "p95_ms": round(float(np.percentile(a, 95)), 1),
-            "codes": codes, "by_path": {k: (round(float(np.percentile(v, 50)), 1), round(float(np.percentile(v, 95)), 1))
-                                        for k, v in by_path.items()}}
+            "codes": codes, "plan_cache": cache,
+            "by_path": {k: (round(float(np.percentile(v, 50)), 1), round(float(np.percentile(v, 95)), 1))
+                        for k, v in by_path.items()}}
 
 
 def cold_cli(bodies: list[dict], db: str) -> list[float]:
@@ -137,33 +188,45 @@ def main(argv: list[str] | None = None) -> None:
     try:
         token = httpx.post(f"{url}/api/token", json={"name": "bench", "password": "bench-password"}
                            ).json()["access_token"]
-        bodies = plan_bodies(args.plans, args.seed)
-        warm = [("POST", "/api/paths/plan", b) for b in plan_bodies(len(CONSISTS) * 2, args.seed + 1)]
-        asyncio.run(run_load(url, token, warm, 1, args.time_limit))  # each consist's running times once
+        warm = plan_bodies(len(CONSISTS) * 2, args.seed + 1)
+        asyncio.run(run_load(url, token, [("POST", "/api/paths/plan", b) for b in warm], 1, args.time_limit))
+        seen = {json.dumps(b, sort_keys=True) for b in warm}  # each consist's running times once, in each planner
+        bodies = plan_bodies(args.plans, args.seed, seen)
+        seen |= {json.dumps(b, sort_keys=True) for b in bodies}
+        alone = plan_bodies(50, args.seed + 2, seen)
+        seen |= {json.dumps(b, sort_keys=True) for b in alone}
+        beside = plan_bodies(10 * 10, args.seed + 3, seen)
         reads = [READS[i % len(READS)] for i in range(args.reads)]
+        plans = [("POST", "/api/paths/plan", b) for b in bodies]
+
+        async def reads_while_planning():
+            r, p = await asyncio.gather(
+                run_load(url, token, reads, CLIENTS, args.time_limit),
+                run_load(url, token, [("POST", "/api/paths/plan", b) for b in beside], 10, args.time_limit))
+            return r, p
         rows = [
             ("reads, 50 clients", asyncio.run(run_load(url, token, reads, CLIENTS, args.time_limit))),
             ("reads, 1 client", asyncio.run(run_load(url, token, reads[:200], 1, args.time_limit))),
-            ("path plan, 50 clients", asyncio.run(run_load(url, token, [("POST", "/api/paths/plan", b)
-                                                                        for b in bodies], CLIENTS,
-                                                           args.time_limit))),
-            ("path plan, 1 client", asyncio.run(run_load(url, token, [("POST", "/api/paths/plan", b)
-                                                                      for b in bodies[:50]], 1, args.time_limit))),
+            ("plan searched, 50 cl.", asyncio.run(run_load(url, token, plans, CLIENTS, args.time_limit))),
+            ("plan cached, 50 cl.", asyncio.run(run_load(url, token, plans, CLIENTS, args.time_limit))),
+            ("plan searched, 1 cl.", asyncio.run(run_load(url, token, [("POST", "/api/paths/plan", b)
+                                                                       for b in alone], 1, args.time_limit))),
         ]
+        mixed_reads, mixed_plans = asyncio.run(reads_while_planning())
+        rows += [("reads, 50 cl. + 10 plan", mixed_reads), ("  (the 10 plan clients)", mixed_plans)]
     finally:
         proc.send_signal(signal.SIGTERM)
         proc.wait(30)
     cold = cold_cli(plan_bodies(args.cold, args.seed), db)
-    print(f"{'workload':<24}{'requests':>9}{'s':>8}{'req/s':>8}{'p50 ms':>9}{'p95 ms':>9}  status codes")
+    print(f"{'workload':<26}{'requests':>9}{'s':>8}{'req/s':>8}{'p50 ms':>9}{'p95 ms':>9}  status codes, plan cache")
     for name, r in rows:
-        print(f"{name:<24}{r['requests']:>9}{r['seconds']:>8}{r['rps']:>8}{r['p50_ms']:>9}{r['p95_ms']:>9}  "
-              f"{r['codes']}")
-    for name, r in rows[:2]:
+        print(f"{name:<26}{r['requests']:>9}{r['seconds']:>8}{r['rps']:>8}{r['p50_ms']:>9}{r['p95_ms']:>9}  "
+              f"{r['codes']} {r['plan_cache'] or ''}")
+    for name, r in (rows[0], rows[1], rows[5]):
         print(f"  {name}, p50/p95 ms per endpoint: " + ", ".join(f"{k} {a}/{b}" for k, (a, b) in r["by_path"].items()))
-    one = rows[3][1]["p50_ms"]
+    one = rows[4][1]["p50_ms"]
     print(f"baseline, cold CLI `railcap path plan` per request: median {np.median(cold):.2f} s over "
-          f"{len(cold)} = {np.median(cold) * 1000 / one:.0f}x the warm service's p50 with one client")
-
+          f"{len(cold)} = {np.median(cold) * 1000 / one:.0f}x the warm service's searched p50 with one client")
 
 if __name__ == "__main__":
     main(sys.argv[1:])

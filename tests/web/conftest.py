@@ -101,11 +101,11 @@ class Api:
             self.tokens[who] = r.json()["access_token"]
         return {"Authorization": f"Bearer {self.tokens[who]}"}
 
-    def get(self, who, url, **kw):
-        return self.client.get(url, headers=self.headers(who), **kw)
+    def get(self, who, url, headers: dict | None = None, **kw):
+        return self.client.get(url, headers={**self.headers(who), **(headers or {})}, **kw)
 
-    def post(self, who, url, **kw):
-        return self.client.post(url, headers=self.headers(who), **kw)
+    def post(self, who, url, headers: dict | None = None, **kw):
+        return self.client.post(url, headers={**self.headers(who), **(headers or {})}, **kw)
 
 
 @pytest.fixture(scope="module")

@@ -31,8 +31,12 @@ def auth(live):
 def _check(case, auth, base_url: str, negative: bool) -> None:
     headers = {} if case.path == "/api/token" else auth
     # a schema-valid request may still name a point or consist that does not exist: a 422 is right there
-    response = case.call_and_validate(base_url=base_url, headers=headers,
-                                      excluded_checks=[schemathesis.checks.positive_data_acceptance])
+    excluded = [schemathesis.checks.positive_data_acceptance]
+    if negative and any(not isinstance(v, str) for v in (case.query or {}).values()):
+        # a query string carries text only: a number, list, null or object generated as "invalid" may reach
+        # the server as valid text (an empty list is not sent at all); the 4xx checks below still apply
+        excluded.append(schemathesis.checks.negative_data_rejection)
+    response = case.call_and_validate(base_url=base_url, headers=headers, excluded_checks=excluded)
     assert response.status_code < 500
     if negative and case.method.upper() in ("POST",) and case.path != "/api/token":
         assert 400 <= response.status_code < 500 or response.status_code in (200, 201), response.text

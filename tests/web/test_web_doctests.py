@@ -6,7 +6,7 @@ import importlib
 import pytest
 
 MODULES = ["railcap.store.database", "railcap.store.users", "railcap.api.redact", "railcap.api.paths",
-           "railcap.api.jobs"]
+           "railcap.api.jobs", "railcap.api.planning"]
 
 
 @pytest.mark.parametrize("name", MODULES)

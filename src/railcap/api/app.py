@@ -34,6 +34,8 @@ class Context:
     secret: str
     warm: object
     tables: Tables
+    planning: object  # api.planning.Planning: the plan cache and the forked planners
+    reads: object  # api.readcache.ReadCache: read answers per store version
     token_minutes: float = TOKEN_MINUTES
     write_lock: threading.Lock = field(default_factory=threading.Lock)
     jobs: JobRunner = field(default_factory=JobRunner)
@@ -54,19 +56,26 @@ def open_database(db: str):
     return url, engine, open_store(url), signing_secret(engine), tables
 
 
-def create_app(db: str, *, warm=None, token_minutes: float = TOKEN_MINUTES) -> FastAPI:
+def create_app(db: str, *, warm=None, token_minutes: float = TOKEN_MINUTES, plan_processes: int = 0) -> FastAPI:
     """The application on database ``db`` (a path for SQLite or an SQLAlchemy URL).
 
     ``warm`` is the loaded network and day (``api.warm.Warm``); loaded at start-up when not given.
+    ``plan_processes``: path searches run in that many processes forked once the day is loaded (0: in
+    the server's threads).
     """
     from railcap.api import pages, routes
+    from railcap.api.planning import Planning
+    from railcap.api.readcache import ReadCache
     from railcap.api.warm import Warm
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         url, engine, alloc_engine, secret, tables = open_database(db)
-        app.state.ctx = Context(url, engine, alloc_engine, secret, warm or Warm.load(), tables, token_minutes)
+        day = warm or Warm.load()
+        app.state.ctx = Context(url, engine, alloc_engine, secret, day, tables,
+                                Planning(day, url, engine, plan_processes), ReadCache(engine), token_minutes)
         yield
+        app.state.ctx.planning.shutdown()
         app.state.ctx.jobs.shutdown()
         engine.dispose()
         alloc_engine.dispose()

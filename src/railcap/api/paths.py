@@ -79,22 +79,8 @@ def current_state(ctx, service_date):
         return allocation_store.load_state(conn, service_date)
 
 
-def plan(ctx, user: dict, body: PathRequestIn) -> tuple[object, dict]:
-    """The best paths on the day as allocated now; nothing stored but the audit row."""
-    from railcap.pathing.report import plan_to_dict
-
-    req = build_request(ctx.warm, body)
-    planner = ctx.warm.planner_for(current_state(ctx, req.service_date))
-    with ctx.warm.lock:
-        result = planner.plan(req)
-    doc = plan_to_dict(result, ctx.warm.net)
-    audit.append(ctx.engine, user["name"], "plan", "path", "-",
-                 {"request": doc["request"], "found": doc["found"], **_details(body)},
-                 military=body.priority == "military")
-    return result, doc
-
-
-def _details(body: PathRequestIn) -> dict:
+def details_of(body: PathRequestIn) -> dict:
+    """The military details of a request, for its audit row (redacted there for those who may not see them)."""
     return {"military": body.military.model_dump()} if body.military else {}
 
 
@@ -117,7 +103,7 @@ def allocate(ctx, user: dict, body: AllocateIn) -> tuple[int, object, dict]:
         audit.record(conn, user["name"], action, "allocation", allocation_id,
                      {"status": status, "request": doc["request"], "train_id": result.paths[0].train_id,
                       "departure": doc["paths"][0]["departure"], "arrival": doc["paths"][0]["arrival"],
-                      "hindrance": doc["hindrance"]["by_class"], **_details(body)}, military=military)
+                      "hindrance": doc["hindrance"]["by_class"], **details_of(body)}, military=military)
         record_changes(conn, user["name"], allocation_id, result.hindrance)
 
     day = path_service.ReferenceDay(ctx.warm.net, ctx.warm.timetable, ctx.warm.base)

@@ -30,6 +30,19 @@ def details_visible_to(ctx, user: dict):
     return lambda _id: False
 
 
+def audience(user: dict) -> str:
+    """Who sees the same of military requests as ``user``: an answer made for one is right for all of them.
+
+    >>> audience({"name": "ann", "role": "capacity-planner"}), audience({"name": "bo", "role": "viewer"})
+    ('capacity-planner:ann', 'no-details')
+    """
+    if user["role"] == "defence-planner":
+        return "all-details"
+    if user["role"] == "capacity-planner":
+        return f"capacity-planner:{user['name']}"
+    return "no-details"
+
+
 def reserved_train_id(allocation_id: int) -> str:
     """The name a reserved path goes by for those who may not see what it is.
 

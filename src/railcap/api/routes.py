@@ -8,50 +8,22 @@ import json
 from collections import Counter
 from typing import Literal
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi import Depends, HTTPException, Query, Request
 from fastapi.responses import JSONResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from railcap.api import paths, redact
+from railcap.api.common import CACHED, FORBIDDEN, INVALID, NO_AUTH, NOT_FOUND, PLAN_OK, api_router, ctx_of, forbid
 from railcap.api.diagram import corridor_data, path_points
+from railcap.api.planning import around, plan_diagram, to_json
 from railcap.api.jobs import WORK, scenario_names
 from railcap.api.schemas import AllocateIn, JobIn, PathRequestIn, SignIn, Token
-from railcap.model.clock import format_clock
 from railcap.model.errors import RailcapError
 from railcap.data.geojson import network_geojson
 from railcap.api.security import PERMISSIONS, current_user, issue_token, may, require
 from railcap.store import audit, users
 
-def reject_unknown_query(request: Request) -> None:
-    """A query parameter the operation does not take is an error that names it, not something ignored."""
-    route = request.scope.get("route")
-    if route is None or not request.query_params:
-        return
-    known: set[str] = set()
-    todo = [route.dependant]
-    while todo:
-        d = todo.pop()
-        known |= {getattr(p, "alias", None) or p.name for p in d.query_params}
-        todo.extend(d.dependencies)
-    unknown = [k for k in request.query_params.keys() if k not in known]
-    if unknown:
-        raise HTTPException(422, detail=[{"loc": ["query", k], "msg": "this operation takes no such parameter",
-                                          "type": "extra_forbidden"} for k in unknown])
-
-
-router = APIRouter(prefix="/api", dependencies=[Depends(reject_unknown_query)])
-NO_AUTH = {401: {"description": "not signed in, or the token is expired or forged"}}
-FORBIDDEN = {**NO_AUTH, 403: {"description": "the role may not do this"}}
-NOT_FOUND = {404: {"description": "no such object"}}
-INVALID = {422: {"description": "invalid input: every problem names its field in `loc`"}}
-
-
-def ctx_of(request: Request):
-    return request.app.state.ctx
-
-
-def _forbid(reason: str) -> HTTPException:
-    return HTTPException(403, detail=[{"loc": ["path"], "msg": reason, "type": "forbidden"}])
-
+router = api_router()
 
 # -- sign-in ---------------------------------------------------------------------------------------------------
 
@@ -122,7 +94,7 @@ def _day_summary(warm) -> dict:
     return {"trains": len(warm.timetable.runs), "blocking_times": len(warm.base), "by_class": by_class}
 
 
-@router.get("/corridor", responses={**FORBIDDEN, **INVALID}, tags=["network"], response_class=JSONResponse)
+@router.get("/corridor", responses={**FORBIDDEN, **INVALID, **CACHED}, tags=["network"], response_class=JSONResponse)
 async def corridor(request: Request, from_op: str = Query(..., alias="from", min_length=1, max_length=100),
              to_op: str = Query(..., alias="to", min_length=1, max_length=100),
              window: str = Query("06:00-09:00", min_length=11, max_length=11, pattern=r"^\d\d:\d\d-\d\d:\d\d$"),
@@ -132,6 +104,11 @@ async def corridor(request: Request, from_op: str = Query(..., alias="from", min
     allocations on it (reserved paths without their details for those who may not see them)."""
     ctx = ctx_of(request)
     _known_points(ctx, [("from", from_op), ("to", to_op), *((f"via.{i}", v) for i, v in enumerate(via))])
+    return ctx.reads.respond(request, ("corridor", redact.audience(user), from_op, to_op, window, tuple(via)),
+                             lambda: to_json(_corridor(ctx, user, [from_op, *via, to_op], window)))
+
+
+def _corridor(ctx, user: dict, ops: list[str], window: str) -> dict:
     sees = redact.details_visible_to(ctx, user)
     lines = []
     for row in paths.list_rows(ctx):
@@ -144,8 +121,7 @@ async def corridor(request: Request, from_op: str = Query(..., alias="from", min
         shown = sees(row["id"]) or not redact.is_military(row)
         lines.append({"train_id": row["train_id"] if shown else redact.reserved_train_id(row["id"]),
                       "class": row["priority"] if shown else redact.RESERVED, "points": path_points(doc)})
-    # plain JSON already: skip FastAPI's encoder, which costs more than the computation on a busy corridor
-    return JSONResponse(corridor_data(ctx.warm, [from_op, *via, to_op], window, paths=lines))
+    return corridor_data(ctx.warm, ops, window, paths=lines)
 
 
 def _known_points(ctx, named: list[tuple[str, str]]) -> None:
@@ -164,38 +140,26 @@ def _known_points(ctx, named: list[tuple[str, str]]) -> None:
 
 def _check_military(user: dict, body: PathRequestIn) -> None:
     if body.priority == "military" and not may(user, "plan-military"):
-        raise _forbid(f"the role {user['role']} may not plan military paths")
+        raise forbid(f"the role {user['role']} may not plan military paths")
     if body.military and body.priority != "military":
         raise HTTPException(422, detail=[{"loc": ["body", "military"], "type": "value_error",
                                           "msg": "military details belong to a military request (priority)"}])
 
 
-def _plan_diagram(ctx, result, doc: dict) -> dict | None:
-    """The new path on its own route ±30 min, with the civil trains it displaced."""
-    if not result.found:
-        return None
-    best = doc["paths"][0]
-    moved = {h["train_id"] for h in doc["hindrance"]["trains"]}
-    return corridor_data(ctx.warm, best["route"], _around(best), moved=moved, civil=result.civil_occupations,
-                         paths=[{"train_id": best["train_id"], "class": doc["request"]["priority"],
-                                 "points": path_points(best)}])
-
-
-def _around(path_doc: dict) -> str:
-    """The window HH:MM-HH:MM of a path ±30 min (6 h at most; the start rounded down, the end up)."""
-    a = max(0.0, path_doc["departure_s"] - 1800)
-    b = min(a + 6 * 3600 - 60, path_doc["arrival_s"] + 1800, 47 * 3600 + 59 * 60)
-    return f"{format_clock(a, 'down', seconds=False)}-{format_clock(b, 'up', seconds=False)}"
-
-
-@router.post("/paths/plan", responses={**FORBIDDEN, **INVALID}, tags=["paths"])
-def plan(body: PathRequestIn, request: Request, user: dict = Depends(require("plan"))) -> dict:
+@router.post("/paths/plan", responses={**FORBIDDEN, **INVALID, **PLAN_OK}, tags=["paths"],
+             response_class=JSONResponse)
+async def plan(body: PathRequestIn, request: Request, user: dict = Depends(require("plan"))) -> Response:
     """The best free path (and alternatives) on the day as allocated now, with the civil hindrance and the
-    space–time data of its corridor. Stores nothing but the audit row."""
+    space–time data of its corridor. Stores nothing but the audit row. ``X-Plan-Cache`` says whether the
+    answer was searched (``miss``) or is the same request's answer on the same day (``hit``)."""
     _check_military(user, body)
     ctx = ctx_of(request)
-    result, doc = paths.plan(ctx, user, body)
-    return {"plan": doc, "diagram": _plan_diagram(ctx, result, doc)}
+    answer, cached = await ctx.planning.answer(body)
+    await run_in_threadpool(audit.append, ctx.engine, user["name"], "plan", "path", "-",
+                            {"request": answer.request, "found": answer.found, **paths.details_of(body)},
+                            military=body.priority == "military")
+    return Response(answer.body, media_type="application/json",
+                    headers={"X-Plan-Cache": "hit" if cached else "miss"})
 
 
 @router.post("/paths/allocate", status_code=201, responses={**FORBIDDEN, **INVALID}, tags=["paths"])
@@ -204,38 +168,53 @@ def allocate(body: AllocateIn, request: Request, user: dict = Depends(current_us
     A capacity planner allocates (confirmed, or proposed with ``propose``); a defence planner requests
     (proposed, to be confirmed by a capacity planner)."""
     if not (may(user, "allocate") or may(user, "request")):
-        raise _forbid(f"the role {user['role']} may not allocate or request paths")
+        raise forbid(f"the role {user['role']} may not allocate or request paths")
     _check_military(user, body)
     ctx = ctx_of(request)
     new_id, result, doc = paths.allocate(ctx, user, body)
     return {"allocation_id": new_id, "status": "proposed" if user["role"] == "defence-planner" or body.propose
-            else "confirmed", "plan": doc, "diagram": _plan_diagram(ctx, result, doc)}
+            else "confirmed", "plan": doc, "diagram": plan_diagram(ctx.warm, result, doc)}
 
 
 Status = Literal["proposed", "confirmed", "cancelled"]
 
 
-@router.get("/allocations", responses=FORBIDDEN, tags=["paths"])
-async def allocations(request: Request, status: Status | None = None, user: dict = Depends(require("read"))) -> list[dict]:
+@router.get("/allocations", responses={**FORBIDDEN, **CACHED}, tags=["paths"],
+            response_model=list[dict], response_class=JSONResponse)
+async def allocations(request: Request, status: Status | None = None,
+                      user: dict = Depends(require("read"))) -> Response:
     """The allocations; a military one appears as a reserved path to those who may not see its details."""
     ctx = ctx_of(request)
+    return ctx.reads.respond(request, ("allocations", redact.audience(user), status),
+                             lambda: to_json(_allocation_rows(ctx, user, status)))
+
+
+def _allocation_rows(ctx, user: dict, status: str | None) -> list[dict]:
     sees = redact.details_visible_to(ctx, user)
     return [redact.allocation_for(r, sees) for r in paths.list_rows(ctx, status)]
 
 
-@router.get("/allocations.csv", responses=FORBIDDEN, tags=["paths"], response_class=Response)
+CSV_COLUMNS = ["id", "train_id", "status", "priority", "origin", "destination", "consist", "service_date",
+               "departure", "arrival"]
+
+
+@router.get("/allocations.csv", responses={**FORBIDDEN, **CACHED}, tags=["paths"], response_class=Response)
 async def allocations_csv(request: Request, user: dict = Depends(require("read"))) -> Response:
     """The allocation list as CSV, redacted like the list."""
-    rows = await allocations(request, None, user)
-    cols = ["id", "train_id", "status", "priority", "origin", "destination", "consist", "service_date",
-            "departure", "arrival"]
+    ctx = ctx_of(request)
+    response = ctx.reads.respond(request, ("allocations.csv", redact.audience(user)),
+                                 lambda: _csv(_allocation_rows(ctx, user, None)), media_type="text/csv")
+    response.headers["Content-Disposition"] = "attachment; filename=allocations.csv"
+    return response
+
+
+def _csv(rows: list[dict]) -> bytes:
     out = io.StringIO()
-    w = csv.DictWriter(out, cols, extrasaction="ignore")
+    w = csv.DictWriter(out, CSV_COLUMNS, extrasaction="ignore")
     w.writeheader()
     for r in rows:
-        w.writerow({c: r.get(c, "") for c in cols})
-    return Response(out.getvalue(), media_type="text/csv",
-                    headers={"Content-Disposition": "attachment; filename=allocations.csv"})
+        w.writerow({c: r.get(c, "") for c in CSV_COLUMNS})
+    return out.getvalue().encode()
 
 
 def _allocation_id(allocation_id: int) -> int:
@@ -262,7 +241,7 @@ def allocation_diagram(allocation_id: int, request: Request, user: dict = Depend
     best = row["result"]["paths"][0]
     shown = redact.allocation_for(row, redact.details_visible_to(ctx, user))
     if shown.get("reserved"):  # its own route would tell where it runs from
-        raise _forbid(f"allocation {allocation_id} is a reserved path: the role {user['role']} sees it on "
+        raise forbid(f"allocation {allocation_id} is a reserved path: the role {user['role']} sees it on "
                       f"corridor diagrams (GET /api/corridor), not on its own route")
     moved = {h["train_id"] for h in row["result"]["hindrance"]["trains"]}
     with ctx.engine.connect() as conn:
@@ -270,7 +249,7 @@ def allocation_diagram(allocation_id: int, request: Request, user: dict = Depend
     if civil is not None and len(civil):
         import numpy as np
         civil = civil[np.isin(civil.train_id, list(moved))]
-    doc = corridor_data(ctx.warm, best["route"], _around(best), moved=moved, civil=civil,
+    doc = corridor_data(ctx.warm, best["route"], around(best), moved=moved, civil=civil,
                         paths=[{"train_id": shown["train_id"],
                                 "class": shown["priority"], "points": path_points(best)}])
     doc["allocation"] = shown
@@ -281,10 +260,10 @@ def _change(request: Request, allocation_id: int, user: dict, status: str) -> di
     ctx = ctx_of(request)
     row = paths.get(ctx, _allocation_id(allocation_id))
     if status == "confirmed" and not may(user, "confirm"):
-        raise _forbid(f"the role {user['role']} may not confirm allocations")
+        raise forbid(f"the role {user['role']} may not confirm allocations")
     if status == "cancelled" and not (may(user, "cancel") or (may(user, "cancel-own")
                                                                 and row.get("requested_by") == user["name"])):
-        raise _forbid(f"the role {user['role']} may not cancel this allocation")
+        raise forbid(f"the role {user['role']} may not cancel this allocation")
     paths.change_status(ctx, user, allocation_id, status)
     return redact.allocation_for(paths.get(ctx, allocation_id), redact.details_visible_to(ctx, user))
 

@@ -19,7 +19,11 @@ def serve(host: str = typer.Option("127.0.0.1", "--host", help="Address to liste
           db: str | None = typer.Option(None, "--db", help="Database: a file (SQLite) or an SQLAlchemy URL. "
                                         "Default $RAILCAP_DB or ./railcap.sqlite."),
           admin: str = typer.Option("planner", "--admin", help="Name of the first defence-planner account "
-                                    "(made only when the database has no user).")) -> None:
+                                    "(made only when the database has no user)."),
+          plan_processes: int = typer.Option(min(2, os.cpu_count() or 1), "--plan-processes", min=0, max=16,
+                                             help="Path searches run in this many processes forked from the "
+                                                  "loaded server, so reads never wait behind a search (0: in "
+                                                  "the server's threads).")) -> None:
     """Start the web application (API + pages) on the embedded data and print its address."""
     import uvicorn
 
@@ -40,7 +44,7 @@ def serve(host: str = typer.Option("127.0.0.1", "--host", help="Address to liste
                       highlight=False)
     engine.dispose()
     console.print("loading the network and the reference day…", highlight=False)
-    app = create_app(url)
+    app = create_app(url, plan_processes=plan_processes)
     shown = "localhost" if host in ("127.0.0.1", "0.0.0.0") else host
     config = uvicorn.Config(app, host=host, port=port, log_level="warning")
     server = uvicorn.Server(config)

@@ -1,0 +1,186 @@
+"""Path planning off the request loop, and an answer cache keyed on (request, store version).
+
+A plan is a pure function of the request and of the day as it will be; that
+day changes only when the store's version does (every allocation,
+confirmation, cancellation and movement bumps it). An answer computed on the
+day at version *v* is therefore the answer to the same request at *v*, for
+whoever asks (the role check comes first; the military details of a request
+do not enter its plan, so they are not part of the key). The cache holds the
+answer's JSON; the server reports each answer as ``X-Plan-Cache: hit`` or
+``miss`` so that a load test can count cached and searched plans apart.
+
+The searches run in a pool of processes forked from the server once the day is
+loaded (each holds the network, the day and its blocking times copy-on-write),
+so a search never holds the server's interpreter while it answers reads; they run at a lower CPU
+priority (``nice`` +10), so on a busy machine the reads go first. With
+``processes=0`` they run in the server's own threads (the tests' default).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import multiprocessing
+import os
+import threading
+from collections import OrderedDict
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+
+from starlette.concurrency import run_in_threadpool
+
+from railcap.api.diagram import corridor_data, path_points
+from railcap.api.paths import build_request
+from railcap.api.schemas import PathRequestIn
+from railcap.model.clock import format_clock
+from railcap.model.errors import Problem, RailcapError
+from railcap.pathing.report import plan_to_dict
+from railcap.store import allocations as allocation_store
+from railcap.store.database import plain_engine
+
+CACHE_SIZE = 1024
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A plan as the API sends it (``body``: JSON bytes) and what the audit row keeps of it."""
+
+    body: bytes
+    request: dict
+    found: bool
+    version: int
+
+
+def to_json(value) -> bytes:
+    """Compact JSON bytes (numpy numbers as plain numbers; NaN refused as by the framework).
+
+    >>> import numpy as np
+    >>> to_json({"t": np.float64(1.5), "ok": True})
+    b'{"t":1.5,"ok":true}'
+    """
+    return json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(",", ":"),
+                      default=lambda v: v.item() if hasattr(v, "item") else list(v)).encode()
+
+
+def around(path_doc: dict) -> str:
+    """The window HH:MM-HH:MM of a path ±30 min (6 h at most; the start rounded down, the end up).
+
+    >>> around({"departure_s": 50_400.0, "arrival_s": 57_600.0})
+    '13:30-16:30'
+    """
+    a = max(0.0, path_doc["departure_s"] - 1800)
+    b = min(a + 6 * 3600 - 60, path_doc["arrival_s"] + 1800, 47 * 3600 + 59 * 60)
+    return f"{format_clock(a, 'down', seconds=False)}-{format_clock(b, 'up', seconds=False)}"
+
+
+def plan_diagram(warm, result, doc: dict) -> dict | None:
+    """The new path on its own route ±30 min, with the civil trains it displaced."""
+    if not result.found:
+        return None
+    best = doc["paths"][0]
+    moved = {h["train_id"] for h in doc["hindrance"]["trains"]}
+    return corridor_data(warm, best["route"], around(best), moved=moved, civil=result.civil_occupations,
+                         paths=[{"train_id": best["train_id"], "class": doc["request"]["priority"],
+                                 "points": path_points(best)}])
+
+
+def plan_answer(warm, engine, body: PathRequestIn) -> Answer:
+    """Plan ``body`` on the day as the store holds it now: the plan, its diagram, the store version."""
+    req = build_request(warm, body)
+    snap = allocation_store.snapshot(engine, req.service_date)
+    planner = warm.planner_for(snap.state)
+    with warm.lock:
+        result = planner.plan(req)
+    doc = plan_to_dict(result, warm.net)
+    return Answer(to_json({"plan": doc, "diagram": plan_diagram(warm, result, doc)}), doc["request"],
+                  bool(doc["found"]), snap.version)
+
+
+# -- the forked planners --------------------------------------------------------------------------------------
+
+_WARM = None  # the server's loaded day, inherited by the forked planners (set before they start)
+_CHILD: dict = {}
+
+
+#: how much lower the planners' CPU priority is than the server's: a read never waits behind a search
+PLANNER_NICENESS = 10
+
+
+def _child_start(url: str) -> None:
+    os.nice(PLANNER_NICENESS)
+    _CHILD["engine"] = plain_engine(url)  # its own connections: none is shared across the fork
+
+
+@dataclass(frozen=True)
+class Refused:
+    """A request the model refused, as it crosses back from a planner process (not every error pickles)."""
+
+    kind: type
+    problems: list[Problem]
+
+    def again(self) -> RailcapError:
+        exc = self.kind.__new__(self.kind)
+        RailcapError.__init__(exc, self.problems)
+        return exc
+
+
+def _child_plan(body: dict) -> Answer | Refused:
+    try:
+        return plan_answer(_WARM, _CHILD["engine"], PathRequestIn.model_validate(body))
+    except RailcapError as exc:
+        return Refused(type(exc), exc.problems)
+
+
+def _ready() -> bool:
+    return _WARM is not None
+
+
+class Planning:
+    """Plans through the cache, searching in ``processes`` forked planners (or threads with 0)."""
+
+    def __init__(self, warm, url: str, engine, processes: int = 0):
+        global _WARM
+        self.warm, self.engine = warm, engine
+        self._cache: OrderedDict[tuple[str, int], Answer] = OrderedDict()
+        self._lock = threading.Lock()
+        self.hits = self.misses = 0
+        self._pool = None
+        if processes > 0:
+            _WARM = warm
+            self._pool = ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("fork"),
+                                             initializer=_child_start, initargs=(url,))
+            assert all(self._pool.submit(_ready).result() for _ in range(processes))  # forked now, not mid-request
+
+    @staticmethod
+    def key(body: PathRequestIn) -> str:
+        return json.dumps(body.model_dump(mode="json", exclude={"military"}), sort_keys=True)
+
+    def version(self) -> int:
+        with self.engine.connect() as conn:
+            return allocation_store.current_version(conn)
+
+    async def answer(self, body: PathRequestIn) -> tuple[Answer, bool]:
+        """(answer, whether it came from the cache)."""
+        key, version = self.key(body), self.version()
+        with self._lock:
+            hit = self._cache.get((key, version))
+            if hit is not None:
+                self._cache.move_to_end((key, hit.version))
+                self.hits += 1
+                return hit, True
+        if self._pool is not None:
+            fresh = await asyncio.wrap_future(self._pool.submit(_child_plan, body.model_dump(mode="json")))
+            if isinstance(fresh, Refused):
+                raise fresh.again()
+        else:
+            fresh = await run_in_threadpool(plan_answer, self.warm, self.engine, body)
+        with self._lock:
+            self.misses += 1
+            self._cache[(key, fresh.version)] = fresh
+            while len(self._cache) > CACHE_SIZE:
+                self._cache.popitem(last=False)
+        return fresh, False
+
+    def shutdown(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
