@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import itertools
+import os
+from pathlib import Path
 
 import pytest
 
@@ -174,3 +176,36 @@ def conflicts_in(warm, db: str) -> list:
 
     base = warm.base[~np.isin(warm.base.train_id, list(state.removed))] if state.removed else warm.base
     return find_conflicts(OccupationTable.concat([base, state.extra]) if len(state.extra) else base)
+
+
+# -- pages in the browser ---------------------------------------------------------------------------------------
+
+SHOTS = os.environ.get("RAILCAP_SCREENSHOTS")  # save a screenshot of each page there (docs/screenshots)
+
+
+def shot(page, name: str) -> None:
+    if SHOTS:
+        Path(SHOTS).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(SHOTS) / f"{name}.png"), full_page=True)
+
+
+@pytest.fixture
+def page(browser, live):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=live.url)
+    p = context.new_page()
+    p.set_default_timeout(60_000)
+    outside = []
+    p.on("request", lambda r: outside.append(r.url) if not r.url.startswith(live.url) and
+         not r.url.startswith(("data:", "blob:")) else None)
+    yield p
+    context.close()
+    assert outside == [], f"the page fetched from outside the server: {outside}"
+
+
+def sign_in(page, who: str) -> None:
+    page.goto("/signin")
+    page.fill("#name", who)
+    page.fill("#password", password(who))
+    page.click("#signin")
+    page.wait_for_url(lambda url: "/signin" not in url)
+    page.wait_for_selector("#who:has-text('%s')" % who)

@@ -63,7 +63,7 @@ def create_app(db: str, *, warm=None, token_minutes: float = TOKEN_MINUTES, plan
     ``plan_processes``: path searches run in that many processes forked once the day is loaded (0: in
     the server's threads).
     """
-    from railcap.api import pages, routes
+    from railcap.api import pages, routes, views
     from railcap.api.planning import Planning
     from railcap.api.readcache import ReadCache
     from railcap.api.warm import Warm
@@ -87,6 +87,7 @@ def create_app(db: str, *, warm=None, token_minutes: float = TOKEN_MINUTES, plan
                               "defence planners and to the capacity planners who allocated them.")
     _error_handlers(app)
     app.include_router(routes.router)
+    app.include_router(views.router)
     app.include_router(pages.router)
     return app
 

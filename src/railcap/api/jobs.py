@@ -1,6 +1,10 @@
-"""Long work (an N-1 ranking, a scenario, a Monte-Carlo sweep) as background jobs: started by a request,
-progress polled by the page, the result fetched later. One job runs at a time in the warm process; the
-others wait in order.
+"""Long work as background jobs: started by a request, progress polled by the page, the result fetched
+later. Resilience studies (N-1 ranking, a scenario, a Monte-Carlo sweep), the portfolio (evaluate a set
+of measures, optimise for a budget) and a military movement plan. One job runs at a time in the warm
+process; the others wait in order.
+
+A movement plan's order and result are military details: only defence planners and the planner who
+started it see them (:meth:`Job.view_for`); everyone else sees that a reserved job ran, and its progress.
 """
 
 from __future__ import annotations
@@ -14,6 +18,8 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from railcap.model.errors import RailcapError
+from railcap.services import movements as movement_service
+from railcap.services import portfolio as portfolio_service
 
 
 @dataclass
@@ -29,6 +35,19 @@ class Job:
     finished_s: float | None = None
     result: Any = None
     error: list[dict] | None = None
+    military: bool = False  # its parameters and result are a military request's details
+
+    def visible_to(self, user: dict) -> bool:
+        """Whether ``user`` may see the parameters and the result (always, unless the job is military)."""
+        return not self.military or user["role"] == "defence-planner" or user["name"] == self.owner
+
+    def view_for(self, user: dict, with_result: bool = False) -> dict:
+        """The job as ``user`` may see it: a military job shows others its status and progress only."""
+        out = self.view(with_result and self.visible_to(user))
+        if not self.visible_to(user):
+            out.update(kind="reserved", params={}, error=None if self.error is None else
+                       [{"loc": [], "msg": "failed"}], reserved=True)
+        return out
 
     def view(self, with_result: bool = False) -> dict:
         out = {"id": self.id, "kind": self.kind, "owner": self.owner, "params": self.params, "status": self.status,
@@ -61,9 +80,9 @@ class JobRunner:
         self._lock = threading.Lock()
         self.jobs: dict[int, Job] = {}
 
-    def submit(self, kind: str, owner: str, params: dict, work: Callable[[Job], Any]) -> Job:
+    def submit(self, kind: str, owner: str, params: dict, work: Callable[[Job], Any], military: bool = False) -> Job:
         with self._lock:
-            job = Job(next(self._ids), kind, owner, params)
+            job = Job(next(self._ids), kind, owner, params, military=military)
             self.jobs[job.id] = job
         self._pool.submit(self._run, job, work)
         return job
@@ -146,3 +165,56 @@ def run_sweep(job: Job) -> dict:
 
 
 WORK = {"rank": run_rank, "scenario": run_scenario, "sweep": run_sweep}
+
+
+# -- portfolio and movements: services.portfolio and services.movements, as for the CLI -------------------------
+
+_setup_lock = threading.Lock()
+
+
+def portfolio_setup():
+    """The portfolio's network, demand, scenarios and measures catalogue, loaded once per process."""
+    with _setup_lock:
+        if "portfolio" not in _model_cache:
+            _model_cache["portfolio"] = portfolio_service.load_setup("nl")
+        return _model_cache["portfolio"]
+
+
+def _ticker(job: Job):
+    def total(n: int) -> None:
+        job.total = n
+
+    def tick(k: int = 1) -> None:
+        job.done += k
+    return total, tick
+
+
+def run_portfolio_evaluate(job: Job) -> dict:
+    setup = portfolio_setup()
+    total, tick = _ticker(job)
+    ev = portfolio_service.evaluate_measures(setup, job.params["measures"], job.params["demand_scenario"],
+                                             progress=tick, on_total=total)
+    return portfolio_service.evaluation_dict(ev, setup)
+
+
+def run_portfolio_optimise(job: Job) -> dict:
+    setup = portfolio_setup()
+    total, tick = _ticker(job)
+    started = time.time()
+    appraisal = portfolio_service.optimise(setup, job.params["budget_eur"], job.params["weights"],
+                                           job.params["demand_scenario"], progress=tick, on_total=total)
+    return portfolio_service.appraisal_dict(appraisal, setup, job.params["demand_scenario"], time.time() - started)
+
+
+def run_movement_plan(job: Job) -> dict:
+    dep = movement_service.deployment_from(job.params["order"], "order")
+    job.total = len(dep.trains)
+    plan = movement_service.plan_deployment(dep, lambda _message: setattr(job, "done", job.done + 1))
+    job.done = job.total
+    return movement_service.plan_to_dict(plan)
+
+
+WORK.update({"portfolio-evaluate": run_portfolio_evaluate, "portfolio-optimise": run_portfolio_optimise,
+             "movement-plan": run_movement_plan})
+#: jobs whose parameters and result are a military request's details (see ``Job.view_for``)
+MILITARY_KINDS = frozenset({"movement-plan"})

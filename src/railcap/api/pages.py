@@ -12,7 +12,8 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Resp
 router = APIRouter(include_in_schema=False)
 STATIC = Path(__file__).with_name("static")
 PAGES = {"signin": "Sign in", "map": "Network map", "plan": "Path request", "diagram": "Space–time diagram",
-         "allocations": "Allocations", "studies": "Resilience studies"}
+         "allocations": "Allocations", "capacity": "Capacity", "movement": "Movements", "studies": "Resilience studies",
+         "portfolio": "Portfolio"}
 
 
 @lru_cache(maxsize=1)
@@ -47,7 +48,7 @@ def _page(name: str) -> str:
                   for k, v in PAGES.items() if k != "signin")
     return f"""<!doctype html><html lang="en"><head><meta charset="utf-8">
 <title>railcap · {PAGES[name]}</title><link rel="stylesheet" href="/static/app.css">
-<script src="/static/app.js"></script></head><body data-page="{name}">
+<script src="/static/app.js"></script><script src="/static/views.js"></script></head><body data-page="{name}">
 <header><b>railcap</b><nav>{nav}</nav><span id="who"></span><a href="/signin" id="signout">sign out</a></header>
 <main>{body}</main></body></html>"""
 

@@ -16,8 +16,7 @@ from railcap.api import paths, redact
 from railcap.api.common import CACHED, FORBIDDEN, INVALID, NO_AUTH, NOT_FOUND, PLAN_OK, api_router, ctx_of, forbid
 from railcap.api.diagram import corridor_data, path_points
 from railcap.api.planning import around, plan_diagram, to_json
-from railcap.api.jobs import WORK, scenario_names
-from railcap.api.schemas import AllocateIn, JobIn, PathRequestIn, SignIn, Token
+from railcap.api.schemas import AllocateIn, PathRequestIn, SignIn, Token
 from railcap.model.errors import RailcapError
 from railcap.data.geojson import network_geojson
 from railcap.api.security import PERMISSIONS, current_user, issue_token, may, require
@@ -288,54 +287,3 @@ async def audit_log(request: Request, object_id: str | None = Query(None, max_le
     sees = redact.details_visible_to(ctx, user)
     rows = audit.entries(ctx.engine, object_id=object_id, limit=limit)
     return [redact.audit_entry_for(r, user, sees) for r in rows]
-
-
-# -- studies as background jobs ------------------------------------------------------------------------------------
-
-@router.get("/scenarios", responses=FORBIDDEN, tags=["studies"])
-async def scenarios(_user: dict = Depends(require("read"))) -> list[str]:
-    """The named disruption scenarios of the Dutch network."""
-    return scenario_names()
-
-
-@router.post("/jobs", status_code=202, responses={**FORBIDDEN, **INVALID}, tags=["studies"])
-def start_job(body: JobIn, request: Request, user: dict = Depends(require("study"))) -> dict:
-    """Start a resilience study (N-1 ranking, a scenario, a Monte-Carlo sweep); poll ``/api/jobs/{id}``."""
-    if body.kind == "scenario" and body.scenario is None:
-        raise HTTPException(422, detail=[{"loc": ["body", "scenario"], "type": "missing",
-                                          "msg": "a scenario job needs the scenario's name"}])
-    ctx = ctx_of(request)
-    params = body.model_dump()
-    job = ctx.jobs.submit(body.kind, user["name"], params, WORK[body.kind])
-    audit.append(ctx.engine, user["name"], "job", "job", job.id, params)
-    return job.view()
-
-
-@router.get("/jobs", responses=FORBIDDEN, tags=["studies"])
-async def jobs(request: Request, _user: dict = Depends(require("read"))) -> list[dict]:
-    """Every job of this server's life, newest first, with progress."""
-    return [j.view() for j in sorted(ctx_of(request).jobs.jobs.values(), key=lambda j: -j.id)]
-
-
-def _job(request: Request, job_id: int):
-    job = ctx_of(request).jobs.jobs.get(job_id)
-    if job is None:
-        raise HTTPException(404, detail=[{"loc": ["path", "job_id"], "msg": f"no job {job_id}", "type": "not_found"}])
-    return job
-
-
-@router.get("/jobs/{job_id}", responses={**FORBIDDEN, **NOT_FOUND, **INVALID}, tags=["studies"])
-async def job(job_id: int, request: Request, _user: dict = Depends(require("read"))) -> dict:
-    """A job's status and progress."""
-    return _job(request, job_id).view()
-
-
-@router.get("/jobs/{job_id}/result", responses={**FORBIDDEN, **NOT_FOUND, **INVALID,
-                                                409: {"description": "not finished yet"}}, tags=["studies"])
-async def job_result(job_id: int, request: Request, _user: dict = Depends(require("read"))) -> dict:
-    """The result of a finished job."""
-    j = _job(request, job_id)
-    if j.status != "done":
-        raise HTTPException(409, detail=[{"loc": ["path", "job_id"], "type": "not_ready",
-                                          "msg": f"job {job_id} is {j.status}"}])
-    return j.view(with_result=True)

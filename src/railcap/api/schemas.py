@@ -70,10 +70,21 @@ class AllocateIn(PathRequestIn):
 
 
 class JobIn(BaseModel):
+    """A background job: a resilience study, a portfolio evaluation or optimisation, a movement plan."""
     model_config = ConfigDict(extra="forbid")
-    kind: Literal["rank", "scenario", "sweep"]
+    kind: Literal["rank", "scenario", "sweep", "portfolio-evaluate", "portfolio-optimise", "movement-plan"]
     scenario: str | None = Field(None, min_length=1, max_length=100)
     top: int = Field(20, ge=1, le=500)
     samples: int = Field(50, ge=1, le=2000)
     failures: int = Field(2, ge=1, le=10)
     seed: int = Field(1, ge=0, le=2**31 - 1)
+    measures: list[str] = Field(default_factory=list, max_length=60,
+                                description="portfolio-evaluate: the measures' ids (railcap portfolio list)")
+    demand_scenario: Literal["base", "low", "high"] = Field("base", description="portfolio: the demand scenario")
+    budget_eur: float | None = Field(None, gt=0, le=1e11, description="portfolio-optimise: the budget (default: "
+                                                                       "the programme's)")
+    weights: str | None = Field(None, min_length=1, max_length=200, description="portfolio-optimise: e.g. "
+                                                                                "military=2,freight=1")
+    order: dict | None = Field(None, description="movement-plan: the movement order, as the YAML files of "
+                                                 "`railcap movement plan` (unit, trains, loading_sites, "
+                                                 "earliest_day, earliest_time, days, to, priority)")

@@ -46,7 +46,13 @@ def read_order_file(path: Path) -> Any:
 
 
 def load_deployment(path: Path, today: dt.date | None = None) -> Deployment:
-    order = parse_order(read_order_file(path), f"movement order {Path(path).name}")
+    return deployment_from(read_order_file(path), f"movement order {Path(path).name}", today)
+
+
+def deployment_from(doc: Any, name: str = "movement order", today: dt.date | None = None) -> Deployment:
+    """A movement order given as a parsed document (a file's, or an HTTP request's body), checked against
+    the embedded network and the catalogue."""
+    order = parse_order(doc, name)
     return resolve(order, load_network(), load_catalogue().consist, today=today or dt.date.today())
 
 
@@ -79,7 +85,11 @@ def day_planner(extra_of_day: Callable[[int], tuple[OccupationTable, dict[str, s
 def plan_file(path: Path, today: dt.date | None = None,
               progress: Callable[[str], None] = lambda _: None) -> MovementPlan:
     """Plan the movement order in ``path`` on the reference day (nothing is stored)."""
-    dep = load_deployment(path, today)
+    return plan_deployment(load_deployment(path, today), progress)
+
+
+def plan_deployment(dep: Deployment, progress: Callable[[str], None] = lambda _: None) -> MovementPlan:
+    """Plan a checked deployment on the reference day (nothing is stored)."""
     return plan_movement(dep, day_planner(), progress)
 
 
