@@ -51,31 +51,36 @@ def one(args: list[str], cache: bool) -> float:
 
 
 def phases(military: bool) -> None:
-    """Where a cold call's time goes, step by step in this (fresh) process."""
+    """Where a cold call's time goes, step by step in this (fresh) process, as ``railcap path plan`` does it."""
     t0 = time.perf_counter()
-    import railcap.cli  # noqa: F401 - the command line's own imports
-    t1 = time.perf_counter()
-    from railcap.data.embedded import load_network
-    from railcap.data.reference import load_reference_timetable
-    from railcap.data.rolling_stock import load_catalogue
-    from railcap.pathing import Planner, make_request
+    import railcap.cli  # noqa: F401 - the main app (sub-commands load lazily)
+    import railcap.cli.path  # noqa: F401 - what `railcap path plan` imports
+    from railcap.pathing.report import plan_to_dict
+    from railcap.services import paths
     from railcap.services.day_cache import day_blocking
+    from railcap.data.embedded import load_network
 
+    t1 = time.perf_counter()
     net = load_network()
     t2 = time.perf_counter()
     base, classes = day_blocking()
     t3 = time.perf_counter()
-    planner = Planner(net, load_reference_timetable, base=base, classes=classes)
+    day = paths.ReferenceDay(net, lambda: None, base, classes)
     origin, consist = ("t-harde", "military-heavy") if military else ("kijfhoek", "intermodal-650")
-    req = make_request(net, origin=origin, destination="zevenaar-grens", consist=load_catalogue().consist(consist),
-                       earliest_departure_s=8 * 3600, priority="military" if military else "freight")
+    req = paths.build_request(net, from_op=origin, to_op="zevenaar-grens", depart_after="08:00", consist=consist,
+                              priority="military" if military else "freight")
+    planner = paths.planner_for(day, paths.store.State.empty())
     planner.index(frozenset())
     t4 = time.perf_counter()
-    result = planner.plan(req)
+    routes = planner.routes(req)
     t5 = time.perf_counter()
-    print(f"{origin} {consist}: CLI imports {t1 - t0:.2f} s, network {t2 - t1:.2f} s, day's blocking times "
-          f"(cache) {t3 - t2:.2f} s, index {t4 - t3:.2f} s, search {t5 - t4:.2f} s ({result.stage}); "
-          f"{t5 - t0:.2f} s in all")
+    result = planner.plan(req)
+    t6 = time.perf_counter()
+    plan_to_dict(result, net)
+    t7 = time.perf_counter()
+    print(f"{origin} {consist}: imports {t1 - t0:.2f} s, network {t2 - t1:.2f} s, day's blocking times "
+          f"(cache) {t3 - t2:.2f} s, request and index {t4 - t3:.2f} s, {len(routes)} routes {t5 - t4:.2f} s, "
+          f"search {t6 - t5:.2f} s ({result.stage}), answer {t7 - t6:.2f} s; {t7 - t0:.2f} s in all")
 
 
 def main(argv: list[str] | None = None) -> None:

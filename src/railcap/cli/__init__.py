@@ -1,41 +1,82 @@
-"""The ``railcap`` command line: a thin face over the Python API."""
+"""The ``railcap`` command line: a thin face over the Python API.
+
+Each sub-command lives in its own face module, imported only when that
+command runs (``railcap path plan`` loads the path modules, not the
+resilience engine's HiGHS, the web server or the portfolio optimiser): the
+imports of every face together cost more than half a second of every cold
+call. ``railcap --help`` lists them all, and so loads them all.
+"""
 
 from __future__ import annotations
 
+import importlib
+
 import typer
 
-from railcap.cli import capacity as _capacity
-from railcap.cli import diagram as _diagram
-from railcap.cli import movement as _movement
-from railcap.cli import network as _network
-from railcap.cli import path as _path
-from railcap.cli import portfolio as _portfolio
-from railcap.cli import rolling_stock as _rolling_stock
-from railcap.cli import resilience as _resilience
-from railcap.cli import surroundings as _surroundings
-from railcap.cli import runtime as _runtime
-from railcap.cli import serve as _serve
-from railcap.cli import timetable as _timetable
-from railcap.cli import users as _users
 from railcap.cli._common import OneLineUsageErrors
 
-app = typer.Typer(no_args_is_help=True, add_completion=False, cls=OneLineUsageErrors,
+# sub-command → (face module, attribute, kind): "group" is a module's typer app, "command" one function.
+# Register a new face here (one line each); ``railcap --help`` lists single commands, then groups.
+COMMANDS: dict[str, tuple[str, str, str]] = {
+    "network": ("railcap.cli.network", "app", "group"),
+    "rolling-stock": ("railcap.cli.rolling_stock", "app", "group"),
+    "run-time": ("railcap.cli.runtime", "run_time", "command"),
+    "resilience": ("railcap.cli.resilience", "app", "group"),
+    "surroundings": ("railcap.cli.surroundings", "app", "group"),
+    "timetable": ("railcap.cli.timetable", "app", "group"),
+    "diagram": ("railcap.cli.diagram", "diagram", "command"),
+    "path": ("railcap.cli.path", "app", "group"),
+    "movement": ("railcap.cli.movement", "app", "group"),
+    "portfolio": ("railcap.cli.portfolio", "app", "group"),
+    "users": ("railcap.cli.users", "app", "group"),
+    "capacity": ("railcap.cli.capacity", "app", "group"),
+    "serve": ("railcap.cli.serve", "serve", "command"),
+}
+
+
+class LazyGroup(OneLineUsageErrors):
+    """The main command group: a sub-command's module is imported when the command is looked up (usage
+    errors one line, as :class:`OneLineUsageErrors` makes them)."""
+
+    def list_commands(self, ctx) -> list[str]:
+        """Single commands first, then the app's own (``demo``), then the groups, as typer orders them."""
+        single = [n for n, (_, _, kind) in COMMANDS.items() if kind == "command"]
+        groups = [n for n, (_, _, kind) in COMMANDS.items() if kind == "group"]
+        return [*single, *(n for n in self.commands if n not in COMMANDS), *groups]
+
+    def get_command(self, ctx, cmd_name: str):
+        if cmd_name not in self.commands and cmd_name in COMMANDS:
+            self.commands[cmd_name] = _load(cmd_name)
+        return self.commands.get(cmd_name)
+
+    def resolve_command(self, ctx, args):
+        if args and args[0] not in self.commands and args[0] not in COMMANDS:
+            for name in COMMANDS:  # a typo: load every command, so that "did you mean …?" knows them all
+                self.get_command(ctx, name)
+        return super().resolve_command(ctx, args)
+
+
+def _load(name: str):
+    module, attribute, kind = COMMANDS[name]
+    target = getattr(importlib.import_module(module), attribute)
+    if kind == "group":
+        command = typer.main.get_group(target)
+    else:
+        single = typer.Typer(add_completion=False)
+        single.command(name)(target)
+        command = typer.main.get_command(single)
+    command.name = name
+    return command
+
+
+app = typer.Typer(cls=LazyGroup, no_args_is_help=True, add_completion=False,
                   help="railcap: short-notice paths, resilience and measures on the Dutch rail network.")
 
-# Each face module defines a typer app; register it here (one line each).
-app.add_typer(_network.app, name="network")
-app.add_typer(_rolling_stock.app, name="rolling-stock")
-app.command("run-time")(_runtime.run_time)
-app.add_typer(_resilience.app, name="resilience")
-app.add_typer(_surroundings.app, name="surroundings")
-app.add_typer(_timetable.app, name="timetable")
-app.command("diagram")(_diagram.diagram)
-app.add_typer(_path.app, name="path")
-app.add_typer(_movement.app, name="movement")
-app.add_typer(_portfolio.app, name="portfolio")
-app.add_typer(_users.app, name="users")
-app.add_typer(_capacity.app, name="capacity")
-app.command("serve")(_serve.serve)
+
+@app.callback()
+def _main() -> None:
+    # a callback makes the app a group even though its own commands are registered lazily
+    pass
 
 
 @app.command()

@@ -15,20 +15,26 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from enum import StrEnum
-from functools import cached_property
+from functools import cache, cached_property
 from typing import Iterable, Iterator
 
 import numpy as np
-from pyproj import Geod
 
 from railcap.model.errors import NotFoundError
 
-_GEOD = Geod(ellps="WGS84")
+
+@cache
+def _geod():
+    """The WGS84 ellipsoid (pyproj), made on first use: loading a network or planning a path needs no
+    distance on the ground, and importing pyproj costs a cold command ≈0.1 s (start-up speed, not a cycle)."""
+    from pyproj import Geod
+
+    return Geod(ellps="WGS84")
 
 
 def ground_distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     """The distance between two WGS84 points along the ellipsoid, in metres."""
-    return float(_GEOD.inv(lon1, lat1, lon2, lat2)[2])
+    return float(_geod().inv(lon1, lat1, lon2, lat2)[2])
 
 
 def ground_distances_m(lat: float, lon: float, lats: np.ndarray, lons: np.ndarray) -> np.ndarray:
@@ -38,7 +44,7 @@ def ground_distances_m(lat: float, lon: float, lats: np.ndarray, lons: np.ndarra
     array([   0., 1113.])
     """
     lats, lons = np.asarray(lats, dtype=float), np.asarray(lons, dtype=float)
-    return np.asarray(_GEOD.inv(np.full_like(lons, lon), np.full_like(lats, lat), lons, lats)[2], dtype=float)
+    return np.asarray(_geod().inv(np.full_like(lons, lon), np.full_like(lats, lat), lons, lats)[2], dtype=float)
 
 
 def name_to_id(name: str) -> str:

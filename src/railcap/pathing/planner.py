@@ -132,8 +132,6 @@ class Planner:
         self.classes = dict(classes) if classes is not None else \
             {r.id: r.train_class.value for r in self.timetable.runs}
         self.classes.update(extra_classes or {})
-        self._class_of_row = np.array([self.classes.get(t, "military") for t in self.table.train_id.tolist()],
-                                      dtype=object) if len(self.table) else np.zeros(0, dtype=object)
         self._indices: dict[frozenset[str], FreeIntervalIndex] = {}
         self._segments: dict[tuple, SegmentCache] = {}
 
@@ -162,8 +160,12 @@ class Planner:
         ignore = frozenset(ignore) & frozenset({*self.classes.values(), "military"})  # a class with no
         # train (no reserve paths on the day) does not change the index: one build serves both
         if ignore not in self._indices:
-            keep = ~np.isin(self._class_of_row, list(ignore)) if ignore else slice(None)
-            self._indices[ignore] = FreeIntervalIndex(self.table[keep] if ignore else self.table).prepare()
+            if ignore:  # derived from the whole day's index: one masking pass, not a new build
+                trains = [t for t in dict.fromkeys(self.table.train_id.tolist())
+                          if self.classes.get(t, "military") in ignore]
+                self._indices[ignore] = self.index().without(trains).prepare()
+            else:
+                self._indices[ignore] = FreeIntervalIndex(self.table).prepare()
         return self._indices[ignore]
 
     def commit(self, result: PlanResult) -> None:
@@ -177,11 +179,10 @@ class Planner:
         old_rows = {t: self.table.resource_id[self.table.train_id == t].tolist() for t in moved}
         if moved:
             keep = ~np.isin(self.table.train_id, moved)
-            self.table, self._class_of_row = self.table[keep], self._class_of_row[keep]
+            self.table = self.table[keep]
             self.removed = self.removed | frozenset(moved)
         new_classes = np.array([self.classes.get(t, "military") for t in new.train_id.tolist()], dtype=object)
         self.table = OccupationTable.concat([self.table, new])
-        self._class_of_row = np.concatenate([self._class_of_row, new_classes])
         for ignore, index in self._indices.items():
             for t, resources in old_rows.items():
                 index.remove_train(t, resources)
@@ -311,14 +312,17 @@ class Planner:
         return PlanResult(req, [path], stage, hindrance, civil, new_runs=new_runs)
 
     def _index_without(self, moved: set[str], fixed: list[OccupationTable]) -> FreeIntervalIndex:
-        keep = ~np.isin(self.table.train_id, list(moved))
-        return FreeIntervalIndex(OccupationTable.concat([self.table[keep], *fixed])).prepare()
+        index = self.index().without(moved)
+        index.add(OccupationTable.concat(fixed))
+        return index.prepare()
 
     def _rows_of(self, train_id: str) -> OccupationTable:
         return self.table[self.table.train_id == train_id]
 
     def _retime_passenger(self, req: PathRequest, train_id: str, moved: set[str],
                           fixed: list[OccupationTable]) -> tuple[Hindrance | None, OccupationTable | None]:
+        if req.passenger_tolerance_s <= 0.0 and not req.may_cancel_passenger:
+            return None, None  # it is in the way of the path and may neither move nor go: its run is not needed
         run = self.runs[train_id]
         own = self._rows_of(train_id)
         index = self._index_without(moved, fixed)
