@@ -48,8 +48,7 @@ def test_each_loading_site_to_each_crossing_at_three_hours(planner, consist):
                 result = planner.plan(req)
                 where = f"{consist} {site} → {crossing} at {hour}:00"
                 if not result.found:
-                    ex = result.explanation
-                    assert ex is not None and (ex.excluded or ex.blocking_trains or ex.windows), where
+                    _names_the_reason(result.explanation, where)
                     continue
                 found += 1
                 assert_valid(planner, result)
@@ -73,3 +72,15 @@ def _adjacent_tracks_held(path, consist) -> None:
         assert held, leg.section.id
         assert np.all(occ.start_s[held] <= occ.start_s[mine].min() + 1e-6)
         assert np.all(occ.end_s[held] >= occ.end_s[mine].max() - 1e-6)
+
+
+def _names_the_reason(ex, where: str) -> None:
+    """The answer without a path names the rule (an excluded section), the trains in the way or the
+    window that cannot be met, in its summary."""
+    assert ex is not None, where
+    if ex.blocking_trains:
+        assert sorted({b["train_id"] for b in ex.blocking_trains})[0] in ex.summary, (where, ex.summary)
+    elif ex.excluded:
+        assert ex.excluded[0]["section"] in ex.summary and ex.excluded[0]["reason"] in ex.summary, where
+    else:
+        assert ex.windows and ex.windows[0] in ex.summary, (where, ex.summary)

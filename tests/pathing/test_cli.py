@@ -88,3 +88,23 @@ def test_window_at_a_point_the_consist_cannot_reach_is_explained_not_a_traceback
     assert not doc["found"]
     assert doc["explanation"]["excluded_sections"], doc["explanation"]
     assert "max_train_length_m" in doc["explanation"]["excluded_by_field"]
+
+
+def _now_rounded_up() -> str:
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    now = dt.datetime.now(ZoneInfo("Europe/Amsterdam"))
+    minutes = -(-(now.hour * 3600 + now.minute * 60 + now.second) // 300) * 5
+    return f"{minutes // 60:02d}:{minutes % 60:02d}:00"
+
+
+def test_departure_defaults_to_now_in_amsterdam_rounded_up_and_says_so(tmp_path):
+    before = _now_rounded_up()
+    r = runner.invoke(app, ["path", "plan", "--from", "Kijfhoek", "--to", "zevenaar-grens", "--consist",
+                            "intermodal-650", "--json", "--db", str(tmp_path / "none.sqlite")])
+    after = _now_rounded_up()
+    assert r.exit_code in (0, 1), r.output  # 1: no path at this hour, still answered
+    asked = json.loads(r.stdout)["request"]["depart_after"]
+    assert asked in (before, after)  # a 5-minute boundary may pass during the call
+    assert f"departing after {asked[:5]} (now, Europe/Amsterdam)" in r.stderr

@@ -27,6 +27,29 @@ def _db(db: str | None) -> str:
     return db or default_db()
 
 
+def _departure(depart_after: str | None) -> str:
+    """The earliest departure asked for or, none given, now in Amsterdam rounded up to the next 5 minutes
+    (on the reference day, as an HH:MM would be), said in one line on stderr."""
+    if depart_after is not None:
+        return depart_after
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    from railcap.model.clock import LOCAL_ZONE_NAME
+    from railcap.model.errors import Problem, ValidationError
+
+    try:
+        now = dt.datetime.now(ZoneInfo(LOCAL_ZONE_NAME))
+    except Exception:  # no time-zone database on this machine: the user says when, rather than a guess
+        raise ValidationError(Problem("request", "depart_after", f"not given, and 'now' is unknown here "
+                                                                 f"({LOCAL_ZONE_NAME} missing): give --depart-after"))
+    minutes = -(-(now.hour * 3600 + now.minute * 60 + now.second) // 300) * 5  # 23:58 → 24:00, still today
+    text = f"{minutes // 60:02d}:{minutes % 60:02d}"
+    err_console.print(f"note: no --depart-after given: departing after {text} (now, {LOCAL_ZONE_NAME})",
+                      markup=False, highlight=False)
+    return text
+
+
 def _request(net, from_op, to_op, via, depart_after, arrive_before, window, consist, priority,
              alternatives, allowance_percent, passenger_tolerance_min, cancel_passenger, accept_delay_min):
     from railcap.services.paths import build_request
@@ -42,7 +65,8 @@ def _request(net, from_op, to_op, via, depart_after, arrive_before, window, cons
 FROM = typer.Option(..., "--from", help="Origin: id, code or name.")
 TO = typer.Option(..., "--to", help="Destination: id, code or name (a border point for a handover).")
 VIA = typer.Option([], "--via", help="Call at OP, standing at least MIN minutes: OP[:MIN] (repeatable).")
-DEPART = typer.Option(..., "--depart-after", help="Earliest departure: HH:MM on the reference day or ISO date-time.")
+DEPART = typer.Option(None, "--depart-after", help="Earliest departure: HH:MM on the reference day or ISO "
+                      "date-time. Default: now in Europe/Amsterdam, rounded up to 5 minutes (said on stderr).")
 ARRIVE = typer.Option(None, "--arrive-before", help="Latest arrival at the destination.")
 WINDOW = typer.Option([], "--window", help="Pass OP between T1 and T2: OP=T1/T2 (repeatable).")
 CONSIST = typer.Option(..., "--consist", help="Consist id from the catalogue, or a .json/.toml file.")
@@ -57,7 +81,7 @@ ACCEPT = typer.Option(30.0, "--accept-delay", help="Military: take a free path a
 
 @app.command()
 @user_errors
-def plan(from_op: str = FROM, to_op: str = TO, via: list[str] = VIA, depart_after: str = DEPART,
+def plan(from_op: str = FROM, to_op: str = TO, via: list[str] = VIA, depart_after: str | None = DEPART,
          arrive_before: str | None = ARRIVE, window: list[str] = WINDOW, consist: str = CONSIST,
          priority: str = PRIORITY, alternatives: int = ALTS, allowance_percent: float = ALLOW,
          passenger_tolerance: float = TOL, cancel_passenger: bool = CANCEL, accept_delay: float = ACCEPT,
@@ -74,6 +98,7 @@ def plan(from_op: str = FROM, to_op: str = TO, via: list[str] = VIA, depart_afte
     if diagram is not None:
         check_output_path(diagram, "diagram", force=True)
     day = paths.reference_day()
+    depart_after = _departure(depart_after)
     req = _request(day.net, from_op, to_op, via, depart_after, arrive_before, window, consist, priority,
                    alternatives, allowance_percent, passenger_tolerance, cancel_passenger, accept_delay)
     source: str | None = _db(db)
@@ -127,7 +152,7 @@ def _draw(net, result, out: Path) -> None:
 
 @app.command()
 @user_errors
-def allocate(from_op: str = FROM, to_op: str = TO, via: list[str] = VIA, depart_after: str = DEPART,
+def allocate(from_op: str = FROM, to_op: str = TO, via: list[str] = VIA, depart_after: str | None = DEPART,
              arrive_before: str | None = ARRIVE, window: list[str] = WINDOW, consist: str = CONSIST,
              priority: str = PRIORITY, allowance_percent: float = ALLOW, passenger_tolerance: float = TOL,
              cancel_passenger: bool = CANCEL, accept_delay: float = ACCEPT,
@@ -141,6 +166,7 @@ def allocate(from_op: str = FROM, to_op: str = TO, via: list[str] = VIA, depart_
     from railcap.services import paths
 
     day = paths.reference_day()
+    depart_after = _departure(depart_after)
     req = _request(day.net, from_op, to_op, via, depart_after, arrive_before, window, consist, priority,
                    1, allowance_percent, passenger_tolerance, cancel_passenger, accept_delay)
     state = "proposed" if propose else "confirmed"

@@ -29,16 +29,25 @@ def write_bytes(data: bytes, path: Path) -> None:
     path.write_bytes(data)
 
 
-def read_json(path: Path, what: str) -> Any:
-    """The parsed document; a missing or unreadable file is an InputFileError naming it."""
+def read_bytes(path: Path, what: str) -> bytes:
+    """The file's bytes, gunzipped when it is gzip; a missing or broken file is an InputFileError naming it."""
     path = Path(path)
     if not path.exists():
         raise InputFileError(Problem(str(path), "(file)", "not found"))
     raw = path.read_bytes()
     try:
-        return json.loads(gzip.decompress(raw) if raw[:2] == b"\x1f\x8b" else raw)
-    except (OSError, ValueError) as exc:
+        return gzip.decompress(raw) if raw[:2] == b"\x1f\x8b" else raw
+    except (OSError, EOFError) as exc:
         raise InputFileError(Problem(path.name, "(json)", f"not a railcap {what} file: {exc}")) from None
+
+
+def read_json(path: Path, what: str) -> Any:
+    """The parsed document; a missing or unreadable file is an InputFileError naming it."""
+    raw = read_bytes(path, what)
+    try:
+        return json.loads(raw)
+    except ValueError as exc:
+        raise InputFileError(Problem(Path(path).name, "(json)", f"not a railcap {what} file: {exc}")) from None
 
 
 def validated(model: type[M], data: Any, name: str) -> M:

@@ -11,7 +11,7 @@ import pydantic
 
 from railcap.data.embedded import embedded_path
 from railcap.data.jsonfile import validated
-from railcap.data.timetable_io import read_timetable
+from railcap.data.timetable_io import RunIndex, read_timetable
 from railcap.model.errors import InputFileError, Problem
 from railcap.model.service import Corridor, FreightFlow
 from railcap.model.timetable import Timetable
@@ -23,6 +23,13 @@ TIMETABLE_FILE = "timetable_nl_weekday.json.gz"
 def load_reference_timetable() -> Timetable:
     """The embedded reference weekday (read once per process)."""
     return read_timetable(embedded_path(TIMETABLE_FILE))
+
+
+@lru_cache(maxsize=1)
+def reference_runs() -> RunIndex:
+    """The embedded reference weekday's runs by train id, each read when first asked for (a cold
+    command that re-plans two freight trains reads two runs, not the whole day)."""
+    return RunIndex(embedded_path(TIMETABLE_FILE))
 
 
 class _Flow(pydantic.BaseModel):

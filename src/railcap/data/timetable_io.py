@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from railcap.data.jsonfile import read_json, write_bytes
+from railcap.data.jsonfile import read_bytes, read_json, write_bytes
 from railcap.model.errors import InputFileError, Problem, ValidationError
 from railcap.model.infrastructure import Network
 from railcap.model.timetable import Leg, PassingPoint, Timetable, TrainClass, TrainRun
@@ -72,3 +74,64 @@ def read_timetable(path: Path) -> Timetable:
     except (KeyError, TypeError, ValueError) as exc:
         raise InputFileError(Problem(Path(path).name, "runs", f"not a railcap timetable file: {exc}")) from None
     return Timetable(runs, doc.get("meta", {}))
+
+
+# a run as ``dumps`` writes it: keys sorted, so every run object opens with its class, consist and id
+_RUN_START = re.compile(r'\{"class":"(?:[^"\\]|\\.)*","consist":"(?:[^"\\]|\\.)*","id":("(?:[^"\\]|\\.)*")')
+
+
+class RunIndex(Mapping[str, TrainRun]):
+    """The runs of a timetable file by train id, each decoded only when asked for.
+
+    A command that needs a handful of runs (the freight trains a military path
+    displaces) reads the file and finds where each run starts (≈0.05 s for the
+    reference day) instead of decoding all 6,600 of them (≈1.2 s). It relies on
+    the layout :func:`dumps` writes (keys sorted); a run found at a place that
+    does not hold it is refused, never guessed.
+
+    >>> import tempfile
+    >>> from railcap.model.timetable import Leg, PassingPoint, TrainClass
+    >>> run = TrainRun("f1", TrainClass.FREIGHT, "bulk", (Leg("a-b", False),),
+    ...                (PassingPoint("a", 0.0, 0.0, True), PassingPoint("b", 60.0, 60.0, True)))
+    >>> path = Path(tempfile.mkdtemp()) / "day.json.gz"
+    >>> write_timetable(Timetable((run,)), path)
+    >>> index = RunIndex(path)
+    >>> index["f1"] == run, list(index), "f2" in index
+    (True, ['f1'], False)
+    """
+
+    def __init__(self, path: Path) -> None:
+        self._path = Path(path)
+        self._text: str | None = None
+        self._at: dict[str, int] = {}
+        self._runs: dict[str, TrainRun] = {}
+
+    def _where(self) -> dict[str, int]:
+        if self._text is None:
+            raw = read_bytes(self._path, "timetable")
+            try:
+                self._text = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise InputFileError(Problem(self._path.name, "(json)", f"not a railcap timetable file: {exc}")) \
+                    from None
+            self._at = {json.loads(m[1]): m.start() for m in _RUN_START.finditer(self._text)}
+        return self._at
+
+    def __getitem__(self, train_id: str) -> TrainRun:
+        if train_id not in self._runs:
+            at = self._where()[train_id]  # KeyError: no such train
+            try:
+                run = run_from_dict(json.JSONDecoder().raw_decode(self._text, at)[0])
+            except (KeyError, TypeError, ValueError) as exc:
+                raise InputFileError(Problem(self._path.name, "runs", f"run '{train_id}' cannot be read: {exc}")) \
+                    from None
+            if run.id != train_id:
+                raise InputFileError(Problem(self._path.name, "runs", f"run '{train_id}' not where it was found"))
+            self._runs[train_id] = run
+        return self._runs[train_id]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._where())
+
+    def __len__(self) -> int:
+        return len(self._where())

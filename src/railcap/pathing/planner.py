@@ -18,7 +18,8 @@ request's windows and latest arrival.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections import ChainMap
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 
@@ -117,11 +118,14 @@ class Planner:
                  base: OccupationTable | None = None,
                  extra: OccupationTable | None = None, extra_classes: dict[str, str] | None = None,
                  removed: frozenset[str] = frozenset(), classes: dict[str, str] | None = None,
-                 runs: dict[str, TrainRun] | None = None, allocated: dict[str, int] | None = None):
+                 runs: dict[str, TrainRun] | None = None, allocated: dict[str, int] | None = None,
+                 base_runs: Mapping[str, TrainRun] | None = None):
         # ``timetable`` may be a loader, called only when a run is needed (re-planning a displaced
-        # train), with ``base`` and ``classes`` given: a cold query then costs no timetable read
+        # train), with ``base`` and ``classes`` given: a cold query then costs no timetable read;
+        # ``base_runs`` (the timetable's runs by id, read one at a time) spares even that read
         self.net, self._timetable = net, timetable
         self._current_runs = dict(runs or {})
+        self._base_runs = base_runs
         self.allocated = dict(allocated or {})
         base = timetable_occupations(self.timetable, net, load_catalogue()) if base is None else base
         self.removed = frozenset(removed)
@@ -142,8 +146,10 @@ class Planner:
         return self._timetable
 
     @cached_property
-    def runs(self) -> dict[str, TrainRun]:
+    def runs(self) -> Mapping[str, TrainRun]:
         """Every train's current run: the timetable's, replaced by the store's for the trains it changed."""
+        if self._base_runs is not None:
+            return ChainMap(self._current_runs, self._base_runs)
         return {r.id: r for r in self.timetable.runs} | self._current_runs
 
     def segments(self, req: PathRequest) -> SegmentCache:

@@ -19,7 +19,7 @@ import contextlib
 import datetime as dt
 import math
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -29,7 +29,7 @@ from sqlalchemy.engine import Engine
 from railcap.model.clock import DAY_S, clock, day_offset, parse_time
 from railcap.model.errors import Problem, RailcapError, ValidationError
 from railcap.model.infrastructure import Network
-from railcap.model.timetable import Timetable
+from railcap.model.timetable import Timetable, TrainRun
 from railcap.occupancy import OccupationTable
 from railcap.pathing import Planner, PlanResult, make_request
 from railcap.pathing.request import PathRequest
@@ -44,24 +44,26 @@ class ReferenceDay:
     """The network, the reference weekday and its blocking times: what every service day starts from.
 
     ``timetable`` may be a loader, called only when a displaced train must be
-    re-planned; ``classes`` (each train's class) then comes with ``base``.
+    re-planned; ``classes`` (each train's class) then comes with ``base``, and
+    ``runs`` (the day's runs by id, each read when asked for) spares that load.
     """
 
     net: Network
     timetable: Timetable | Callable[[], Timetable]
     base: OccupationTable
     classes: dict[str, str] | None = None
+    runs: Mapping[str, TrainRun] | None = None
 
 
 @lru_cache(maxsize=1)
 def reference_day() -> ReferenceDay:
     """The embedded network and reference weekday with its blocking times (the shipped cache; once per process)."""
     from railcap.data.embedded import load_network
-    from railcap.data.reference import load_reference_timetable
+    from railcap.data.reference import load_reference_timetable, reference_runs
     from railcap.services.day_cache import day_blocking
 
     base, classes = day_blocking()
-    return ReferenceDay(load_network(), load_reference_timetable, base, classes)
+    return ReferenceDay(load_network(), load_reference_timetable, base, classes, reference_runs())
 
 
 # -- requests ----------------------------------------------------------------------------------------
@@ -154,7 +156,8 @@ def planner_for(day: ReferenceDay, state: store.State | store.Snapshot) -> Plann
     snapshot, also what the days before and after reach into the day (``store.window_table``)."""
     snap = state if isinstance(state, store.Snapshot) else store.Snapshot(state, 0, None, state, state)
     return Planner(day.net, day.timetable, base=store.window_table(day.base, snap), classes=day.classes,
-                   extra_classes=snap.state.classes, runs=snap.state.runs, allocated=snap.state.allocated)
+                   extra_classes=snap.state.classes, runs=snap.state.runs, allocated=snap.state.allocated,
+                   base_runs=day.runs)
 
 
 def day_as_it_will_be(db: str | Path | None, service_date: dt.date | None = None,
