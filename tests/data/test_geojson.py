@@ -90,6 +90,10 @@ def test_graph_from_the_dutch_file_has_the_models_components_and_bridges(tmp_pat
     net = load_network()
     assert not shared_coordinates(net)
     assert "barendrecht-vork" not in net.ops  # was a siding at the Maasvlakte end, named after the far end
+    doc = json.loads(out.read_text())
+    moved = {f["properties"]["id"]: f["properties"]["notes"] for f in doc["features"]
+             if f["properties"]["feature"] == "operational_point" and "GIS tools" in f["properties"]["notes"]}
+    assert {"botlektunnel", "aansl-breda-lage-zwaluwe-2"} <= set(moved)  # each moved point says why
     g, m = graph_from_file(json.loads(out.read_text())), model_graph(net)
     assert sorted(map(sorted, nx.connected_components(g))) == sorted(map(sorted, nx.connected_components(m)))
     assert bridges(g) == bridges(m)

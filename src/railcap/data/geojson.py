@@ -70,7 +70,8 @@ def network_geojson(net: Network) -> dict[str, Any]:
                                      "country": o.country, "code": o.code or "", "tracks": len(o.tracks),
                                      "longest_track_m": o.longest_track_m,
                                      "neighbour_station": o.neighbour_station or "",
-                                     "military_loading": o.military_loading, "sources": "; ".join(o.sources)}})
+                                     "military_loading": o.military_loading, "sources": "; ".join(o.sources),
+                                     "notes": "; ".join(o.notes)}})
     return {"type": "FeatureCollection", "name": net.meta.get("name", "network"), "features": feats}
 
 
