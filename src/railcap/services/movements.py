@@ -2,10 +2,11 @@
 
 ``plan_file`` reads a movement order (YAML or JSON), checks it against the
 embedded network and the catalogue and plans it on the reference day (from
-the blocking-time cache). ``allocate_whole`` does the same inside one database
-transaction (SQLite ``BEGIN IMMEDIATE``): each day's existing allocations are
-part of the busy picture, every train is written as one allocation, the
-conflict detector checks each day as it will be, and any failure writes nothing.
+the blocking-time cache). ``allocate_whole`` plans against a snapshot of the
+store (each day's existing allocations are part of the busy picture) without
+any lock, then writes every train as one allocation in one short transaction
+that checks the day again when the store changed meanwhile; the conflict
+detector checks each day as it will be, and any failure writes nothing.
 """
 
 from __future__ import annotations
@@ -95,26 +96,60 @@ def plan_deployment(dep: Deployment, progress: Callable[[str], None] = lambda _:
 
 def allocate_whole(path: Path, db: str, today: dt.date | None = None,
                    progress: Callable[[str], None] = lambda _: None) -> tuple[MovementPlan, list[int]]:
-    """Plan and store the whole movement in one transaction; nothing is written if any step fails
-    or any train finds no path (a movement is allocated whole or not at all)."""
+    """Plan the whole movement outside any lock, against a snapshot of the store, then write it in one short
+    transaction, all or nothing: when another allocation changed the store meanwhile, every train is
+    checked again against the day as it is now (the trains it moves unchanged, the conflict detector on
+    its blocks) and the movement is planned again when one fails. Nothing is written if any train finds no
+    path or any check fails."""
+    from railcap.services.paths import MAX_ATTEMPTS
     from railcap.store import allocations as store
 
     dep = load_deployment(path, today)
     engine = store.open_store(db)
-    ids: list[int] = []
-    with store.write_transaction(engine) as conn:  # the whole movement in one write
-        def stored(day: int):
-            state = store.load_state(conn, dep.first_day + dt.timedelta(days=day))
-            return state.extra, state.classes, state.removed
+    base = day_blocking()[0]
+    try:
+        for _attempt in range(MAX_ATTEMPTS):
+            version, stored = _snapshot(engine, dep)
+            plan = plan_movement(dep, day_planner(stored), progress)  # no lock held while planning
+            if plan.unplanned:
+                raise ValidationError([Problem("movement", f"trains ({u.train_id})", u.reason)
+                                       for u in plan.unplanned])
+            _referee(plan)
+            news = [(p.train_id, _new(dep, p)) for p in plan.planned]
+            try:
+                with store.write_transaction(engine) as conn:  # short: checks and inserts only
+                    if store.current_version(conn) != version:
+                        for _, new in news:
+                            store.recheck(conn, new, base, version)
+                    ids = [store.insert_allocation(conn, new, train_id=tid)[0] for tid, new in news]
+            except store.StalePlan:
+                progress("the store changed while planning: planning the movement again")
+                continue
+            return plan, ids
+    finally:
+        engine.dispose()
+    raise ValidationError(Problem("movement", "db", f"the store changed under {MAX_ATTEMPTS} successive plans "
+                                                    f"(other allocations got there first); nothing was written"))
 
-        plan = plan_movement(dep, day_planner(stored), progress)
-        if plan.unplanned:
-            raise ValidationError([Problem("movement", f"trains ({u.train_id})", u.reason) for u in plan.unplanned])
-        _referee(plan)
-        for p in plan.planned:
-            ids.append(_insert(conn, store, dep, p))
-    engine.dispose()
-    return plan, ids
+
+def _snapshot(engine, dep: Deployment):
+    """(store version, ``extra_of_day`` for ``day_planner``): every day of the movement read in one consistent
+    read, no write lock; a day beyond them is read when asked."""
+    from railcap.store import allocations as store
+
+    dates = [dep.first_day + dt.timedelta(days=d) for d in range(dep.days + 2)]
+    with store.read_transaction(engine) as conn:
+        version = store.current_version(conn)
+        states = {d: store.load_state(conn, d) for d in dates}
+
+    def stored(day: int):
+        date = dep.first_day + dt.timedelta(days=day)
+        if date not in states:
+            with store.read_transaction(engine) as conn:
+                states[date] = store.load_state(conn, date)
+        state = states[date]
+        return state.extra, state.classes, state.removed
+    return version, stored
 
 
 def _referee(plan: MovementPlan) -> None:
@@ -129,8 +164,8 @@ def _referee(plan: MovementPlan) -> None:
                                          f"on {c.resource_id}; nothing was written"))
 
 
-def _insert(conn, store, dep: Deployment, p) -> int:
-    """One planned train of the movement as an allocation (through the store: one truth per train)."""
+def _new(dep: Deployment, p):
+    """One planned train of the movement as the store's new allocation (one truth per train)."""
     from dataclasses import replace
 
     from railcap.pathing.report import plan_to_dict
@@ -140,10 +175,8 @@ def _insert(conn, store, dep: Deployment, p) -> int:
     doc = plan_to_dict(p.result, load_network())
     doc["movement"] = {"unit": dep.unit, "loading_site": p.site, "ready": format_clock(p.ready_s)}
     result = replace(p.result, paths=[p.path, *p.result.paths[1:]])
-    new = replace(_new_allocation(req, result, "confirmed", doc["request"], doc),
-                  service_date=dep.first_day + dt.timedelta(days=p.day))
-    new_id, _ = store.insert_allocation(conn, new, train_id=p.train_id)
-    return new_id
+    return replace(_new_allocation(req, result, "confirmed", doc["request"], doc),
+                   service_date=dep.first_day + dt.timedelta(days=p.day))
 
 
 # -- the answer as data ----------------------------------------------------------------------

@@ -423,22 +423,27 @@ def write_allocation(engine: Engine, new: NewAllocation, base: OccupationTable, 
     """
     if new.status not in ("proposed", "confirmed"):
         raise ValidationError(Problem("allocation", "status", f"'{new.status}' is not proposed or confirmed"))
-    key = day_key(new.service_date)
     with write_transaction(engine) as conn:
-        version = current_version(conn)
-        moved = [c.train_id for c in new.changes]
-        if version != seen_version:
-            if moved and conn.execute(
-                    select(func.count()).select_from(train_versions)
-                    .where(train_versions.c.service_date == key).where(train_versions.c.train_id.in_(moved))
-                    .where(train_versions.c.store_version > seen_version)).scalar():
-                raise StalePlan("a train this plan moves was changed by another allocation")
-            day_now = _read_snapshot(conn, new.service_date)
-            _referee(_touched_day(base, day_now, new), new, moved, stale=True)
+        if current_version(conn) != seen_version:
+            recheck(conn, new, base, seen_version)
         new_id, train_id = insert_allocation(conn, new)
         if on_write is not None:
             on_write(conn, new_id, train_id)
     return new_id, train_id
+
+
+def recheck(conn: Connection, new: NewAllocation, base: OccupationTable, seen_version: int) -> None:
+    """Inside a write transaction, for a plan made at ``seen_version``: :class:`StalePlan` when a train it
+    moves has changed since, or the conflict detector finds an overlap with the day as it is now."""
+    moved = [c.train_id for c in new.changes]
+    if moved and conn.execute(
+            select(func.count()).select_from(train_versions)
+            .where(train_versions.c.service_date == day_key(new.service_date))
+            .where(train_versions.c.train_id.in_(moved))
+            .where(train_versions.c.store_version > seen_version)).scalar():
+        raise StalePlan("a train this plan moves was changed by another allocation")
+    day_now = _read_snapshot(conn, new.service_date)
+    _referee(_touched_day(base, day_now, new), new, moved, stale=True)
 
 
 def insert_allocation(conn: Connection, new: NewAllocation, train_id: str | None = None) -> tuple[int, str]:
@@ -650,4 +655,5 @@ def set_status(engine: Engine, allocation_id: int, status: str, on_write=None) -
 
 __all__ = ["AllocationConflict", "NewAllocation", "Snapshot", "StalePlan", "State", "StoreError", "TrainChange",
            "check_plan", "day_table", "window_table", "get_allocation", "list_allocations", "load_state", "open_store",
+           "recheck",
            "set_status", "snapshot", "write_allocation"]
