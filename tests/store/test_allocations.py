@@ -30,7 +30,7 @@ def test_a_confirmed_allocation_holds_its_blocks_and_cancelling_frees_them(db, s
     assert second.result.paths[0].departure_s > first.result.paths[0].departure_s
     assert conflicts(db, sday) == []
     assert [r["status"] for r in paths.list_allocations(db)] == ["confirmed", "confirmed"]
-    paths.set_status(db, first.allocation_id, "cancelled")
+    paths.set_status(db, first.allocation_id, "cancelled", day=sday)
     third = paths.allocate(request(sday, 9.0), db, day=sday)
     assert third.result.paths[0].departure_s == pytest.approx(first.result.paths[0].departure_s)
     assert len(current_rows(db, sday, first.train_id)) == 0
@@ -64,7 +64,7 @@ def test_bug1_two_military_allocations_in_one_slot_leave_one_truth_per_train(db,
     paths.allocate(request(sday, 20.0), db, day=sday)  # unrelated: still allocates
     for row in paths.list_allocations(db):
         if row["status"] != "cancelled":
-            paths.set_status(db, row["id"], "cancelled")
+            paths.set_status(db, row["id"], "cancelled", day=sday)
     assert conflicts(db, sday) == []
 
 

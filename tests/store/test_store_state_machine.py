@@ -55,7 +55,7 @@ class StoreMachine(RuleBasedStateMachine):
         if allocation is None:
             return
         try:
-            paths.set_status(self.db, allocation, "confirmed" if confirm else "cancelled")
+            paths.set_status(self.db, allocation, "confirmed" if confirm else "cancelled", day=DAY)
         except ValidationError as exc:
             assert "already" in str(exc)
 

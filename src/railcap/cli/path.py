@@ -236,9 +236,32 @@ def show(allocation_id: int = typer.Argument(..., help="Allocation id (see `rail
 @app.command()
 @user_errors
 def cancel(allocation_id: int = typer.Argument(..., help="Allocation id (see `railcap path list`)."),
-           db: str | None = typer.Option(None, "--db", help=DB_HELP)) -> None:
-    """Cancel an allocation: its blocks are free again for later requests."""
-    _set_status(allocation_id, "cancelled", db)
+           db: str | None = typer.Option(None, "--db", help=DB_HELP),
+           as_json: bool = typer.Option(False, "--json", help="Machine-readable output.")) -> None:
+    """Cancel an allocation: its blocks are free again for later requests, and the civil trains it moved get
+    their old times back where nothing allocated since stands in the way (the answer names what does)."""
+    from railcap.model.clock import clock
+    from railcap.services import paths
+
+    given = paths.set_status(_db(db), allocation_id, "cancelled")
+    if as_json:
+        print_json({"allocation_id": allocation_id, "status": "cancelled",
+                    "moved_trains": [g.to_dict() | {"departure": None if g.departure_s is None else
+                                                    clock(g.departure_s), "arrival": None if g.arrival_s is None
+                                                    else clock(g.arrival_s)} for g in given]})
+        return
+    console.print(f"allocation {allocation_id} cancelled")
+    if not given:
+        return
+    t = Table(title=f"the trains allocation {allocation_id} had moved")
+    for col in ("train", "class", "allocation", "now", "departs", "arrives", "why not back"):
+        t.add_column(col, overflow="fold")
+    for g in given:
+        t.add_row(plain(g.train_id), g.train_class, str(g.allocation_id or ""),
+                  "back at its old times" if g.restored else "stays moved",
+                  "–" if g.departure_s is None else clock(g.departure_s),
+                  "–" if g.arrival_s is None else clock(g.arrival_s), plain(g.reason))
+    console.print(t)
 
 
 @app.command()

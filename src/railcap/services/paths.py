@@ -34,6 +34,8 @@ from railcap.occupancy import OccupationTable
 from railcap.pathing import Planner, PlanResult, make_request
 from railcap.pathing.request import PathRequest
 from railcap.store import allocations as store
+from railcap.store import restore
+from railcap.store.restore import GivenBack
 
 MAX_ATTEMPTS = 10  # plans of one allocation when others keep getting there first (a real conflict each time)
 DEFAULT_DB = "railcap.sqlite"
@@ -282,11 +284,22 @@ def get_allocation(db: str | Path, allocation_id: int) -> dict:
         engine.dispose()
 
 
-def set_status(db: str | Path | Engine, allocation_id: int, status: str, on_write=None) -> None:
-    """Confirm a proposed allocation, or cancel one (its own blocks are free again; trains it moved stay moved)."""
+def set_status(db: str | Path | Engine, allocation_id: int, status: str, on_write=None,
+               day: ReferenceDay | None = None) -> list[GivenBack]:
+    """Confirm a proposed allocation, or cancel one: its blocks are free again, and the trains it moved get
+    their old times back where nothing allocated since stands in the way (``store.restore``); what became
+    of each moved train is returned (nothing for a confirmation)."""
     engine, opened = (db, False) if isinstance(db, Engine) else (store.open_store(db, create=False), True)
     try:
-        store.set_status(engine, allocation_id, status, on_write)
+        if status != "cancelled":
+            store.set_status(engine, allocation_id, status, on_write)
+            return []
+        day = day or reference_day()
+        runs: dict = {}
+        if restore.moved_by(engine, allocation_id):  # their old runs, read before the short write
+            timetable = day.timetable() if callable(day.timetable) else day.timetable
+            runs = {r.id: r for r in timetable.runs}
+        return restore.cancel_allocation(engine, allocation_id, day.base, runs.get, on_write)
     finally:
         if opened:
             engine.dispose()

@@ -576,11 +576,11 @@ def _allocation_of(conn: Connection, key: str, train_id: str) -> int | None:
 
 def _tell_holder(conn: Connection, change: TrainChange, by: int, now: str) -> None:
     """An allocated train moved by another allocation: its holder's record shows the new status and times."""
-    key_row = conn.execute(select(allocations.c.id, allocations.c.note)
+    key_row = conn.execute(select(allocations.c.id, allocations.c.note, allocations.c.status)
                            .where(allocations.c.train_id == change.train_id)).first()
     if key_row is None:
         return
-    what = "cancelled" if change.run is None else f"{change.action}"
+    what = f"cancelled (it was {key_row.status})" if change.run is None else f"{change.action}"
     note = (key_row.note + "; " if key_row.note else "") + f"{what} by allocation {by}: {change.rule}"
     values: dict = {"note": note, "updated_at": now}
     if change.run is None:
@@ -628,32 +628,40 @@ def set_status(engine: Engine, allocation_id: int, status: str, on_write=None) -
     """Confirm a proposed allocation or cancel one (its blocks are free again); cancelled is final.
 
     ``on_write(conn, allocation_id, old_status)`` runs inside the same transaction (e.g. the audit row).
+    Cancelling here leaves the trains it moved where they are; ``store.restore.cancel_allocation`` gives
+    them their old times back.
     """
-    if status not in ("confirmed", "cancelled"):
-        raise ValidationError(Problem("allocation", "status", f"'{status}' is not confirmed or cancelled"))
     with write_transaction(engine) as conn:
-        row = conn.execute(select(allocations.c.status, allocations.c.train_id, allocations.c.service_date)
-                           .where(allocations.c.id == allocation_id)).first()
-        if row is None:
-            raise NotFoundError("allocation", str(allocation_id))
-        if row.status == "cancelled":
-            raise ValidationError(Problem(f"allocation {allocation_id}", "status", "already cancelled"))
-        if row.status == status:
-            raise ValidationError(Problem(f"allocation {allocation_id}", "status", f"already {status}"))
-        now = _now()
-        conn.execute(update(allocations).where(allocations.c.id == allocation_id)
-                     .values(status=status, updated_at=now))
-        version = current_version(conn) + 1
-        if status == "cancelled":
-            cls = conn.execute(select(allocations.c.priority).where(allocations.c.id == allocation_id)).scalar()
-            _new_version(conn, row.service_date, TrainChange(row.train_id, cls, ACTION_CANCELLED, RULE_HOLDER,
-                                                             None, None), allocation_id, None, version, now)
+        old, version = change_status(conn, allocation_id, status)
         conn.execute(update(store_version).where(store_version.c.id == 1).values(version=version))
         if on_write is not None:
-            on_write(conn, allocation_id, row.status)
+            on_write(conn, allocation_id, old)
+
+
+def change_status(conn: Connection, allocation_id: int, status: str) -> tuple[str, int]:
+    """Inside a write transaction: the status changed (a cancelled allocation's train gets a cancelled
+    version); (the old status, the store version to write). Refused: unknown id, already that status,
+    anything after cancelled."""
+    if status not in ("confirmed", "cancelled"):
+        raise ValidationError(Problem("allocation", "status", f"'{status}' is not confirmed or cancelled"))
+    row = conn.execute(select(allocations.c.status, allocations.c.train_id, allocations.c.service_date,
+                              allocations.c.priority).where(allocations.c.id == allocation_id)).first()
+    if row is None:
+        raise NotFoundError("allocation", str(allocation_id))
+    if row.status == "cancelled":
+        raise ValidationError(Problem(f"allocation {allocation_id}", "status", "already cancelled"))
+    if row.status == status:
+        raise ValidationError(Problem(f"allocation {allocation_id}", "status", f"already {status}"))
+    now = _now()
+    conn.execute(update(allocations).where(allocations.c.id == allocation_id).values(status=status, updated_at=now))
+    version = current_version(conn) + 1
+    if status == "cancelled":
+        _new_version(conn, row.service_date, TrainChange(row.train_id, row.priority, ACTION_CANCELLED, RULE_HOLDER,
+                                                         None, None), allocation_id, None, version, now)
+    return row.status, version
 
 
 __all__ = ["AllocationConflict", "NewAllocation", "Snapshot", "StalePlan", "State", "StoreError", "TrainChange",
-           "check_plan", "day_table", "window_table", "get_allocation", "list_allocations", "load_state", "open_store",
+           "change_status", "check_plan", "day_table", "window_table", "get_allocation", "list_allocations", "load_state", "open_store",
            "recheck",
            "set_status", "snapshot", "write_allocation"]
