@@ -35,7 +35,7 @@ def _fresh_every_train(dep):
         def commit(self, result):  # the baseline: the day rebuilt instead of updated in place
             path = result.paths[0]
             keep = ~np.isin(self.table.train_id, [h.train_id for h in result.hindrance])
-            fresh = Planner(self.net, self._timetable, base=self.table[keep],
+            fresh = Planner(self.net, self._timetable, catalogue=self.catalogue, base=self.table[keep],
                             classes={**self.classes, path.train_id: result.request.priority.value},
                             extra=OccupationTable.concat([path.occupations(), result.civil_occupations]))
             self.__dict__.update(fresh.__dict__)

@@ -92,7 +92,7 @@ def main(argv: list[str] | None = None) -> None:
 
     net, tt, cat = load_network(), load_reference_timetable(), load_catalogue()
     t0 = time.perf_counter()
-    planner = Planner(net, tt)
+    planner = Planner(net, tt, catalogue=load_catalogue())
     index = planner.index()
     setup = time.perf_counter() - t0
     reqs = requests(net, cat, args.requests, args.seed, planner)

@@ -25,7 +25,7 @@ HOURS = (7, 14, 22)
 @pytest.fixture(scope="module")
 def planner(day):
     net, tt, occ = day
-    return Planner(net, tt, base=occ)
+    return Planner(net, tt, catalogue=CAT, base=occ)
 
 
 def loading_sites(net) -> list[str]:

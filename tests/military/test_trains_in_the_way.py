@@ -17,6 +17,7 @@ from typer.testing import CliRunner
 
 from railcap.cli import app
 from railcap.model.clock import clock, parse_time
+from railcap.data.rolling_stock import load_catalogue
 from railcap.pathing import Planner
 from railcap.physics.running_time import Stop, run_time
 from railcap.services import paths
@@ -66,5 +67,5 @@ def test_without_the_named_trains_the_same_request_is_met(day, asked, tmp_path):
     opts = dict(zip(asked[::2], asked[1::2]))
     req = paths.build_request(day.net, from_op=FROM, to_op=TO, depart_after=DEPART, consist=CONSIST,
                               priority="military", arrive_before=opts["--arrive-before"])
-    without = Planner(day.net, day.timetable, base=day.base, classes=day.classes, removed=named)
+    without = Planner(day.net, day.timetable, catalogue=load_catalogue(), base=day.base, classes=day.classes, removed=named)
     assert without.plan(req).found

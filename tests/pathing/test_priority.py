@@ -15,7 +15,7 @@ CAT = load_catalogue()
 
 def timetable_with(net, train_class: str, consist: str) -> Timetable:
     """One train s0 → s2 leaving at 0, planned on the empty line."""
-    empty = Planner(net, Timetable(()))
+    empty = Planner(net, Timetable(()), catalogue=load_catalogue())
     req = make_request(net, origin="s0", destination="s2", consist=CAT.consist(consist), earliest_departure_s=0.0,
                        train_id="civil-1")
     return Timetable((empty.plan(req).paths[0].to_run(train_class, consist),))
@@ -32,7 +32,7 @@ def military(net, **kw):
 ])
 def test_reserve_and_freight_make_room(cls, consist, stage, action):
     net = line(3, 1)
-    planner = Planner(net, timetable_with(net, cls, consist))
+    planner = Planner(net, timetable_with(net, cls, consist), catalogue=load_catalogue())
     result = planner.plan(military(net))
     assert result.found and result.stage == stage
     assert result.paths[0].departure_s == 0.0
@@ -44,7 +44,7 @@ def test_reserve_and_freight_make_room(cls, consist, stage, action):
 
 def test_passenger_trains_move_only_within_tolerance_or_with_leave():
     net = line(3, 1)
-    planner = Planner(net, timetable_with(net, "passenger", "sng-4"))
+    planner = Planner(net, timetable_with(net, "passenger", "sng-4"), catalogue=load_catalogue())
     strict = planner.plan(military(net))
     assert strict.stage == "free capacity" and strict.paths[0].departure_s > 0  # it waits behind the passenger train
     assert strict.hindrance == []

@@ -19,7 +19,7 @@ CAT = load_catalogue()
 @pytest.fixture(scope="module")
 def planner(day):
     net, tt, occ = day
-    return Planner(net, tt, base=occ)
+    return Planner(net, tt, catalogue=load_catalogue(), base=occ)
 
 
 def plan(planner, origin, destination, consist, depart_s, **kw):

@@ -107,7 +107,7 @@ def test_a_train_waits_at_a_stand_to_let_a_block_clear():
     """One block ahead is busy for ten minutes: the train leaves later or stands on the way."""
     net = line(3, 1)
     busy = OccupationTable.of([Occupation("other", "s1-s2/0/2", 200.0, 1500.0)])
-    planner = Planner(net, Timetable(()), base=busy)
+    planner = Planner(net, Timetable(()), catalogue=load_catalogue(), base=busy)
     req = make_request(net, origin="s0", destination="s2", consist=CONSIST, earliest_departure_s=0.0)
     path = planner.plan(req).paths[0]
     assert path.departure_s > 0 or path.waiting_s > 0

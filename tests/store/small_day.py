@@ -29,7 +29,7 @@ def small_day(trains=TRAINS) -> ReferenceDay:
     net = line(4, 1)
     runs = []
     for tid, cls, consist, a, b, hour in trains:
-        planner = Planner(net, Timetable(tuple(runs)))
+        planner = Planner(net, Timetable(tuple(runs)), catalogue=load_catalogue())
         req = make_request(net, origin=a, destination=b, consist=CAT.consist(consist),
                            earliest_departure_s=hour * 3600, train_id=tid)
         runs.append(planner.plan(req).paths[0].to_run(cls, consist))

@@ -13,6 +13,7 @@ import pytest
 
 from railcap.model.clock import DAY_S
 from railcap.occupancy import OccupationTable, find_conflicts
+from railcap.data.rolling_stock import load_catalogue
 from railcap.pathing import Planner
 from railcap.services import paths
 from railcap.store import allocations as store
@@ -68,7 +69,7 @@ def test_a_departure_past_24h_on_a_date_is_planned_on_the_date_after():
 def test_the_previous_days_trains_past_midnight_occupy_the_early_hours(db, midnight_day):
     req = request(midnight_day, "24:00", "s3", "s0")  # 00:00 on the next service day, towards F2354
     found = paths.plan(req, None, midnight_day).paths[0]
-    alone = Planner(midnight_day.net, midnight_day.timetable, base=midnight_day.base).plan(req).paths[0]
+    alone = Planner(midnight_day.net, midnight_day.timetable, catalogue=load_catalogue(), base=midnight_day.base).plan(req).paths[0]
     both_days = window(midnight_day, db, None)
     assert "F2354@day-1" in set(both_days.train_id.tolist())
     assert own_conflicts(both_days, alone), "planned on its own day only, the path runs into F2354"

@@ -42,7 +42,8 @@ class Warm:
         with self.lock:
             planner = self._planners.get(key)
             if planner is None:
-                planner = Planner(self.net, self.timetable, base=self.base, extra=state.extra,
+                planner = Planner(self.net, self.timetable, catalogue=self.catalogue, base=self.base,
+                                  extra=state.extra,
                                   extra_classes=state.classes, removed=state.removed, runs=state.runs,
                                   allocated=state.allocated)
                 planner._segments = self._segments  # running times do not depend on the day's state

@@ -25,9 +25,9 @@ from functools import cached_property
 
 import numpy as np
 
-from railcap.data.rolling_stock import load_catalogue
 from railcap.model.errors import RailcapError, ValidationError
 from railcap.model.infrastructure import Network
+from railcap.model.rolling_stock import Catalogue
 from railcap.model.timetable import Timetable, TrainClass, TrainRun
 from railcap.occupancy import FreeIntervalIndex, OccupationTable
 from railcap.pathing.explain import Explanation, explain
@@ -107,6 +107,8 @@ class PlanResult:
 class Planner:
     """Plans requests against a timetable plus earlier allocations.
 
+    ``catalogue`` gives the consists of the day's trains (for their blocking
+    times when ``base`` is not given, and to re-plan a displaced train).
     ``extra`` holds occupations of allocated trains (and re-planned civil
     trains) with ``extra_classes`` naming their class; ``removed`` lists the
     timetable's trains that no longer run as planned. ``runs`` are the current
@@ -115,6 +117,7 @@ class Planner:
     """
 
     def __init__(self, net: Network, timetable: Timetable | Callable[[], Timetable], *,
+                 catalogue: Catalogue,
                  base: OccupationTable | None = None,
                  extra: OccupationTable | None = None, extra_classes: dict[str, str] | None = None,
                  removed: frozenset[str] = frozenset(), classes: dict[str, str] | None = None,
@@ -127,7 +130,8 @@ class Planner:
         self._current_runs = dict(runs or {})
         self._base_runs = base_runs
         self.allocated = dict(allocated or {})
-        base = timetable_occupations(self.timetable, net, load_catalogue()) if base is None else base
+        self.catalogue = catalogue  # the consists of the trains it may re-plan
+        base = timetable_occupations(self.timetable, net, catalogue) if base is None else base
         self.removed = frozenset(removed)
         if self.removed:
             base = base[~np.isin(base.train_id, list(self.removed))]
@@ -366,7 +370,7 @@ class Planner:
     def replan_run(self, run: TrainRun, index: FreeIntervalIndex) -> TimedPath | None:
         """The earliest path for an existing train on its own route, leaving no earlier than it did."""
         try:
-            consist = load_catalogue().consist(run.consist)
+            consist = self.catalogue.consist(run.consist)
         except RailcapError:  # a user's own consist file, not in the catalogue: it cannot be re-planned
             return None
         route = Route(tuple(RouteLeg(self.net.sections[g.section_id], g.reverse) for g in run.legs))

@@ -78,7 +78,8 @@ def day_planner(extra_of_day: Callable[[int], tuple[OccupationTable, dict[str, s
     def make(day: int, carry: OccupationTable, carry_classes: dict[str, str], moved: frozenset[str]) -> Planner:
         stored, stored_classes, removed = extra_of_day(day)
         extra = OccupationTable.concat([stored, carry])
-        return Planner(net, load_reference_timetable, base=base, classes=classes, extra=extra,
+        return Planner(net, load_reference_timetable, catalogue=load_catalogue(), base=base, classes=classes,
+                       extra=extra,
                        extra_classes={**stored_classes, **carry_classes}, removed=removed | moved)
     return make
 

@@ -33,6 +33,7 @@ from railcap.model.timetable import Timetable, TrainRun
 from railcap.occupancy import OccupationTable
 from railcap.pathing import Planner, PlanResult, make_request
 from railcap.pathing.request import PathRequest
+from railcap.services.embedded import catalogue
 from railcap.store import allocations as store
 from railcap.store import restore
 from railcap.store.restore import GivenBack
@@ -157,7 +158,8 @@ def planner_for(day: ReferenceDay, state: store.State | store.Snapshot) -> Plann
     """The planner on the day as it will be (one table: the reference day with the store's changes); given a
     snapshot, also what the days before and after reach into the day (``store.window_table``)."""
     snap = state if isinstance(state, store.Snapshot) else store.Snapshot(state, 0, None, state, state)
-    return Planner(day.net, day.timetable, base=store.window_table(day.base, snap), classes=day.classes,
+    return Planner(day.net, day.timetable, catalogue=catalogue(), base=store.window_table(day.base, snap),
+                   classes=day.classes,
                    extra_classes=snap.state.classes, runs=snap.state.runs, allocated=snap.state.allocated,
                    base_runs=day.runs)
 
