@@ -253,15 +253,19 @@ def cancel(allocation_id: int = typer.Argument(..., help="Allocation id (see `ra
     console.print(f"allocation {allocation_id} cancelled")
     if not given:
         return
+    held, stay = any(g.allocation_id for g in given), any(not g.restored for g in given)
     t = Table(title=f"the trains allocation {allocation_id} had moved")
-    for col in ("train", "class", "allocation", "now", "departs", "arrives", "why not back"):
+    for col in ("train", "class", *(["allocation"] if held else []), "now", "departs", "arrives",
+                *(["why not back"] if stay else [])):
         t.add_column(col, overflow="fold")
     for g in given:
-        t.add_row(plain(g.train_id), g.train_class, str(g.allocation_id or ""),
+        t.add_row(plain(g.train_id), g.train_class, *([str(g.allocation_id or "")] if held else []),
                   "back at its old times" if g.restored else "stays moved",
                   "–" if g.departure_s is None else clock(g.departure_s),
-                  "–" if g.arrival_s is None else clock(g.arrival_s), plain(g.reason))
+                  "–" if g.arrival_s is None else clock(g.arrival_s), *([plain(g.reason)] if stay else []))
     console.print(t)
+    back = sum(g.restored for g in given)
+    console.print(f"{back} of {len(given)} moved train(s) back at their old times", highlight=False)
 
 
 @app.command()

@@ -297,8 +297,8 @@ def set_status(db: str | Path | Engine, allocation_id: int, status: str, on_writ
             store.set_status(engine, allocation_id, status, on_write)
             return []
         day = day or reference_day()
-        runs: dict = {}
-        if restore.moved_by(engine, allocation_id):  # their old runs, read before the short write
+        runs: Mapping[str, TrainRun] = day.runs if day.runs is not None else {}  # each run read when asked
+        if day.runs is None and restore.moved_by(engine, allocation_id):  # the whole day, before the write
             timetable = day.timetable() if callable(day.timetable) else day.timetable
             runs = {r.id: r for r in timetable.runs}
         return restore.cancel_allocation(engine, allocation_id, day.base, runs.get, on_write)
