@@ -38,6 +38,39 @@ def _ready(url: str, proc: subprocess.Popen, timeout_s: float = 120) -> None:
     raise AssertionError("server did not start")
 
 
+def _children(pid: int) -> list[int]:
+    """The processes ``pid`` started (the server's forked path planners)."""
+    from pathlib import Path
+
+    out = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            out.append(int(stat.parent.name))
+    return out
+
+
+def _gone(pids: list[int], timeout_s: float = 10) -> bool:
+    import os
+
+    end = time.monotonic() + timeout_s
+    while time.monotonic() < end:
+        alive = []
+        for p in pids:
+            try:
+                os.kill(p, 0)
+                alive.append(p)
+            except ProcessLookupError:
+                pass
+        if not alive:
+            return True
+        time.sleep(0.2)
+    return False
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -93,6 +126,8 @@ def test_sigkill_during_allocations_leaves_each_whole_or_absent(tmp_path, warm):
         while len(done) < 2 and time.monotonic() < end:
             time.sleep(0.02)
         time.sleep(0.15)  # into the middle of the next allocation
+        planners = _children(proc.pid)
+        assert planners, "the server forks its path planners at start"
         proc.send_signal(signal.SIGKILL)
         proc.wait(30)
         for t in threads:
@@ -103,6 +138,7 @@ def test_sigkill_during_allocations_leaves_each_whole_or_absent(tmp_path, warm):
             proc.kill()
             proc.wait(30)
 
+    assert _gone(planners), "a planner outlived the killed server"
     stored = _whole_or_absent(db)
     assert stored >= len(done)  # every answered allocation survived; others are whole or absent
     assert stored < 10, "the kill came too late to test anything"
@@ -117,8 +153,10 @@ def test_sigkill_during_allocations_leaves_each_whole_or_absent(tmp_path, warm):
                        json={"origin": "Kijfhoek", "destination": "oldenzaal-grens", "depart_after": "06:00",
                              "consist": "intermodal-740"})
         assert r.status_code == 201, r.text
+        planners = _children(proc.pid)
     finally:
         proc.send_signal(signal.SIGTERM)
         proc.wait(30)
+    assert _gone(planners), "a planner outlived the stopped server"
     assert _whole_or_absent(db) == stored + 1
     assert conflicts_in(warm, db) == []

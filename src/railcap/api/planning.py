@@ -22,7 +22,9 @@ import asyncio
 import json
 import multiprocessing
 import os
+import signal
 import threading
+import time
 from collections import OrderedDict
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -106,9 +108,20 @@ _CHILD: dict = {}
 PLANNER_NICENESS = 10
 
 
-def _child_start(url: str) -> None:
+def _child_start(url: str, server_pid: int) -> None:
+    # the server's signal handlers came along with the fork: a planner stops on SIGTERM, leaves Ctrl-C to the
+    # server, and ends when the server is gone (even SIGKILLed), never lingering as an orphan
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(target=_end_with, args=(server_pid,), daemon=True, name="railcap-planner-watch").start()
     os.nice(PLANNER_NICENESS)
     _CHILD["engine"] = plain_engine(url)  # its own connections: none is shared across the fork
+
+
+def _end_with(server_pid: int) -> None:
+    while os.getppid() == server_pid:
+        time.sleep(0.5)
+    os._exit(0)
 
 
 @dataclass(frozen=True)
@@ -148,7 +161,7 @@ class Planning:
         if processes > 0:
             _WARM = warm
             self._pool = ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("fork"),
-                                             initializer=_child_start, initargs=(url,))
+                                             initializer=_child_start, initargs=(url, os.getpid()))
             assert all(self._pool.submit(_ready).result() for _ in range(processes))  # forked now, not mid-request
 
     @staticmethod
