@@ -79,3 +79,26 @@ def test_a_failed_movement_plan_tells_only_those_who_may_see_it_why(api):
     job = _wait(api, "dp", r.json()["id"])
     assert job["status"] == "failed" and "atlantis" in str(job["error"])
     assert "atlantis" not in api.get("vw", f"/api/jobs/{job['id']}").text
+
+
+def test_a_capacity_planner_allocates_a_whole_movement_and_only_those_allowed_see_what_it_is(api):
+    order = {**MOVEMENT, "earliest_day": "2026-12-09"}
+    for who in ("dp", "an", "vw"):
+        assert api.post(who, "/api/jobs", json={"kind": "movement-allocate", "order": order}).status_code == 403
+    r = api.post("cp", "/api/jobs", json={"kind": "movement-allocate", "order": order})
+    job = _wait(api, "cp", r.json()["id"])
+    assert job["status"] == "done", job
+    ids = api.get("cp", f"/api/jobs/{job['id']}/result").json()["result"]["allocation_ids"]
+    assert len(ids) == 2
+    for who, sees in (("cp", True), ("dp", True), ("cp2", False), ("an", False), ("vw", False)):
+        rows = {a["id"]: a for a in api.get(who, "/api/allocations").json()}
+        for i in ids:
+            assert rows[i]["status"] == "confirmed" and rows[i]["service_date"] == "2026-12-09"
+            assert (rows[i].get("military", {}).get("unit") == MOVEMENT["unit"]) is sees
+            assert rows[i].get("reserved", False) is not sees
+    allocated = {e["object_id"] for e in api.get("cp", "/api/audit").json()
+                 if e["action"] == "allocate" and e["actor"] == "cp"}
+    assert {str(i) for i in ids} <= allocated
+    again = api.post("cp", "/api/jobs", json={"kind": "movement-allocate", "order": {**order, "to": "atlantis"}})
+    assert _wait(api, "cp", again.json()["id"])["status"] == "failed"
+    assert len(api.get("cp", "/api/allocations").json()) == len(rows)  # nothing written

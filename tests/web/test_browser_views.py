@@ -1,6 +1,6 @@
 """Journeys in Debian's chromium for capacity, the portfolio and movements: read the capacity table, evaluate
-measures as a job, plan a military movement as a defence planner, and find the movement form closed to an
-analyst. RAILCAP_SCREENSHOTS=DIR saves a screenshot of each page there (docs/screenshots)."""
+measures as a job, plan a military movement as a defence planner, allocate it whole as a capacity planner,
+and find the movement form closed to an analyst, who sees the trains as reserved paths. RAILCAP_SCREENSHOTS=DIR saves a screenshot of each page there (docs/screenshots)."""
 
 from __future__ import annotations
 
@@ -35,7 +35,7 @@ def test_evaluate_two_measures_as_a_background_job(page):
     shot(page, "portfolio")
 
 
-def test_plan_a_military_movement_as_a_defence_planner_and_an_analyst_may_not(page):
+def test_plan_a_movement_as_a_defence_planner_allocate_it_as_a_capacity_planner_and_an_analyst_may_not(page):
     sign_in(page, "dp")
     page.goto("/movement")
     page.wait_for_selector("#sites tbody tr")
@@ -44,6 +44,18 @@ def test_plan_a_military_movement_as_a_defence_planner_and_an_analyst_may_not(pa
     assert page.locator("#movement tbody tr").count() == 2
     assert "2 of 2 trains planned" in page.text_content("#summary")
     shot(page, "movement")
+
+    assert page.is_disabled("#allocate-movement")  # a defence planner plans; capacity planners allocate
+
+    sign_in(page, "cp")
+    page.goto("/movement")
+    page.wait_for_selector("#sites tbody tr")
+    page.click("#allocate-movement")
+    page.wait_for_selector("#summary:has-text('stored as confirmed allocations')", timeout=240_000)
+    ids = page.text_content("#summary").rsplit("allocations ", 1)[1].split(", ")
+    page.goto("/allocations")
+    for i in ids:
+        assert "43 Mechanised Brigade" in page.wait_for_selector(f"tr[data-id='{i}']").text_content()
 
     sign_in(page, "an")
     page.goto("/movement")
@@ -54,3 +66,6 @@ def test_plan_a_military_movement_as_a_defence_planner_and_an_analyst_may_not(pa
     page.wait_for_selector("#jobs tbody tr")
     jobs = page.text_content("#jobs")
     assert "reserved" in jobs and "43 Mechanised" not in page.content() and "steenwijk" not in page.content()
+    page.goto("/allocations")
+    page.wait_for_selector(f"tr[data-id='{ids[0]}']:has-text('reserved path')")
+    assert "43 Mechanised" not in page.content()

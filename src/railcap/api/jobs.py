@@ -217,4 +217,4 @@ def run_movement_plan(job: Job) -> dict:
 WORK.update({"portfolio-evaluate": run_portfolio_evaluate, "portfolio-optimise": run_portfolio_optimise,
              "movement-plan": run_movement_plan})
 #: jobs whose parameters and result are a military request's details (see ``Job.view_for``)
-MILITARY_KINDS = frozenset({"movement-plan"})
+MILITARY_KINDS = frozenset({"movement-plan", "movement-allocate"})

@@ -16,6 +16,7 @@ from railcap.model.errors import Problem, ValidationError
 from railcap.store import audit
 
 # the allocation store and its use cases; imported in one place
+from railcap.services import movements as movement_service
 from railcap.services import paths as path_service
 from railcap.store import allocations as allocation_store
 
@@ -110,6 +111,28 @@ def allocate(ctx, user: dict, body: AllocateIn) -> tuple[int, object, dict]:
     done = path_service.allocate(req, ctx.alloc_engine, status, day, on_write, planner_cache=ctx.warm.planner_for,
                                  search_lock=ctx.warm.lock)
     return done.allocation_id, done.result, plan_to_dict(done.result, ctx.warm.net)
+
+
+def allocate_movement(ctx, user: dict, order: dict, progress, on_total=lambda n: None) -> dict:
+    """Plan and store a whole movement in one transaction (``services.movements``), each train an allocation
+    with its request's details and an "allocate" audit row by ``user`` (so the capacity planner who allocated
+    it sees its details), and a "change" row for every allocation it moved."""
+    dep = movement_service.deployment_from(order, "order")
+    on_total(len(dep.trains))
+
+    def on_write(conn, plan, ids: list[int]) -> None:
+        for p, allocation_id in zip(plan.planned, ids):
+            conn.execute(ctx.tables.request_details.insert().values(
+                allocation_id=allocation_id, requested_by=user["name"], unit=dep.unit, load=p.consist_id,
+                movement=f"{dep.unit} to {dep.destination}"))
+            audit.record(conn, user["name"], "allocate", "allocation", allocation_id,
+                         {"status": "confirmed", "train_id": p.train_id, "movement": dep.unit,
+                          "loading_site": p.site, "departure": clock(p.path.departure_s),
+                          "arrival": clock(p.path.arrival_s)}, military=p.result.request.priority.value == "military")
+            record_changes(conn, user["name"], allocation_id, p.result.hindrance)
+
+    plan, ids = movement_service.allocate_deployment(dep, ctx.url, progress, on_write)
+    return {**movement_service.plan_to_dict(plan), "allocation_ids": ids}
 
 
 def record_changes(conn, actor: str, by_allocation: int, hindrance) -> None:

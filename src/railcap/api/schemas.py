@@ -72,7 +72,8 @@ class AllocateIn(PathRequestIn):
 class JobIn(BaseModel):
     """A background job: a resilience study, a portfolio evaluation or optimisation, a movement plan."""
     model_config = ConfigDict(extra="forbid")
-    kind: Literal["rank", "scenario", "sweep", "portfolio-evaluate", "portfolio-optimise", "movement-plan"]
+    kind: Literal["rank", "scenario", "sweep", "portfolio-evaluate", "portfolio-optimise", "movement-plan",
+                  "movement-allocate"]
     scenario: str | None = Field(None, min_length=1, max_length=100)
     top: int = Field(20, ge=1, le=500)
     samples: int = Field(50, ge=1, le=2000)
@@ -85,6 +86,6 @@ class JobIn(BaseModel):
                                                                        "the programme's)")
     weights: str | None = Field(None, min_length=1, max_length=200, description="portfolio-optimise: e.g. "
                                                                                 "military=2,freight=1")
-    order: dict | None = Field(None, description="movement-plan: the movement order, as the YAML files of "
+    order: dict | None = Field(None, description="movement-plan / movement-allocate: the movement order, as the YAML files of "
                                                  "`railcap movement plan` (unit, trains, loading_sites, "
                                                  "earliest_day, earliest_time, days, to, priority)")

@@ -6,6 +6,8 @@ rules.
   together; ``portfolio-optimise`` for a budget) and a military ``movement-plan``. A movement plan's
   order and result are military details: it may be started by the roles that plan military paths and
   is seen only by defence planners and the planner who started it (``api.jobs.Job.view_for``).
+  ``movement-allocate`` (capacity planners) stores the whole movement in one transaction, each train an
+  allocation whose details its allocating planner and defence planners see.
 * ``GET /api/capacity/report`` — UIC 406 consumption per line section on the day as it will be (the
   reference weekday with every allocation), ``services.capacity``; one answer per store version.
 * ``GET /api/portfolio/measures`` — the measures catalogue (``services.portfolio``).
@@ -17,6 +19,7 @@ from __future__ import annotations
 from fastapi import Depends, HTTPException, Query, Request
 from fastapi.responses import JSONResponse, Response
 
+from railcap.api import paths
 from railcap.api.common import CACHED, FORBIDDEN, INVALID, NOT_FOUND, api_router, ctx_of, forbid
 from railcap.api.jobs import MILITARY_KINDS, WORK, portfolio_setup, scenario_names
 from railcap.api.planning import to_json
@@ -34,10 +37,12 @@ router = api_router()
 #: what each kind of job takes from the body, and the permission it needs
 JOB_FIELDS = {"rank": ("top",), "scenario": ("scenario",), "sweep": ("samples", "failures", "seed"),
               "portfolio-evaluate": ("measures", "demand_scenario"),
-              "portfolio-optimise": ("budget_eur", "weights", "demand_scenario"), "movement-plan": ("order",)}
+              "portfolio-optimise": ("budget_eur", "weights", "demand_scenario"), "movement-plan": ("order",),
+              "movement-allocate": ("order",)}
 REQUIRED = {"scenario": ("scenario", "a scenario job needs the scenario's name"),
             "portfolio-evaluate": ("measures", "name at least one measure (GET /api/portfolio/measures)"),
-            "movement-plan": ("order", "a movement plan needs the movement order")}
+            "movement-plan": ("order", "a movement plan needs the movement order"),
+            "movement-allocate": ("order", "a movement allocation needs the movement order")}
 
 
 # -- jobs ----------------------------------------------------------------------------------------------------------
@@ -52,7 +57,7 @@ async def scenarios(_user: dict = Depends(require("read"))) -> list[str]:
 def start_job(body: JobIn, request: Request, user: dict = Depends(current_user)) -> dict:
     """Start a job; poll ``/api/jobs/{id}`` for its progress, then fetch ``/api/jobs/{id}/result``."""
     military = body.kind in MILITARY_KINDS
-    need = "plan-military" if military else "study"
+    need = "allocate" if body.kind == "movement-allocate" else "plan-military" if military else "study"
     if not may(user, need):
         raise forbid(f"the role {user['role']} may not start a {body.kind} job")
     if body.kind in REQUIRED and not getattr(body, REQUIRED[body.kind][0]):
@@ -60,9 +65,16 @@ def start_job(body: JobIn, request: Request, user: dict = Depends(current_user))
         raise HTTPException(422, detail=[{"loc": ["body", field], "type": "missing", "msg": reason}])
     ctx = ctx_of(request)
     params = {k: getattr(body, k) for k in JOB_FIELDS[body.kind]}
-    job = ctx.jobs.submit(body.kind, user["name"], params, WORK[body.kind], military=military)
+    work = WORK.get(body.kind) or (lambda job: _allocate_movement(ctx, user, job))
+    job = ctx.jobs.submit(body.kind, user["name"], params, work, military=military)
     audit.append(ctx.engine, user["name"], "job", "job", job.id, {"kind": body.kind, **params}, military=military)
     return job.view_for(user)
+
+
+def _allocate_movement(ctx, user: dict, job) -> dict:
+    """A whole movement stored in one transaction, each train an allocation by ``user`` (capacity planners)."""
+    return paths.allocate_movement(ctx, user, job.params["order"], lambda _message: setattr(job, "done", job.done + 1),
+                                   lambda n: setattr(job, "total", n))
 
 
 @router.get("/jobs", responses=FORBIDDEN, tags=["studies"])

@@ -102,10 +102,17 @@ def allocate_whole(path: Path, db: str, today: dt.date | None = None,
     checked again against the day as it is now (the trains it moves unchanged, the conflict detector on
     its blocks) and the movement is planned again when one fails. Nothing is written if any train finds no
     path or any check fails."""
+    return allocate_deployment(load_deployment(path, today), db, progress)
+
+
+def allocate_deployment(dep: Deployment, db: str, progress: Callable[[str], None] = lambda _: None,
+                        on_write: Callable[[Any, MovementPlan, list[int]], None] | None = None
+                        ) -> tuple[MovementPlan, list[int]]:
+    """``allocate_whole`` for a checked deployment; ``on_write(conn, plan, ids)`` runs inside the writing
+    transaction (the web application's audit rows and request details)."""
     from railcap.services.paths import MAX_ATTEMPTS
     from railcap.store import allocations as store
 
-    dep = load_deployment(path, today)
     engine = store.open_store(db)
     base = day_blocking()[0]
     try:
@@ -123,6 +130,8 @@ def allocate_whole(path: Path, db: str, today: dt.date | None = None,
                         for _, new in news:
                             store.recheck(conn, new, base, version)
                     ids = [store.insert_allocation(conn, new, train_id=tid)[0] for tid, new in news]
+                    if on_write is not None:
+                        on_write(conn, plan, ids)
             except store.StalePlan:
                 progress("the store changed while planning: planning the movement again")
                 continue

@@ -95,14 +95,19 @@ async function pageMovement() {
     plan.disabled = true;
     message(`the role ${me.role} may not plan military movements`);
   }
-  plan.addEventListener("click", async () => {
+  const store = document.getElementById("allocate-movement");
+  store.disabled = !me.permissions.includes("allocate");
+  plan.addEventListener("click", () => movementJob("movement-plan"));
+  store.addEventListener("click", () => movementJob("movement-allocate"));
+  async function movementJob(kind) {
     let order;
     try { order = JSON.parse(document.getElementById("order").value); } catch (e) { message("the order is not valid JSON: " + e.message); return; }
     try {
-      const j = await startJob({kind: "movement-plan", order});
+      const j = await startJob({kind, order});
       const r = await waitJob(j.id, document.getElementById("progress"));
       document.getElementById("summary").textContent =
-        `${r.unit}: ${r.planned} of ${r.trains} trains planned to ${r.destination} from ${r.first_day} over ${r.days} day(s)`;
+        `${r.unit}: ${r.planned} of ${r.trains} trains planned to ${r.destination} from ${r.first_day} over ${r.days} day(s)` +
+        (r.allocation_ids ? `; stored as confirmed allocations ${r.allocation_ids.join(", ")}` : "");
       table("movement", [["train", t => t.train], ["consist", t => t.consist], ["site", t => t.loading_site],
         ["day", t => t.loaded_day], ["departure", t => t.departure], ["handover", t => `${t.handover_date} ${t.handover}`],
         ["min", t => t.journey_min], ["via", t => t.route_via.join(", ")], ["civil trains moved", t => t.civil_trains_moved]],
@@ -110,7 +115,7 @@ async function pageMovement() {
       if (r.unplanned.length)
         table("unplanned", [["not planned", u => u.train], ["consist", u => u.consist], ["why", u => u.reason]], r.unplanned);
     } catch (e) { fail(e); }
-  });
+  }
 }
 
 Object.assign(PAGES, {capacity: pageCapacity, portfolio: pagePortfolio, movement: pageMovement});
