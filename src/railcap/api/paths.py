@@ -19,6 +19,7 @@ from railcap.store import audit
 from railcap.services import movements as movement_service
 from railcap.services import paths as path_service
 from railcap.store import allocations as allocation_store
+from railcap.store.restore import ACTION_RESTORED
 
 
 def build_request(warm, body: PathRequestIn):
@@ -157,8 +158,26 @@ def change_status(ctx, user: dict, allocation_id: int, status: str) -> None:
     def on_write(conn, _id, old_status):
         audit.record(conn, user["name"], action, "allocation", allocation_id,
                      {"from": old_status, "to": status}, military=row["priority"] == "military")
+        if status == "cancelled":
+            record_given_back(conn, user["name"], allocation_id)
 
-    path_service.set_status(ctx.alloc_engine, allocation_id, status, on_write)
+    day = path_service.ReferenceDay(ctx.warm.net, ctx.warm.timetable, ctx.warm.base)
+    path_service.set_status(ctx.alloc_engine, allocation_id, status, on_write, day=day)
+
+
+def record_given_back(conn, actor: str, cancelled: int) -> None:
+    """Allocated trains given their old times back by the cancellation of the allocation that had moved them:
+    a "change" row for each of their allocations, in the cancellation's transaction."""
+    v = allocation_store.train_versions
+    version = allocation_store.current_version(conn)
+    given = conn.execute(select(v.c.allocation_id, v.c.train_class, v.c.rule, v.c.departure_s, v.c.arrival_s)
+                         .where(v.c.changed_by == cancelled, v.c.action == ACTION_RESTORED, v.c.current.is_(True),
+                                v.c.store_version == version, v.c.allocation_id.is_not(None))).all()
+    for g in given:
+        audit.record(conn, actor, "change", "allocation", g.allocation_id,
+                     {"by_allocation": cancelled, "action": "restored", "rule": g.rule,
+                      "new": None if g.departure_s is None else [clock(g.departure_s), clock(g.arrival_s)]},
+                     military=g.train_class == "military")
 
 
 def list_rows(ctx, status: str | None = None) -> list[dict]:
