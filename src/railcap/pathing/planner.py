@@ -221,7 +221,11 @@ class Planner:
         forced = self._with_priority(req, routes, segments, paths[0].arrival_s if paths else float("inf"))
         if forced.found and (not paths or forced.paths[0].arrival_s < paths[0].arrival_s):
             return forced
-        return result if paths else forced
+        if paths:
+            return result
+        forced.explanation = explain(self, req, routes=routes, index=self.index(frozenset({TrainClass.RESERVE.value})),
+                                     priority_note=self._priority_note(req))
+        return forced
 
     def _ideal_arrival(self, req: PathRequest, route: Route) -> float:
         """Arrival of the run without waiting from the earliest departure (or the destination window)."""
@@ -252,11 +256,11 @@ class Planner:
 
     def _with_priority(self, req: PathRequest, routes: list[Route], segments: SegmentCache,
                        to_beat_s: float) -> PlanResult:
-        """The first step that gives a path arriving before ``to_beat_s`` (the free path's arrival)."""
+        """The first step that gives a path arriving before ``to_beat_s`` (the free path's arrival); without
+        one, a result with no path (explained by the caller, only when it is the answer)."""
         reserve, freight, passenger = TrainClass.RESERVE.value, TrainClass.FREIGHT.value, TrainClass.PASSENGER.value
         steps = [("freight displaced", frozenset({reserve, freight})),
                  ("passenger retimed", frozenset({reserve, freight, passenger}))]
-        last_failure: PlanResult | None = None
         for stage, ignore in steps:
             paths = self._search(req, routes, self.index(ignore), segments)
             for path in paths:
@@ -265,11 +269,7 @@ class Planner:
                 result = self._make_room(req, path, stage)
                 if result is not None:
                     return result  # one path: the room made is for this one
-            last_failure = PlanResult(req, [], "none")
-        assert last_failure is not None
-        last_failure.explanation = explain(self, req, routes=routes, index=self.index(
-            frozenset({reserve})), priority_note=self._priority_note(req))
-        return last_failure
+        return PlanResult(req, [], "none")
 
     def _priority_note(self, req: PathRequest) -> str:
         if req.may_cancel_passenger:
