@@ -25,6 +25,9 @@ COMMANDS = {
     "run_time_intermodal740": ["run-time", "intermodal-740", "Kijfhoek", "zevenaar-grens", "--json"],
     "timetable_info": ["timetable", "info", "--json"],
     "timetable_corridors": ["timetable", "corridors", "--json"],
+    "portfolio_list": ["portfolio", "list", "--json"],
+    "capacity_report_kijfhoek_morning": ["capacity", "report", "--window", "07:00-09:00", "--section", "kijfhoek",
+                                         "--json"],
 }
 
 

@@ -17,16 +17,42 @@ arguments and returns plain dataclasses; it reads no files and renders nothing.
 (0.75, 0.6)
 """
 
-from railcap.capacity.compression import Consumption, compress, line_section_of, section_of
-from railcap.capacity.report import (
-    MIXED_TRAFFIC, NORMS, OPERATING_DAY, CapacityReport, LineSectionLoad, Norm, consumption_report,
-)
-from railcap.capacity.reserve import Reserve, ReserveCost, reserve_cost, reserve_paths
-from railcap.capacity.spare import (
-    Corridor, HourBand, SparePath, SpareResult, corridor_route, hour_bands, spare_paths,
-)
+from __future__ import annotations
 
-__all__ = ["CapacityReport", "Consumption", "Corridor", "HourBand", "LineSectionLoad", "MIXED_TRAFFIC",
-           "NORMS", "Norm", "OPERATING_DAY", "Reserve", "ReserveCost", "SparePath", "SpareResult", "compress", "consumption_report",
-           "corridor_route", "hour_bands", "line_section_of", "reserve_cost", "reserve_paths", "section_of",
-           "spare_paths"]
+import importlib
+from typing import TYPE_CHECKING
+
+# name -> the module that defines it. Loaded on first use (PEP 562), so that the UIC 406 report
+# (compression, report) does not load the path search that spare and reserve paths need (start-up time).
+_WHERE = {
+    **dict.fromkeys(("Consumption", "compress", "line_section_of", "section_of"), "compression"),
+    **dict.fromkeys(("MIXED_TRAFFIC", "NORMS", "OPERATING_DAY", "CapacityReport", "LineSectionLoad", "Norm",
+                     "consumption_report"), "report"),
+    **dict.fromkeys(("Reserve", "ReserveCost", "reserve_cost", "reserve_paths"), "reserve"),
+    **dict.fromkeys(("Corridor", "HourBand", "SparePath", "SpareResult", "corridor_route", "hour_bands",
+                     "spare_paths"), "spare"),
+}
+
+if TYPE_CHECKING:
+    from railcap.capacity.compression import Consumption, compress, line_section_of, section_of
+    from railcap.capacity.report import (
+        MIXED_TRAFFIC, NORMS, OPERATING_DAY, CapacityReport, LineSectionLoad, Norm, consumption_report,
+    )
+    from railcap.capacity.reserve import Reserve, ReserveCost, reserve_cost, reserve_paths
+    from railcap.capacity.spare import (
+        Corridor, HourBand, SparePath, SpareResult, corridor_route, hour_bands, spare_paths,
+    )
+
+__all__ = sorted(_WHERE)
+
+
+def __getattr__(name: str):
+    if name not in _WHERE:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{_WHERE[name]}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_WHERE))

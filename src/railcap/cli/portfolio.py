@@ -41,15 +41,12 @@ def _eur(x: float) -> str:
 def list_(as_json: bool = typer.Option(False, "--json", help="machine output"),
           network: str = NetworkOpt, catalogue: Optional[Path] = CatalogueOpt) -> None:
     """Every measure by priority: cost (investment + 20 % reserve, VAT incl.), years, modelled effect."""
-    from railcap.services.portfolio import load_setup, measure_dict
+    # services.measures, not services.portfolio: listing needs no evaluation model (start-up time)
+    from railcap.services.measures import catalogue as load_measures, catalogue_dict
 
-    setup = load_setup(network, catalogue)
-    cat = setup.catalogue
+    cat = load_measures(network, catalogue)
     if as_json:
-        print_json({"programme": cat.programme.__dict__, "sources": cat.sources,
-                    "demand_scenarios": {k: v.__dict__ for k, v in cat.demand_scenarios.items()},
-                    "policies": {k: v.__dict__ for k, v in cat.policies.items()},
-                    "measures": [measure_dict(m) for m in cat.measures.values()]})
+        print_json(catalogue_dict(cat))
         return
     names = {0: "starter package only", 1: "1 reliable network", 2: "2 smooth corridors", 3: "3 first/last mile",
              4: "4 Betuweroute", 5: "5 safe, healthy surroundings"}

@@ -25,25 +25,25 @@ def _load(path: Optional[Path]):
     return embedded.timetable(path)
 
 
-def timetable_summary(tt, net) -> dict[str, Any]:
-    """Trains and train-km by class, and trains by product."""
+def timetable_summary(runs, meta: dict, net) -> dict[str, Any]:
+    """Trains and train-km by class, and trains by product (``runs``: ``services.embedded.timetable_outlines``)."""
     km: Counter = Counter()
-    for r in tt.runs:
-        km[r.train_class.value] += sum(net.sections[g.section_id].length_m for g in r.legs) / 1000.0
-    return {"trains": len(tt.runs),
-            "trains_by_class": dict(sorted(Counter(r.train_class.value for r in tt.runs).items())),
+    for r in runs:
+        km[r.train_class.value] += sum(net.sections[s].length_m for s in r.section_ids) / 1000.0
+    return {"trains": len(runs),
+            "trains_by_class": dict(sorted(Counter(r.train_class.value for r in runs).items())),
             "train_km_by_class": {k: round(v) for k, v in sorted(km.items())},
-            "trains_by_product": dict(Counter(r.product for r in tt.runs).most_common()),
-            "meta": tt.meta}
+            "trains_by_product": dict(Counter(r.product for r in runs).most_common()),
+            "meta": meta}
 
 
 @app.command()
 @user_errors
 def info(as_json: bool = typer.Option(False, "--json"), timetable: Optional[Path] = TimetableOption) -> None:
     """Trains by class and product, train-km."""
-    from railcap.services.embedded import network as load_network
+    from railcap.services.embedded import network as load_network, timetable_outlines
 
-    s = timetable_summary(_load(timetable), load_network())
+    s = timetable_summary(*timetable_outlines(timetable), load_network())
     if as_json:
         print_json(s)
         return

@@ -14,24 +14,25 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from railcap.capacity import (
-    OPERATING_DAY, CapacityReport, Corridor, Reserve, ReserveCost, SpareResult, consumption_report, hour_bands,
-    reserve_cost, reserve_paths, spare_paths,
-)
+# The engine's spare and reserve paths load the path search, and the reserve's store loads SQLAlchemy:
+# ``capacity_engine.<name>`` resolves on first use and the store is imported by the functions that write to it,
+# so that ``capacity report`` (compression only) starts without them (start-up time).
+from railcap import capacity as capacity_engine
 from railcap.capacity.compression import Window
+from railcap.capacity.report import OPERATING_DAY, CapacityReport, consumption_report
 from railcap.model.clock import format_clock, parse_time
 from railcap.model.errors import InputFileError, NotFoundError, Problem, ValidationError
 from railcap.model.infrastructure import Network
 from railcap.model.timetable import Timetable, TrainClass
 from railcap.occupancy import OccupationTable
-from railcap.data.reference import load_reference_timetable
-from railcap.services.diagram import day_timetable
-from railcap.services.paths import MAX_ATTEMPTS
-from railcap.store import allocations as store
+
+if TYPE_CHECKING:
+    from railcap.capacity import Corridor, Reserve, ReserveCost, SpareResult
+    from railcap.store import allocations as store
 
 NATO_ROUTES_FILE = "nato_routes.json"
 
@@ -78,7 +79,8 @@ def nato_routes(text: str | None = None) -> dict[str, Corridor]:
             continue
         if not r.get("source"):
             problems.append(Problem(element, "source", "every route needs its source"))
-        out[name] = Corridor(name, r.get("title", name), tuple(points), r.get("source", ""), r.get("note", ""))
+        out[name] = capacity_engine.Corridor(name, r.get("title", name), tuple(points), r.get("source", ""),
+                                             r.get("note", ""))
     if not out and not problems:
         problems.append(Problem(where, "routes", "no routes"))
     if problems:
@@ -155,9 +157,9 @@ def spare(consist_id: str, route: str, *, window: str | None = None, band_hours:
     corridor = nato_route(route)
     c = consist(consist_id)
     a, b = parse_window(window) if window else (0.0, 86_400.0)
-    bands = hour_bands(a, b, band_hours)
-    return spare_paths(network(), day_occupations() if table is None else table, corridor, c, bands,
-                       progress=progress)
+    bands = capacity_engine.hour_bands(a, b, band_hours)
+    return capacity_engine.spare_paths(network(), day_occupations() if table is None else table, corridor, c,
+                                       bands, progress=progress)
 
 
 # ----- answers as plain data (for --json and the HTTP API) ----------------------------
@@ -242,27 +244,30 @@ def reserve(route: str, per_band: int, *, consist_id: str = "military-heavy", fr
     priority uses them first (``pathing.planner``, step 1). They are written in one
     transaction; when another allocation changed the day meanwhile they are laid out again.
     """
+    from railcap.services.paths import MAX_ATTEMPTS
+    from railcap.store import allocations as store
+
     corridor = nato_route(route)
     c, freight = consist(consist_id), consist(freight_id)
     a, b = parse_window(window) if window else (0.0, 86_400.0)
-    bands = hour_bands(a, b, band_hours)
+    bands = capacity_engine.hour_bands(a, b, band_hours)
     net = network()
     if db is None:
         day = day_occupations() if table is None else table
-        r = reserve_paths(net, day, corridor, c, per_band, bands, progress=progress)
-        return ReserveAnswer(r, reserve_cost(net, day, r, freight, progress=progress), (a, b))
+        r = capacity_engine.reserve_paths(net, day, corridor, c, per_band, bands, progress=progress)
+        return ReserveAnswer(r, capacity_engine.reserve_cost(net, day, r, freight, progress=progress), (a, b))
     engine = store.open_store(db, create=True)
     try:
         for attempt in range(1, MAX_ATTEMPTS + 1):
             snap = store.snapshot(engine, service_date)
             day = store.day_table(day_occupations() if table is None else table, snap.state)
-            r = reserve_paths(net, day, corridor, c, per_band, bands, progress=progress)
+            r = capacity_engine.reserve_paths(net, day, corridor, c, per_band, bands, progress=progress)
             try:
                 kept = _keep(engine, r, day, snap, route)
             except store.StalePlan:
                 continue
-            return ReserveAnswer(r, reserve_cost(net, day, r, freight, progress=progress), (a, b), kept,
-                                 str(db), service_date, attempt)
+            cost = capacity_engine.reserve_cost(net, day, r, freight, progress=progress)
+            return ReserveAnswer(r, cost, (a, b), kept, str(db), service_date, attempt)
     finally:
         engine.dispose()
     raise ValidationError(Problem("reserve", "db", f"the day changed under {MAX_ATTEMPTS} successive layouts "
@@ -272,6 +277,8 @@ def reserve(route: str, per_band: int, *, consist_id: str = "military-heavy", fr
 def _keep(engine, r: Reserve, day: OccupationTable, snap: store.Snapshot, route: str) -> tuple[Kept, ...]:
     """Write every reserve path as a confirmed allocation of class reserve, all or none, each checked by
     the independent conflict detector against the day and the other reserve paths."""
+    from railcap.store import allocations as store
+
     s = r.paths
     occ = s.occupations
     near = day[np.isin(day.resource_id, np.unique(occ.resource_id.astype(str)).astype(object))] if len(occ) else day
@@ -297,7 +304,11 @@ def day_with_reserve(ans: ReserveAnswer) -> Timetable:
     """The day a diagram draws: the reference weekday with the reserve paths as runs, or, when they were
     kept, the day as it will be in the store (the reserve paths under their store names among them)."""
     if ans.db is not None:
+        from railcap.services.diagram import day_timetable
+
         return day_timetable(ans.db, ans.service_date)
+    from railcap.data.reference import load_reference_timetable
+
     tt = load_reference_timetable()
     return Timetable(tt.runs + tuple(ans.reserve.paths.runs), tt.meta)
 

@@ -1,4 +1,5 @@
-"""Portfolio use cases: list the measures, evaluate a set, choose the best set for a budget.
+"""Portfolio use cases: evaluate a set of measures, choose the best set for a budget (listing the
+catalogue is :mod:`railcap.services.measures`, which loads none of the evaluation model).
 
 Loads the network, the freight demand (with the reference weekday's passenger load),
 the named scenarios and the measures catalogue, builds the evaluation context and
@@ -10,7 +11,6 @@ hands it to the engine in :mod:`railcap.portfolio`. Every face calls these funct
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Sequence
@@ -18,7 +18,7 @@ from typing import Callable, Sequence
 import numpy as np
 
 from railcap.capacity import consumption_report, hour_bands, spare_paths
-from railcap.data.measures import budget_problems, catalogue_from_dict, load_catalogue
+from railcap.data.measures import budget_problems
 from railcap.data.reference import load_reference_timetable
 from railcap.data.rolling_stock import load_catalogue as load_rolling_stock
 from railcap.model.errors import Problem, ValidationError
@@ -27,19 +27,13 @@ from railcap.model.measures import Catalogue, Measure, SectionEdit, TracksAdded
 from railcap.model.timetable import Timetable
 from railcap.occupancy import OccupationTable
 from railcap.occupancy.runs import timetable_occupations
-from railcap.portfolio.edits import apply_network, growth, resolve
+from railcap.portfolio.edits import apply_network, growth
 from railcap.portfolio.evaluate import DIRECTION, INDICATORS, Context, Indicators, build_context, evaluate_many
 from railcap.portfolio.plan import Appraisal, appraise, parse_weights
 from railcap.resilience.demand import Demand
 from railcap.services import capacity as cap
-
-#: the Betuweroute as railcap's network draws it: the Havenspoorlijn from the Maasvlakte to Kijfhoek and
-#: the A15 line Kijfhoek - Meteren - Valburg - Zevenaar - border (ProRail, Betuweroute; facts file "F Lines")
-BETUWEROUTE = ["rotterdam-maasvlakte", "rotterdam-barendrecht", "kijfhoek", "meteren-aansl", "ressen-bemmel",
-               "zevenaar", "zevenaar-grens"]
-#: the border points of the three NATO rail transit routes (Kamerbrief Weerbaarheid en militaire mobiliteit;
-#: facts file "F Military mobility"): Emmerich (Betuweroute), Bad Bentheim, Venlo
-NATO_CROSSINGS = ["zevenaar-grens", "oldenzaal-grens", "venlo-grens"]
+from railcap.services.measures import BETUWEROUTE, NATO_CROSSINGS, measure_dict  # noqa: F401 (re-exported)
+from railcap.services.measures import base as measures_base
 
 Progress = Callable[[int], None]
 
@@ -58,33 +52,18 @@ class Setup:
 
 
 def load_setup(network: str = "nl", catalogue: str | Path | None = None) -> Setup:
-    """Network, demand, scenarios and the checked catalogue (routes resolved into sections)."""
-    from railcap.resilience.demand import demand_from_dict, route_sections
+    """Network, demand (with the reference weekday's passenger load on nl), scenarios and the checked
+    catalogue (routes resolved into sections)."""
     from railcap.resilience.scenarios import scenarios_from_dict
 
-    if network == "sample":
-        from railcap.portfolio import samples
-        from railcap.resilience.samples import demo_scenarios_dict
+    b = measures_base(network, catalogue)
+    demand = b.demand
+    if network == "nl":
+        from railcap.services.resilience import reference_passenger_load
 
-        net = samples.demo_portfolio_network()
-        demand = samples.demo_portfolio_demand(net)
-        scen_doc = demo_scenarios_dict()
-        cat = (load_catalogue(catalogue, net, demand.train_types) if catalogue
-               else catalogue_from_dict(samples.demo_catalogue_dict(), net, demand.train_types, "sample catalogue"))
-        betuwe, crossings = ("haven-yard", "yard-a", "a-grens-oost"), ("grens-oost",)
-    elif network == "nl":
-        from railcap.services.resilience import demand_file, dutch_network, reference_passenger_load, scenarios_file
-
-        net = dutch_network()
-        demand = demand_from_dict(json.loads(demand_file().read_text(encoding="utf-8")), net, "freight_demand.json")
-        demand = demand.with_passenger(reference_passenger_load(net))
-        scen_doc = json.loads(scenarios_file().read_text(encoding="utf-8"))
-        cat = load_catalogue(catalogue, net, demand.train_types)
-        betuwe, crossings = tuple(route_sections(net, BETUWEROUTE)), tuple(NATO_CROSSINGS)
-    else:
-        raise ValidationError(Problem("--network", "name", f"unknown network {network!r}; use 'nl' or 'sample'"))
-    scenarios = tuple(scenarios_from_dict(scen_doc, net, list(demand.train_types)).values())
-    return Setup(net, demand, resolve(cat, net), scenarios, betuwe, crossings, network)
+        demand = demand.with_passenger(reference_passenger_load(b.network))
+    scenarios = tuple(scenarios_from_dict(b.scenarios_doc, b.network, list(demand.train_types)).values())
+    return Setup(b.network, demand, b.catalogue, scenarios, b.betuweroute, b.crossings, network)
 
 
 def context(setup: Setup, scenario: str = "base") -> Context:
@@ -167,14 +146,6 @@ def indicators_table(base: Indicators, rows: dict[str, Indicators]) -> list[dict
                     "better": {1: "higher", -1: "lower", 0: "reported"}[d], "base": getattr(base, k),
                     "change": {r: round(getattr(v, k) - getattr(base, k), 6) for r, v in rows.items()}})
     return out
-
-
-def measure_dict(m: Measure) -> dict:
-    return {"id": m.id, "name": m.name, "priority": m.priority, "funding": m.funding.value,
-            "investment_eur": m.investment_eur, "reserve_eur": m.reserve_eur, "total_eur": m.total_eur,
-            "years": list(m.years), "modelled": m.modelled, "effects": [type(e).__name__ for e in m.edits],
-            "not_modelled": m.not_modelled, "requires": list(m.requires), "excludes": list(m.excludes),
-            "tags": list(m.tags), "agenda_row": m.agenda_row, "source": m.source}
 
 
 def evaluation_dict(ev: Evaluation, setup: Setup) -> dict:

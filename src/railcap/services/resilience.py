@@ -15,20 +15,22 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
 from railcap.data.embedded import embedded_path, load_network
 from railcap.data.reference import load_reference_timetable
 from railcap.model.errors import InputFileError, Problem, RailcapError
 from railcap.model.infrastructure import Network
 from railcap.model.timetable import Timetable
-from railcap.resilience.analysis import ResilienceModel
 from railcap.resilience.demand import Demand, DemandChange, demand_from_dict
 from railcap.resilience.foreign import ForeignNetwork, foreign_from_dict
 from railcap.resilience.operations import DiversionRules, rules_from_dict
 from railcap.resilience.passenger import PassengerLoad, timetable_load
 from railcap.resilience.samples import demo_demand_dict, demo_network, demo_scenarios_dict
-from railcap.resilience.scenarios import Scenario, scenarios_from_dict
+
+if TYPE_CHECKING:
+    from railcap.resilience.analysis import ResilienceModel
+    from railcap.resilience.scenarios import Scenario
 
 PASSENGER = ("auto", "timetable", "demand", "none")
 
@@ -63,6 +65,10 @@ def load_demand(path: str | Path, network: Network) -> Demand:
 
 def load_scenarios(path: str | Path, network: Network, train_types: Iterable[str] | None = None) -> dict[str, Scenario]:
     """Read and validate a scenario JSON file."""
+    # imported here, not at the top: the scenarios import the flow engine (scipy, HiGHS), which the
+    # file helpers above (the measures catalogue's `portfolio list`) do not need (start-up time)
+    from railcap.resilience.scenarios import scenarios_from_dict
+
     return scenarios_from_dict(_read(Path(path)), network, train_types, label=Path(path).name)
 
 
@@ -113,6 +119,8 @@ def model(network: str = "nl", demand: Path | None = None, passenger: str = "aut
     ``day``. ``freight_factor`` scales every civil freight flow. On nl the neighbours' lines beyond the
     crossings are always in.
     """
+    from railcap.resilience.analysis import ResilienceModel  # the flow engine: loaded here (start-up time)
+
     if passenger not in PASSENGER:
         raise RailcapError(Problem("--passenger", "value",
                                    f"use 'timetable', 'demand', 'none' or 'auto', got {passenger!r}"))
