@@ -107,3 +107,20 @@ def test_a_path_running_past_midnight_meets_the_next_days_first_trains(db, midni
     evening = window(midnight_day, db, D)
     assert f"{early.train_id}@day+1" in set(evening.train_id.tolist())
     assert own_conflicts(evening, found) == []
+
+
+def test_on_the_embedded_day_a_path_after_midnight_meets_the_previous_days_trains():
+    """The reference weekday runs past midnight (about 280 trains, until about 27:20): a path at 00:05 of the
+    next day planned on its own day only runs into them; planned with the day before it does not."""
+    day = paths.reference_day()
+    assert (day.base.end_s > DAY_S).sum() > 1000
+    req = paths.build_request(day.net, from_op="kijfhoek", to_op="oldenzaal-grens", depart_after="24:05",
+                              consist="intermodal-740")
+    assert req.earliest_departure_s == 5 * 60
+    empty = store.State.empty()
+    both_days = store.window_table(day.base, store.Snapshot(empty, 0, None, empty, empty))
+    found = paths.plan(req, None, day).paths[0]
+    alone = Planner(day.net, day.timetable, catalogue=paths.catalogue(), base=day.base, classes=day.classes,
+                    base_runs=day.runs).plan(req).paths[0]
+    assert own_conflicts(both_days, alone), "on its own day only, the path runs into the previous day's trains"
+    assert own_conflicts(both_days, found) == []
