@@ -59,6 +59,8 @@ def test_the_package_keeps_every_contract():
     ("railcap.data.gtfs", "railcap.physics.route", "Readers (data/) build the model"),
     ("railcap.pathing.search", "rich", "Engines, the model and the readers draw nothing"),
     ("railcap.timetable.templates", "railcap.timetable.reference", "No import cycles"),  # a cycle in timetable/
+    ("railcap.cli.network", "railcap.data.prorail.build", "Faces (cli/, api/, viz/) reach data"),  # a face reads
+    ("railcap.api.routes", "railcap.data.geojson", "Faces (cli/, api/, viz/) reach data"),
 ])
 def test_a_wrong_import_breaks_the_contract(importer, imported, contract):
     broken = _broken(_report([(importer, imported)]))

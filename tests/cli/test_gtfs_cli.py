@@ -52,3 +52,14 @@ def test_a_feed_where_nothing_maps_is_an_error_not_an_empty_file(tmp_path):
                                  "--date", TUESDAY, "--network", _net(tmp_path)])
     assert r.exit_code == 2 and "no operational point" in r.stderr
     assert not (tmp_path / "tt.json").exists()
+
+
+def test_an_existing_file_is_replaced_only_with_force(tmp_path):
+    out = tmp_path / "tt.json.gz"
+    out.write_bytes(b"someone's work")
+    args = ["import-gtfs", str(write_feed(tmp_path)), "-o", str(out), "--date", TUESDAY, "--network", _net(tmp_path)]
+    r = CliRunner().invoke(app, args)
+    assert r.exit_code == 2 and "--force" in r.stderr and out.read_bytes() == b"someone's work"
+    r = CliRunner().invoke(app, [*args, "--force"])
+    assert r.exit_code == 0, r.output
+    assert len(read_timetable(out).runs) == 3

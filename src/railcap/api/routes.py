@@ -18,7 +18,7 @@ from railcap.api.diagram import corridor_data, path_points
 from railcap.api.planning import around, plan_diagram, to_json
 from railcap.api.schemas import AllocateIn, PathRequestIn, SignIn, Token
 from railcap.model.errors import RailcapError
-from railcap.data.geojson import network_geojson
+from railcap.services import network as network_service
 from railcap.api.security import PERMISSIONS, current_user, issue_token, may, require
 from railcap.store import audit, users
 
@@ -54,7 +54,7 @@ async def network(request: Request, _user: dict = Depends(require("read"))) -> R
     """Sections and operational points as GeoJSON (WGS84), each section with its trains per day."""
     ctx = ctx_of(request)
     if not hasattr(ctx, "geojson"):
-        doc = network_geojson(ctx.warm.net)
+        doc = network_service.geojson(ctx.warm.net)
         use = Counter(leg.section_id for run in ctx.warm.timetable.runs for leg in run.legs)
         for f in doc["features"]:
             if f["properties"]["feature"] == "section":

@@ -24,13 +24,11 @@ class Warm:
 
     @classmethod
     def load(cls) -> "Warm":
-        from railcap.data.embedded import load_network
-        from railcap.data.reference import load_reference_timetable
-        from railcap.data.rolling_stock import load_catalogue
+        from railcap.services import embedded
         from railcap.services.day_cache import day_blocking
 
         base, _classes = day_blocking()  # the shipped cache of the day's blocking times
-        return cls(load_network(), load_catalogue(), load_reference_timetable(), base)
+        return cls(embedded.network(), embedded.catalogue(), embedded.timetable(), base)
 
     def planner_for(self, state):
         """The planner for the day as earlier allocations left it; cached per state."""

@@ -10,7 +10,7 @@ from typing import Optional
 
 import typer
 
-from railcap.cli._common import console, err_console, plain, print_json, user_errors
+from railcap.cli._common import check_output_path, console, err_console, plain, print_json, user_errors
 from railcap.model.errors import ValidationError
 
 app = typer.Typer(no_args_is_help=True, help="Timetables: import from other formats.")
@@ -36,19 +36,19 @@ def import_gtfs(
     network: Optional[Path] = typer.Option(None, "--network",
                                            help="A railcap network file instead of the embedded Dutch one."),
     as_json: bool = typer.Option(False, "--json", help="Machine-readable summary with every problem."),
+    force: bool = typer.Option(False, "--force", help="Replace an existing file (never a database)."),
 ) -> None:
     """Import the rail trips of one service date; report every trip that could not be built.
 
     Example: railcap timetable import-gtfs gtfs-nl.zip -o nl-20260310.json.gz --date 20260310
     """
-    from railcap.cli.diagram import _network
-    from railcap.services.timetables import import_gtfs
-    from railcap.data.timetable_io import write_timetable
+    from railcap.services import embedded, timetables
 
-    tt, problems = import_gtfs(feed, _network(network), date, max_stop_distance_m)
+    check_output_path(out, "out", force=force)
+    tt, problems = timetables.import_gtfs(feed, embedded.network(network), date, max_stop_distance_m)
     if not tt.runs:
         raise ValidationError(problems[:SHOWN_PROBLEMS])
-    write_timetable(tt, out)
+    timetables.write(tt, out)
     if as_json:
         print_json({"out": str(out), "service_date": tt.meta["service_date"], "runs": len(tt.runs),
                     "meta": tt.meta, "problems": [{"element": p.element, "field": p.field,

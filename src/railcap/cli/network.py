@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from pathlib import Path
 from typing import Any, Optional
@@ -125,31 +124,21 @@ def show(op: str = typer.Argument(..., help="Id, code or name, e.g. Kijfhoek, ZV
         console.print(f"[dim]source: {plain(src)}[/]")
 
 
-def to_geojson(net: Network) -> dict[str, Any]:
-    """The network as GeoJSON (:func:`railcap.data.geojson.network_geojson`)."""
-    from railcap.data.geojson import network_geojson
-
-    return network_geojson(net)
-
-
 @app.command()
 @user_errors
 def export(geojson: Path = typer.Option(..., "--geojson", help="Write sections and points as GeoJSON."),
            network: Optional[Path] = NetworkOption,
            force: bool = typer.Option(False, "--force", help="Replace an existing file (never a database).")) -> None:
     """Sections and points with their attributes, for a map."""
-    from railcap.data.geojson import shared_coordinates
+    from railcap.services.network import export_geojson
 
     check_output_path(geojson, "geojson", force=force)
-    net = _load(network)
-    doc = to_geojson(net)
-    geojson.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
-    console.print(f"wrote {len(doc['features'])} features to {plain(geojson)}")
-    shared = shared_coordinates(net)
-    if shared:
-        console.print(f"[yellow]warning[/]: {len(shared)} groups of distinct points share one coordinate "
-                      f"(a GIS tool merges them): " + "; ".join(plain(" = ".join(g)) for g in shared[:3])
-                      + (" …" if len(shared) > 3 else ""))
+    written = export_geojson(_load(network), geojson)
+    console.print(f"wrote {written.features} features to {plain(geojson)}")
+    if written.shared:
+        console.print(f"[yellow]warning[/]: {len(written.shared)} groups of distinct points share one coordinate "
+                      f"(a GIS tool merges them): " + "; ".join(plain(" = ".join(g)) for g in written.shared[:3])
+                      + (" …" if len(written.shared) > 3 else ""))
 
 
 @app.command()
@@ -159,18 +148,13 @@ def rebuild(registry: Path = typer.Option(DEFAULT_REGISTRY, help="Folder with Pr
             out: Optional[Path] = typer.Option(None, help="Where to write (default: the embedded file)."),
             check: bool = typer.Option(False, help="Only compare with the shipped file; exit 1 if different.")) -> None:
     """Derive the network from the registry exports (byte-for-byte the shipped file)."""
-    import tempfile
+    from railcap.services.network import rebuild as derive
 
-    from railcap.data.embedded import embedded_path
-    from railcap.data.prorail.build import rebuild as do_rebuild
-
-    target = Path(tempfile.mkdtemp()) / "network.json.gz" if check else out
     with console.status("deriving the network from the registry…"):
-        path, notes = do_rebuild(registry, stations, target)
-    for n in notes:
+        done = derive(registry, stations, out, check)
+    for n in done.notes:
         console.print(f"[dim]note: {plain(n)}[/]")
     if check:
-        same = path.read_bytes() == embedded_path().read_bytes()
-        console.print("identical to the shipped file" if same else "[red]differs from the shipped file[/]")
-        raise typer.Exit(0 if same else 1)
-    console.print(f"wrote {plain(path)} ({path.stat().st_size:,} bytes)")
+        console.print("identical to the shipped file" if done.same_as_shipped else "[red]differs from the shipped file[/]")
+        raise typer.Exit(0 if done.same_as_shipped else 1)
+    console.print(f"wrote {plain(done.path)} ({done.path.stat().st_size:,} bytes)")

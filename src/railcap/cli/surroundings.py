@@ -27,26 +27,18 @@ HtmlOpt = typer.Option(None, "--html", help="write the map of the change (or of 
 
 def _read_trains(path: Optional[Path]) -> tuple[list, list[str]]:
     """Added trains and removed run ids from a trains file (a list, or {"trains": [...], "remove_runs": [...]})."""
-    from railcap.data.surroundings import read_json
-    from railcap.services.surroundings import parse_added_trains, parse_removed_runs
+    from railcap.services.surroundings import read_trains_file
 
-    if not path:
-        return [], []
-    doc = read_json(path, "trains")
-    removed = parse_removed_runs(doc.get("remove_runs", []) if isinstance(doc, dict) else [], str(path))
-    if isinstance(doc, dict) and "trains" not in doc:
-        doc = []
-    return parse_added_trains(doc, str(path)), removed
+    return read_trains_file(path) if path else ([], [])
 
 
 def _change(scenario: Optional[str], trains: Optional[Path], threshold_db: float, ceilings: Optional[Path] = None):
     """The change report of a scenario and/or added trains (None when neither is given)."""
-    from railcap.data.surroundings import read_json
     from railcap.services import surroundings as svc
 
     if not math.isfinite(threshold_db):
         raise RailcapError(Problem("command line", "threshold-db", "must be a finite number of dB"))
-    limits = svc.parse_noise_ceilings(read_json(ceilings, "ceilings"), str(ceilings)) if ceilings else None
+    limits = svc.read_noise_ceilings(ceilings) if ceilings else None
     added, removed = _read_trains(trains)
     if scenario and trains:
         raise RailcapError(Problem("command line", "scenario/trains", "give --scenario or --trains, not both"))

@@ -18,6 +18,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
 import numpy as np
@@ -25,7 +26,7 @@ import numpy as np
 from railcap.data.embedded import load_network
 from railcap.data.reference import load_reference_timetable
 from railcap.data.rolling_stock import load_catalogue
-from railcap.data.surroundings import DANGEROUS_GOODS_FILE, DEFAULTS_FILE, TABLES_FILE, embedded_document
+from railcap.data.surroundings import DANGEROUS_GOODS_FILE, DEFAULTS_FILE, TABLES_FILE, embedded_document, read_json
 from railcap.model.errors import Problem, ValidationError
 from railcap.model.infrastructure import Network
 from railcap.model.timetable import TrainRun
@@ -245,6 +246,21 @@ def _added_passages(s: Surroundings, trains: Iterable[AddedTrains]) -> tuple[lis
         if rid:
             ds += [dg.DgPassage(sid, rid, t.count) for sid in sections]
     return ps, ds
+
+
+def read_trains_file(path: Path) -> tuple[list[AddedTrains], list[str]]:
+    """Added trains and removed run ids from a user's trains file: a list of added trains, or
+    ``{"trains": [...], "remove_runs": [reference-day run ids]}``."""
+    doc = read_json(path, "trains")
+    removed = parse_removed_runs(doc.get("remove_runs", []) if isinstance(doc, dict) else [], str(path))
+    if isinstance(doc, dict) and "trains" not in doc:
+        doc = []
+    return parse_added_trains(doc, str(path)), removed
+
+
+def read_noise_ceilings(path: Path) -> dict[str, float]:
+    """A user's noise-ceiling file (see :func:`parse_noise_ceilings`)."""
+    return parse_noise_ceilings(read_json(path, "ceilings"), str(path))
 
 
 def parse_noise_ceilings(doc: Any, where: str = "noise ceilings") -> dict[str, float]:

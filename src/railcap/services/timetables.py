@@ -6,6 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 from railcap.data.gtfs import read_gtfs_day
+from railcap.data.timetable_io import write_timetable
 from railcap.model.errors import Problem
 from railcap.model.infrastructure import Network
 from railcap.model.timetable import Timetable
@@ -21,9 +22,15 @@ def import_gtfs(path: str | Path, network: Network, service_date: str | dt.date 
     stop, no route, bad times). Raises ``InputFileError`` for a malformed feed
     and ``ValidationError`` when no rail trip runs on the date.
 
-    >>> tt, problems = import_gtfs("feed.zip", net, "20260310")  # doctest: +SKIP
-    >>> tt.runs[0].points[0]                                     # doctest: +SKIP
-    PassingPoint(op_id='ut', arrival_s=25200.0, departure_s=25200.0, stops=True)
+    A feed that is not there (or lacks a required file) is named, never a traceback in the CLI:
+
+    >>> from railcap.model.samples import corridor
+    >>> import_gtfs("no-such-feed.zip", corridor(), "20260310")
+    Traceback (most recent call last):
+    ...
+    railcap.model.errors.InputFileError: no-such-feed.zip: field '(file)': GTFS feed not found
+
+    (tests/data/test_gtfs_import.py imports a feed it writes itself.)
     """
     day = read_gtfs_day(path, network, service_date, max_stop_distance_m)
     runs, problems = runs_from_trips(day.trips, network)
@@ -31,3 +38,8 @@ def import_gtfs(path: str | Path, network: Network, service_date: str | dt.date 
             "gtfs_rail_trips": str(day.rail_trips), "gtfs_trips_imported": str(len(runs))}
     meta.update({f"gtfs_stops_by_{k}": str(v) for k, v in day.stops_by.items()})
     return Timetable(tuple(sorted(runs, key=lambda r: r.id)), meta), problems
+
+
+def write(timetable: Timetable, path: Path) -> None:
+    """Write ``timetable`` in railcap's timetable format (``.json`` or ``.json.gz``)."""
+    write_timetable(timetable, path)

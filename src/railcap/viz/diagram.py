@@ -7,11 +7,14 @@ for urgent military trains, ``railcap capacity reserve --db``) are dashed; block
 the stairways of boxes behind the lines, and highlighted trains (a new path)
 are drawn thick, on top, and labelled.
 
->>> from railcap.viz.diagram import space_time_diagram
->>> d = space_time_diagram(net, tt, "Kijfhoek", "Zevenaar", "06:00-09:00",
-...                        highlight=["mil-1"], out="betuweroute.html")  # doctest: +SKIP
->>> len(d.lines)                                                         # doctest: +SKIP
-42
+>>> from railcap.model.samples import corridor
+>>> from railcap.model.timetable import Leg, PassingPoint, Timetable, TrainClass, TrainRun
+>>> mil = TrainRun("mil-1", TrainClass.MILITARY, "military-heavy", (Leg("p-y", False), Leg("y-j", False)),
+...                (PassingPoint("p", 6.5 * 3600, 6.5 * 3600, True), PassingPoint("y", 6.8 * 3600, 6.8 * 3600, False),
+...                 PassingPoint("j", 7.3 * 3600, 7.3 * 3600, True)))
+>>> d = space_time_diagram(corridor(), Timetable((mil,)), "p", "x", "06:00-09:00", highlight=["mil-1"])
+>>> [(line.train_id, line.direction) for line in d.lines]
+[('mil-1', 1)]
 """
 
 from __future__ import annotations
