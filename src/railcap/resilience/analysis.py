@@ -205,7 +205,7 @@ class ResilienceModel:
     def _diversions(self, r: FlowResult, top: int | None = None) -> tuple[Diversion, ...]:
         """Section directions with more trains than in the base, largest increase first (all, or ``top``)."""
         delta = r.resource_load - self.base.resource_load
-        cap = self.problem.row_upper[self.problem.resource_row0:]
+        cap = self.problem.resource_capacity
         order = np.argsort(-delta, kind="stable")
         out = []
         for res in order if top is None else order[:top]:
@@ -236,10 +236,8 @@ class ResilienceModel:
         alternative route has no room.
         """
         m = self.problem.macro
-        cap = self.problem.row_upper[self.problem.resource_row0:]
-        binding = (r.resource_load >= cap - 1e-6) & (np.abs(r.resource_price) > 1e-9)
-        was = (self.base.resource_load >= cap - 1e-6) & (np.abs(self.base.resource_price) > 1e-9)
-        full = binding & ~was if len(r.resource_price) else np.zeros(len(cap), dtype=bool)
+        cap = self.problem.resource_capacity
+        full = r.resource_full & ~self.base.resource_full  # some hour band binds now and did not in the base
         out = []
         for res in np.flatnonzero(full):
             sid, direction, d = self._direction(int(res))

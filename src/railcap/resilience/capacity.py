@@ -85,6 +85,8 @@ class CapacityParams:
     first_hour: int = 5
     freight: ReferenceTrain = FREIGHT_TRAIN
     passenger: ReferenceTrain = PASSENGER_TRAIN
+    #: hours of one band of the rerouting LP: a train runs its whole route within one band
+    band_hours: int = 4
 
     @property
     def fixed_s(self) -> float:
@@ -99,6 +101,14 @@ class CapacityParams:
         ((5, 6, 7), 20)
         """
         return tuple((self.first_hour + k) % 24 for k in range(int(round(self.hours_per_day))))
+
+    def band_of_hour(self) -> np.ndarray:
+        """The LP's hour band of each operating hour (``band_hours`` hours a band; the last may be shorter).
+
+        >>> CapacityParams().band_of_hour().tolist()
+        [0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4]
+        """
+        return np.arange(len(self.operating_hours())) // max(1, self.band_hours)
 
 
 @dataclass(frozen=True, slots=True)

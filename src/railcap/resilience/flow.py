@@ -99,6 +99,8 @@ class FlowResult:
     #: shadow price per resource (cost saved by one more freight path a day; 0 where capacity does not bind)
     resource_price: np.ndarray = field(default_factory=lambda: np.zeros(0))
     foreign_train_km_per_day: float = 0.0  # run abroad to the hubs beyond the crossings
+    #: per resource: some hour band of it runs full with a shadow price (its daily load may be below the day's total)
+    resource_full: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
 
     @property
     def switched_trains_per_day(self) -> float:
@@ -182,8 +184,7 @@ class RerouteEngine:
             cols = self._arc_cols[p.macro.arcs_of_sections(secs)].indices.astype(np.int64)
             lo, hi = np.zeros(len(cols)), np.zeros(len(cols))
         elif len(secs):
-            res = np.unique(p.macro.section_resources[secs])
-            rows = p.resource_row0 + res
+            rows = p.resource_rows(np.unique(p.macro.section_resources[secs]))
             rhi = p.row_upper[rows] * failure.service
         extra = self._terminal_changes(failure) if failure.terminal_ops else {}
         if extra:
@@ -255,13 +256,16 @@ class RerouteEngine:
             raise RuntimeError(f"rerouting LP for {failure.label}: {h.modelStatusToString(status)}")
         sol = h.getSolution()
         x = np.asarray(sol.col_value)
-        price = -np.asarray(sol.row_dual)[p.resource_row0:] if sol.dual_valid else np.zeros(p.n_resources)
+        price = -np.asarray(sol.row_dual)[p.resource_row0:] if sol.dual_valid else np.zeros(p.n_resource_rows)
         x = np.where(np.abs(x) < 1e-9, 0.0, x)
         arc = p.col_arc >= 0
+        load = self._res_matrix @ x
+        full = (load >= p.row_upper[p.resource_row0:] - 1e-6) & (np.abs(price) > 1e-9)  # per band row
         arc_flow = np.bincount(p.col_arc[arc], weights=x[arc], minlength=p.macro.n_arcs)
         km = float(arc_flow @ p.macro.arc_length_km)
         return FlowResult(failure=failure, cost=float(x @ p.col_cost), train_km_per_day=km,
                           arc_flow=arc_flow, od_unmet=x[p.od_col].copy(),
-                          resource_load=self._res_matrix @ x, switched=x[p.switch_col].copy(),
-                          resource_price=np.where(np.abs(price) < 1e-9, 0.0, price),
+                          resource_load=p.per_resource(load), switched=x[p.switch_col].copy(),
+                          resource_price=p.per_resource(np.where(np.abs(price) < 1e-9, 0.0, price), np.max),
+                          resource_full=p.per_resource(full, np.any),
                           foreign_train_km_per_day=float(x @ p.col_foreign_km) if len(p.col_foreign_km) else 0.0)

@@ -46,6 +46,7 @@ import numpy as np
 
 from railcap.model.infrastructure import Network, Section
 from railcap.model.timetable import Timetable, TrainClass
+from railcap.occupancy.resources import lanes
 from railcap.resilience.capacity import (CapacityParams, DailyCapacity, left_per_hour, minimum_headway_s,
                                         running_time_s, section_capacity)
 
@@ -169,10 +170,13 @@ def stretches(network: Network, train_length_m: float = 740.0) -> list[tuple[tup
 
 
 def free_paths_from_timetable(tt: Timetable, network: Network, params: CapacityParams = CapacityParams(),
-                              buffer_s: float = BUFFER_S) -> dict[str, np.ndarray]:
+                              buffer_s: float = BUFFER_S, double_track=None) -> dict[str, np.ndarray]:
     """Freight paths per operating hour (hours, 2: forward, backward) of every section, by insertion.
 
     Only the timetable's passenger runs are kept (its freight runs are the demand being routed).
+    ``double_track(route, day) -> entry times``: the rule for double-track stretches, ``route`` being
+    ``(section, reverse, lane)`` legs in running order (e.g. the block-level blocking times of
+    :func:`railcap.resilience.blockpaths.block_level`); None: the headway rule above.
     """
     chains = stretches(network, params.freight.length_m)
     where: dict[str, tuple[int, int, bool, int]] = {}  # section -> (chain, position, backward, track pairs)
@@ -198,6 +202,12 @@ def free_paths_from_timetable(tt: Timetable, network: Network, params: CapacityP
             paths = single_track_paths(folded, folded + (leave - enter), running_time_s(secs[0], params.freight),
                                        params.fixed_s, buffer_s, day)
             hourly[:, 0] = hourly[:, 1] = _per_hour(paths, day)
+        elif double_track is not None:
+            for d in (0, 1):
+                order = chain if d == 0 else tuple(reversed(chain))
+                for lane in range(lanes(secs[0])):
+                    route = tuple((network.sections[s], back != (d == 1), lane) for s, back in order)
+                    hourly[:, d] += _per_hour(double_track(route, day), day)
         else:
             sep = max(minimum_headway_s(s, params.freight, params) for s in secs) + buffer_s
             cum = np.concatenate([[0.0], np.cumsum([running_time_s(s, params.freight) for s in secs])])

@@ -61,6 +61,12 @@ class MacroNetwork:
     arc_opposite: sp.csr_matrix  # (A × R): other-direction resources a wide load also blocks
     arc_section_dir: sp.csr_matrix  # (A × 2S): section directions (2i forward, 2i+1 backward) the arc runs
     capacities: tuple[DailyCapacity, ...]
+    #: (R, bands): freight trains left per resource in each hour band of the day (the rows of the LP)
+    resource_capacity_per_band: np.ndarray | None = None
+
+    @property
+    def n_bands(self) -> int:
+        return 1 if self.resource_capacity_per_band is None else self.resource_capacity_per_band.shape[1]
 
     @property
     def n_arcs(self) -> int:
@@ -116,6 +122,8 @@ def _resources(network: Network, sids: tuple[str, ...], passenger: PassengerLoad
     left: list[float] = []
     full: list[float] = []
     caps = []
+    band = params.band_of_hour()
+    per_band: list[np.ndarray] = []
     for i, sid in enumerate(sids):
         if passenger.free_paths is not None:
             c = daily_by_insertion(network.sections[sid], passenger.free_paths.get(sid), passenger.tph(sid), params)
@@ -123,6 +131,7 @@ def _resources(network: Network, sids: tuple[str, ...], passenger: PassengerLoad
             c = daily_capacity(network.sections[sid], passenger.of(sid), passenger.weights, params)
         caps.append(c)
         first = len(left)
+        per_band += _per_band(c, band)
         if c.shared:
             sec_res[i] = (first, first)
             res_sec.append(i)
@@ -133,7 +142,22 @@ def _resources(network: Network, sids: tuple[str, ...], passenger: PassengerLoad
             res_sec += [i, i]
             left += [c.left_per_day_forward, c.left_per_day_backward]
             full += [c.full_per_day, c.full_per_day]
-    return sec_res, np.array(res_sec, dtype=np.int64), np.array(left), np.array(full), tuple(caps)
+    return (sec_res, np.array(res_sec, dtype=np.int64), np.array(left), np.array(full), tuple(caps),
+            np.array(per_band).reshape(len(left), band.max() + 1))
+
+
+def _per_band(c: DailyCapacity, band: np.ndarray) -> list[np.ndarray]:
+    """The section's freight paths per hour band, one array per resource (one when shared, else two).
+
+    Counted per hour (insertion): each band adds its hours up. Otherwise (headway rule on a flat load)
+    the day's figure spread over the hours.
+    """
+    days = (c.left_per_day_forward,) if c.shared else (c.left_per_day_forward, c.left_per_day_backward)
+    out = []
+    for d, day in enumerate(days):
+        hourly = c.per_hour[:, d] if c.per_hour is not None else np.full(len(band), day / len(band))
+        out.append(np.bincount(band, weights=hourly, minlength=band.max() + 1))
+    return out
 
 
 def _live_sections(sec_from: np.ndarray, sec_to: np.ndarray, n_nodes: int, keep: np.ndarray) -> np.ndarray:
@@ -191,7 +215,7 @@ def build_macro(network: Network, passenger: PassengerLoad | Mapping[str, tuple[
     sids = tuple(sorted(network.sections))
     sec_from = np.array([node[network.sections[s].from_op] for s in sids], dtype=np.int64)
     sec_to = np.array([node[network.sections[s].to_op] for s in sids], dtype=np.int64)
-    sec_res, res_sec, left, full, caps = _resources(network, sids, passenger, params)
+    sec_res, res_sec, left, full, caps, per_band = _resources(network, sids, passenger, params)
     keep_mask = np.ones(len(ops), dtype=bool) if keep is None else np.isin(np.arange(len(ops)), [node[k] for k in keep])
     live = _live_sections(sec_from, sec_to, len(ops), keep_mask)
     chains = _chains(sec_from, sec_to, live, keep_mask, len(ops))
@@ -230,5 +254,5 @@ def build_macro(network: Network, passenger: PassengerLoad | Mapping[str, tuple[
         arc_tail=np.array(tail, dtype=np.int64), arc_head=np.array(head, dtype=np.int64),
         arc_length_km=np.array(length, dtype=float), arc_resources=mat(res_rows, res_cols, n_res),
         arc_opposite=mat(opp_rows, opp_cols, n_res), arc_section_dir=mat(dir_rows, dir_cols, 2 * len(sids)),
-        capacities=caps,
+        capacities=caps, resource_capacity_per_band=per_band,
     )

@@ -26,13 +26,17 @@ Two sources:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Iterable, Mapping
 
 import numpy as np
 
 from railcap.model.infrastructure import Network
 from railcap.model.timetable import Timetable, TrainClass
+from railcap.occupancy import FreeIntervalIndex
+from railcap.resilience.blockpaths import block_level
+from railcap.resilience.capacity import CapacityParams
+from railcap.resilience.insertion import free_paths_from_timetable
 
 
 @dataclass(frozen=True)
@@ -112,14 +116,16 @@ def load_from_timetable(tt: Timetable, network: Network, hours: Iterable[int],
     return PassengerLoad(np.ones(len(hours)), counts, hours, source)
 
 
-def timetable_load(tt: Timetable, network: Network, params=None, source: str = "timetable") -> PassengerLoad:
+def timetable_load(tt: Timetable, network: Network, params=None, source: str = "timetable",
+                   blocking: FreeIntervalIndex | None = None) -> PassengerLoad:
     """The passenger load of a timetable with the freight paths left between its trains (by insertion,
-    :func:`railcap.resilience.insertion.free_paths_from_timetable`): what capacity is computed against."""
-    from dataclasses import replace
+    :func:`railcap.resilience.insertion.free_paths_from_timetable`): what capacity is computed against.
 
-    from railcap.resilience.capacity import CapacityParams
-    from railcap.resilience.insertion import free_paths_from_timetable
-
+    ``blocking``: the passenger trains' block-level blocking times; given, double-track stretches count
+    the freight paths that fit them (:mod:`railcap.resilience.blockpaths`, the path search's rule),
+    else the headway rule on the trains' times at the stretch points.
+    """
     params = params or CapacityParams()
     load = load_from_timetable(tt, network, params.operating_hours(), source)
-    return replace(load, free_paths=free_paths_from_timetable(tt, network, params))
+    rule = None if blocking is None else block_level(blocking, params)
+    return replace(load, free_paths=free_paths_from_timetable(tt, network, params, double_track=rule))

@@ -63,9 +63,33 @@ class FlowProblem:
     foreign: ForeignNetwork | None = None  # its resources are rows after the Dutch ones
 
     @property
-    def n_resources(self) -> int:
-        """Dutch and foreign capacity resources (rows from ``resource_row0``)."""
+    def n_resource_rows(self) -> int:
+        """Capacity rows from ``resource_row0``: each Dutch resource once per hour band, then the foreign ones."""
         return len(self.row_upper) - self.resource_row0
+
+    @property
+    def n_resources(self) -> int:
+        """Dutch and foreign capacity resources (a Dutch one has a row per hour band)."""
+        return self.n_resource_rows - self.macro.n_resources * (self.macro.n_bands - 1)
+
+    def resource_rows(self, resources: np.ndarray) -> np.ndarray:
+        """Every capacity row of the given resources (Dutch: one per band; foreign: its one row)."""
+        m, r = self.macro, np.asarray(resources, dtype=np.int64)
+        dutch = r[r < m.n_resources]
+        bands = (dutch[None, :] + m.n_resources * np.arange(m.n_bands)[:, None]).ravel()
+        foreign = r[r >= m.n_resources] + m.n_resources * (m.n_bands - 1)
+        return self.resource_row0 + np.concatenate([bands, foreign])
+
+    def per_resource(self, row_values: np.ndarray, how=np.sum) -> np.ndarray:
+        """Values per capacity row folded to one per resource (Dutch bands combined by ``how``)."""
+        m = self.macro
+        n = m.n_resources * m.n_bands
+        return np.concatenate([how(row_values[:n].reshape(m.n_bands, m.n_resources), axis=0), row_values[n:]])
+
+    @property
+    def resource_capacity(self) -> np.ndarray:
+        """Freight trains a day per resource (Dutch: its bands added up; foreign: its daily capacity)."""
+        return self.per_resource(self.row_upper[self.resource_row0:])
 
     @property
     def n_cols(self) -> int:
@@ -245,17 +269,9 @@ class _Builder:
         """
         m = self.macro
         first = self.n_rows
-        row_of = np.full(m.n_nodes, -1, dtype=np.int64)
-        row_of[reach] = np.arange(first, first + len(reach))
-        self.n_rows += len(reach)
         rhs: dict[int, float] = {}
-        arcs = np.flatnonzero(arc_ok & (row_of[m.arc_tail] >= 0))
-        c = self._add_cols(len(arcs), arcs, m.arc_length_km[arcs], np.zeros(len(arcs)), np.full(len(arcs), INF))
-        self._entries(row_of[m.arc_tail[arcs]], c, np.ones(len(arcs)))
-        self._entries(row_of[m.arc_head[arcs]], c, -np.ones(len(arcs)))
-        for mat in (m.arc_resources, m.arc_opposite) if wide else (m.arc_resources,):
-            sub = mat[arcs].tocoo()
-            self.res_entries.append((c[sub.row], sub.col.astype(np.int64), sub.data))
+        ends = {origin, *(a[0] for a in src_alts), *(d[0] for d in dests), *(a[0] for d in dests for a in d[3])}
+        row_of = self._band_layers(reach, arc_ok, wide, np.array(sorted(ends), dtype=np.int64))
         total = sum(d[1] for d in dests)
         supply_row, depart = row_of[origin], -1
         src = [a for a in src_alts if row_of[a[0]] >= 0]
@@ -295,6 +311,37 @@ class _Builder:
         self.rhs.append((first, rhs))
         return unmet
 
+    def _band_layers(self, reach: np.ndarray, arc_ok: np.ndarray, wide: bool, ends: np.ndarray) -> np.ndarray:
+        """One layer of balance rows and arc columns per hour band, and a hub row per end point.
+
+        A train runs all of its corridors in one band (each band's arcs use that band's capacity rows);
+        it chooses its band at its origin's hub and leaves it at its destination's: trains wait (change
+        band) only where they start or end, at a yard or a border. Returns each node's hub row (−1: none).
+        """
+        m, n_bands = self.macro, self.macro.n_bands
+        band_row = np.full((n_bands, m.n_nodes), -1, dtype=np.int64)
+        band_row[:, reach] = self.n_rows + np.arange(n_bands * len(reach)).reshape(n_bands, len(reach))
+        self.n_rows += n_bands * len(reach)
+        arcs = np.flatnonzero(arc_ok & (band_row[0, m.arc_tail] >= 0))
+        one = np.ones(len(arcs))
+        for b in range(n_bands):
+            c = self._add_cols(len(arcs), arcs, m.arc_length_km[arcs], np.zeros(len(arcs)), np.full(len(arcs), INF))
+            self._entries(band_row[b, m.arc_tail[arcs]], c, one)
+            self._entries(band_row[b, m.arc_head[arcs]], c, -one)
+            for mat in (m.arc_resources, m.arc_opposite) if wide else (m.arc_resources,):
+                sub = mat[arcs].tocoo()
+                self.res_entries.append((c[sub.row], sub.col.astype(np.int64) + b * m.n_resources, sub.data))
+        hub = np.full(m.n_nodes, -1, dtype=np.int64)
+        for node in ends[band_row[0, ends] >= 0]:
+            hub[node] = self._row()
+            rows = band_row[:, node]
+            for tail, head in ((np.full(n_bands, hub[node]), rows), (rows, np.full(n_bands, hub[node]))):
+                c = self._add_cols(n_bands, np.full(n_bands, -1), np.zeros(n_bands), np.zeros(n_bands),
+                                   np.full(n_bands, INF))
+                self._entries(tail, c, np.ones(n_bands))
+                self._entries(head, c, -np.ones(n_bands))
+        return hub
+
     def _virtual(self, tail_row: int, head_row: int, cost: float, upper: float, foreign_km: float = 0.0,
                  foreign_res: tuple[int, ...] = ()) -> int:
         """A column that carries trains from one balance row to another (no Dutch track; abroad it uses
@@ -302,7 +349,7 @@ class _Builder:
         col = self._add_cols(1, np.array([-1]), np.array([cost]), np.zeros(1), np.array([upper]))
         self._entries(np.array([tail_row, head_row]), np.repeat(col, 2), np.array([1.0, -1.0]))
         if foreign_res:
-            r = self.macro.n_resources + np.array(foreign_res, dtype=np.int64)
+            r = -1 - np.array(foreign_res, dtype=np.int64)  # foreign resource k is −1−k until finish()
             self.res_entries.append((np.repeat(col, len(r)), r, np.ones(len(r))))
         if foreign_km:
             self.foreign_km[int(col[0])] = foreign_km
@@ -311,11 +358,12 @@ class _Builder:
     def finish(self, macro: MacroNetwork, types: dict[str, TrainType], od_keys: list, od_dem: np.ndarray,
                od_cols: np.ndarray, moves: dict, foreign: ForeignNetwork | None = None) -> FlowProblem:
         r0 = self.n_rows
-        rows = list(self.rows) + [r0 + r for _, r, _ in self.res_entries]
+        n_dutch = macro.n_resources * macro.n_bands  # band b of resource r is row r0 + b·R + r; foreign after
+        rows = list(self.rows) + [r0 + np.where(r < 0, n_dutch - 1 - r, r) for _, r, _ in self.res_entries]
         cols = list(self.cols) + [c for c, _, _ in self.res_entries]
         vals = list(self.vals) + [v for _, _, v in self.res_entries]
         foreign_cap = np.array(foreign.resource_capacity if foreign is not None else (), dtype=float)
-        n_rows = r0 + macro.n_resources + len(foreign_cap)
+        n_rows = r0 + n_dutch + len(foreign_cap)
         a = sp.csc_matrix((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))),
                           shape=(n_rows, self.n_cols))
         a.sum_duplicates()
@@ -328,8 +376,8 @@ class _Builder:
             macro=macro, train_types=types, od_keys=tuple(od_keys), od_demand=od_dem, od_col=od_cols,
             col_arc=cat(self.col_arc).astype(np.int64), col_cost=cat(self.cost),
             col_lower=cat(self.lower), col_upper=cat(self.upper),
-            row_lower=np.concatenate([rhs, np.full(macro.n_resources + len(foreign_cap), -INF)]),
-            row_upper=np.concatenate([rhs, macro.resource_capacity_per_day, foreign_cap]),
+            row_lower=np.concatenate([rhs, np.full(n_dutch + len(foreign_cap), -INF)]),
+            row_upper=np.concatenate([rhs, macro.resource_capacity_per_band.T.ravel(), foreign_cap]),
             matrix=a, resource_row0=r0, movements=moves,
             switch_col=np.array([w[0] for w in self.switches], dtype=np.int64),
             switch_od=np.array([w[1] for w in self.switches], dtype=np.int64),

@@ -17,16 +17,21 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable
 
+import numpy as np
+
 from railcap.data.embedded import embedded_path, load_network
 from railcap.data.reference import load_reference_timetable
 from railcap.model.errors import InputFileError, Problem, RailcapError
 from railcap.model.infrastructure import Network
-from railcap.model.timetable import Timetable
+from railcap.model.occupation import OccupationTable
+from railcap.model.timetable import Timetable, TrainClass
+from railcap.occupancy import FreeIntervalIndex
 from railcap.resilience.demand import Demand, DemandChange, demand_from_dict
 from railcap.resilience.foreign import ForeignNetwork, foreign_from_dict
 from railcap.resilience.operations import DiversionRules, rules_from_dict
 from railcap.resilience.passenger import PassengerLoad, timetable_load
 from railcap.resilience.samples import demo_demand_dict, demo_network, demo_scenarios_dict
+from railcap.services.day_cache import day_blocking
 
 if TYPE_CHECKING:
     from railcap.resilience.analysis import ResilienceModel
@@ -91,8 +96,13 @@ def scenario_names() -> list[str]:
 def reference_passenger_load(network: Network, params=None) -> PassengerLoad:
     """The passenger load of the shipped reference weekday, per section, operating hour, direction and lane,
     with the freight paths left between its trains by insertion."""
-    return timetable_load(load_reference_timetable(), network, params,
-                          source="reference weekday (railcap.data.reference), passenger runs")
+    table, classes = day_blocking()
+    passenger = np.array([classes.get(t) == TrainClass.PASSENGER.value for t in table.train_id], dtype=bool)
+    blocking = FreeIntervalIndex(OccupationTable(table.train_id[passenger], table.resource_id[passenger],
+                                                 table.start_s[passenger], table.end_s[passenger]))
+    return timetable_load(load_reference_timetable(), network, params, blocking=blocking,
+                          source="reference weekday (railcap.data.reference), passenger runs; "
+                                 "freight paths between their block-level blocking times")
 
 
 def dutch_network() -> Network:
