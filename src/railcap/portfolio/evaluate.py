@@ -117,7 +117,7 @@ class Context:
 def section_use(model: ResilienceModel) -> dict[str, float]:
     """Highest load / capacity over each section's resources in the base flow."""
     p, r = model.problem, model.base
-    cap = p.row_upper[p.resource_row0:]
+    cap = p.resource_capacity  # per resource and day (a Dutch resource has a capacity row per hour band)
     m = p.macro
     use = np.where(cap > 1e-9, r.resource_load / np.maximum(cap, 1e-9), 0.0)
     out: dict[str, float] = {}
