@@ -27,16 +27,15 @@ Two sources:
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Iterable, Mapping
+from typing import TYPE_CHECKING, Iterable, Mapping
 
 import numpy as np
 
 from railcap.model.infrastructure import Network
 from railcap.model.timetable import Timetable, TrainClass
-from railcap.occupancy import FreeIntervalIndex
-from railcap.resilience.blockpaths import block_level
-from railcap.resilience.capacity import CapacityParams
-from railcap.resilience.insertion import free_paths_from_timetable
+
+if TYPE_CHECKING:
+    from railcap.occupancy import FreeIntervalIndex
 
 
 @dataclass(frozen=True)
@@ -125,6 +124,12 @@ def timetable_load(tt: Timetable, network: Network, params=None, source: str = "
     the freight paths that fit them (:mod:`railcap.resilience.blockpaths`, the path search's rule),
     else the headway rule on the trains' times at the stretch points.
     """
+    # imported here, not at the top: read commands that only need the demand file (portfolio list) load
+    # this module but not the insertion (tests/cli/test_cold_reads.py)
+    from railcap.resilience.blockpaths import block_level
+    from railcap.resilience.capacity import CapacityParams
+    from railcap.resilience.insertion import free_paths_from_timetable
+
     params = params or CapacityParams()
     load = load_from_timetable(tt, network, params.operating_hours(), source)
     rule = None if blocking is None else block_level(blocking, params)
