@@ -129,13 +129,12 @@ def render(doc: dict) -> None:
 def _diagram(result, out: Path, quiet: bool) -> None:
     from collections import Counter
 
-    from railcap.data.embedded import load_network
-    from railcap.data.reference import load_reference_timetable
     from railcap.model.clock import format_clock
     from railcap.model.timetable import Timetable
+    from railcap.services import embedded
     from railcap.viz.diagram import space_time_diagram
 
-    net = load_network()
+    net = embedded.network()
     first = [p for p in result.planned if p.day == min(q.day for q in result.planned)] if result.planned else []
     if not first:
         raise ValidationError(Problem("movement", "diagram", "no train was planned: nothing to draw"))
@@ -143,7 +142,7 @@ def _diagram(result, out: Path, quiet: bool) -> None:
     shown = [p for p in first if tuple(p.path.route.ops) == route]
     runs = tuple(p.path.to_run(p.result.request.priority.value, p.consist_id) for p in shown)
     moved = {h.train_id for p in first for h in p.result.hindrance}
-    tt = Timetable(tuple(r for r in load_reference_timetable().runs if r.id not in moved) + runs)
+    tt = Timetable(tuple(r for r in embedded.timetable().runs if r.id not in moved) + runs)
     a = max(0.0, min(p.path.departure_s for p in shown) - 1800)
     b = max(p.path.arrival_s for p in shown) + 1800
     from railcap.occupancy import OccupationTable
@@ -155,7 +154,7 @@ def _diagram(result, out: Path, quiet: bool) -> None:
 
 
 def _map(result, out: Path, quiet: bool) -> None:
-    from railcap.data.embedded import load_network
+    from railcap.services.embedded import network as load_network
     from railcap.viz.movement_map import movement_map
 
     dep = result.deployment

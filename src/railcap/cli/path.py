@@ -132,14 +132,14 @@ def _print_note(note: str | None) -> None:
 
 def _draw(net, result, out: Path) -> None:
     """The best path highlighted among the day's trains, on its own route, ±30 min around it."""
-    from railcap.data.reference import load_reference_timetable
     from railcap.model.timetable import Timetable
+    from railcap.services import embedded
     from railcap.pathing import clock
     from railcap.viz.diagram import space_time_diagram
 
     path, req = result.paths[0], result.request
     moved = {h.train_id for h in result.hindrance}
-    tt = load_reference_timetable()
+    tt = embedded.timetable()
     run = path.to_run(req.priority.value, req.consist.id)
     shown = Timetable(tuple(r for r in tt.runs if r.id not in moved) + (run,))
     a, b = max(0.0, path.departure_s - 1800), path.arrival_s + 1800

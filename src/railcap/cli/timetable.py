@@ -100,8 +100,8 @@ def export(blocking: Path = typer.Option(..., "--blocking", help="CSV, or Parque
     """One row per occupation: train_id, resource_id, start_s, end_s."""
     import datetime as dt
 
-    from railcap.data.blocking import write_blocking
     from railcap.model.errors import Problem, ValidationError
+    from railcap.services.timetables import write_blocking_times
     from railcap.services.embedded import network as load_network
     from railcap.services.paths import day_as_it_will_be
 
@@ -117,7 +117,7 @@ def export(blocking: Path = typer.Option(..., "--blocking", help="CSV, or Parque
                                                       "--db and --timetable do not go together"))
     table = (day_as_it_will_be(db, day) if db is not None
              else blocking_table(_load(timetable), load_network()))
-    write_blocking(blocking, table)
+    write_blocking_times(blocking, table)
     console.print(f"wrote {len(table):,} occupations to {blocking}", markup=False, highlight=False)
 
 
@@ -143,7 +143,7 @@ def _corridor_rich_table(rows, title: str) -> Table:
 @user_errors
 def corridors(as_json: bool = typer.Option(False, "--json"), timetable: Optional[Path] = TimetableOption) -> None:
     """Trains per corridor against the facts file's volumes (passenger per hour and direction, freight per day)."""
-    from railcap.data.reference import load_corridors
+    from railcap.services.timetables import corridors as load_corridors
     from railcap.timetable.corridors import corridor_table
 
     found, source = load_corridors()
@@ -183,7 +183,6 @@ def rebuild(patterns: Path = typer.Option(DEFAULT_PATTERNS, help="Folder with th
 
     from rich.progress import Progress
 
-    from railcap.data.reference import load_corridors
     from railcap.model.timetable import Timetable
     from railcap.services.reference_day import rebuild as do_rebuild
     from railcap.timetable.corridors import corridor_table
@@ -206,12 +205,12 @@ def rebuild(patterns: Path = typer.Option(DEFAULT_PATTERNS, help="Folder with th
             console.print(f"  {pat['runs_day_times']} evening templates run their day twin's times; "
                           f"{pat['day_minutes_fixed']} keep the day's minutes past the hour, "
                           f"{pat['day_minutes_preferred']} prefer them")
-    from railcap.data.timetable_io import read_timetable
+    from railcap.services import timetables
 
     if out is None:  # the embedded day changed: its blocking times too
         console.print(f"wrote {plain(rebuild_cache())}")
-    placed = read_timetable(path)
-    rows = corridor_table(load_corridors()[0], placed, Timetable(tuple(report.planned)))
+    placed = timetables.read(path)
+    rows = corridor_table(timetables.corridors()[0], placed, Timetable(tuple(report.planned)))
     console.print(_corridor_rich_table(rows, "Volumes per corridor: planned vs placed"))
     blocked = report.blocked_by.most_common(15)
     t = Table("section", "dropped trips blocked there", title="Where left-out trips found the line busy "

@@ -6,7 +6,11 @@ import datetime as dt
 from pathlib import Path
 
 from railcap.data.gtfs import read_gtfs_day
-from railcap.data.timetable_io import write_timetable
+from railcap.data.blocking import write_blocking
+from railcap.data.reference import load_corridors
+from railcap.data.timetable_io import read_timetable, write_timetable
+from railcap.model.occupation import OccupationTable
+from railcap.model.service import Corridor
 from railcap.model.errors import Problem
 from railcap.model.infrastructure import Network
 from railcap.model.timetable import Timetable
@@ -43,3 +47,18 @@ def import_gtfs(path: str | Path, network: Network, service_date: str | dt.date 
 def write(timetable: Timetable, path: Path) -> None:
     """Write ``timetable`` in railcap's timetable format (``.json`` or ``.json.gz``)."""
     write_timetable(timetable, path)
+
+
+def read(path: Path) -> Timetable:
+    """A timetable file in railcap's format, checked whole."""
+    return read_timetable(path)
+
+
+def write_blocking_times(path: Path, occupations: OccupationTable) -> Path:
+    """Blocking times, one row per occupation (Parquet for ``.parquet``, else CSV)."""
+    return write_blocking(path, occupations)
+
+
+def corridors() -> tuple[list[Corridor], str]:
+    """The facts file's corridors with their volumes, and the source it names."""
+    return load_corridors()
