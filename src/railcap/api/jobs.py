@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from railcap.model.errors import RailcapError
+from railcap.services import measures as measures_service
 from railcap.services import movements as movement_service
 from railcap.services import portfolio as portfolio_service
 
@@ -170,6 +171,7 @@ WORK = {"rank": run_rank, "scenario": run_scenario, "sweep": run_sweep}
 # -- portfolio and movements: services.portfolio and services.movements, as for the CLI -------------------------
 
 _setup_lock = threading.Lock()
+_measures_lock = threading.Lock()
 
 
 def portfolio_setup():
@@ -178,6 +180,15 @@ def portfolio_setup():
         if "portfolio" not in _model_cache:
             _model_cache["portfolio"] = portfolio_service.load_setup("nl")
         return _model_cache["portfolio"]
+
+
+def measures_catalogue():
+    """The checked measures catalogue alone (``services.measures``: no evaluation model), once per process;
+    its own lock, so it never waits for a portfolio job loading the whole setup."""
+    with _measures_lock:
+        if "measures" not in _model_cache:
+            _model_cache["measures"] = measures_service.catalogue("nl")
+        return _model_cache["measures"]
 
 
 def _ticker(job: Job):

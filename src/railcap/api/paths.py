@@ -1,7 +1,5 @@
 """Path requests through the API: the request checked by the model, planned by the warm planner, stored
-by the allocation store with its audit row in the same transaction.
-
-(The wiring here goes to ``services/paths.py`` once that service is on main.)
+by the allocation store with its audit row in the same transaction (``services.paths``, as the CLI).
 """
 
 from __future__ import annotations
@@ -23,7 +21,8 @@ from railcap.store.restore import ACTION_RESTORED
 
 
 def build_request(warm, body: PathRequestIn):
-    """The model's checked PathRequest; a ValidationError names every wrong field."""
+    """The model's checked PathRequest; a ValidationError names every wrong field. A departure at or after
+    24:00 is planned on the next service day (``services.paths.next_service_day``, as the CLI does)."""
     from railcap.pathing import make_request
     from railcap.physics import Allowance
 
@@ -36,10 +35,12 @@ def build_request(warm, body: PathRequestIn):
             problems.extend(exc.problems)
             return 0.0, None
 
-    t0, day = when(body.depart_after, "depart_after")
-    windows = [(w.op, when(w.opens, f"windows[{i}].opens", day)[0], when(w.closes, f"windows[{i}].closes", day)[0])
-               for i, w in enumerate(body.windows)]
-    latest = when(body.arrive_before, "arrive_before", day)[0] if body.arrive_before else None
+    t0, given = when(body.depart_after, "depart_after")
+    shift_s, day = path_service.next_service_day(t0, given)  # at or after 24:00: the next service day, as the CLI
+    t0 -= shift_s
+    windows = [(w.op, when(w.opens, f"windows[{i}].opens", given)[0] - shift_s,
+                when(w.closes, f"windows[{i}].closes", given)[0] - shift_s) for i, w in enumerate(body.windows)]
+    latest = when(body.arrive_before, "arrive_before", given)[0] - shift_s if body.arrive_before else None
     try:
         consist = warm.catalogue.consist(body.consist)
     except Exception as exc:
@@ -86,8 +87,9 @@ def details_of(body: PathRequestIn) -> dict:
     return {"military": body.military.model_dump()} if body.military else {}
 
 
-def allocate(ctx, user: dict, body: AllocateIn) -> tuple[int, object, dict]:
-    """Plan and store in one transaction, with the request's details and the audit row."""
+def allocate(ctx, user: dict, body: AllocateIn) -> tuple[int, object, dict, str | None]:
+    """Plan and store in one transaction, with the request's details and the audit row: (allocation id,
+    result, its JSON, the note on a departure moved to the next service day)."""
     from railcap.pathing.report import plan_to_dict
 
     req = build_request(ctx.warm, body)
@@ -108,10 +110,10 @@ def allocate(ctx, user: dict, body: AllocateIn) -> tuple[int, object, dict]:
                       "hindrance": doc["hindrance"]["by_class"], **details_of(body)}, military=military)
         record_changes(conn, user["name"], allocation_id, result.hindrance)
 
-    day = path_service.ReferenceDay(ctx.warm.net, ctx.warm.timetable, ctx.warm.base)
-    done = path_service.allocate(req, ctx.alloc_engine, status, day, on_write, planner_cache=ctx.warm.planner_for,
-                                 search_lock=ctx.warm.lock)
-    return done.allocation_id, done.result, plan_to_dict(done.result, ctx.warm.net)
+    done = path_service.allocate(req, ctx.alloc_engine, status, ctx.warm.day, on_write,
+                                 planner_cache=ctx.warm.planner_for, search_lock=ctx.warm.lock)
+    return (done.allocation_id, done.result, plan_to_dict(done.result, ctx.warm.net),
+            path_service.departure_note(body.depart_after, req))
 
 
 def allocate_movement(ctx, user: dict, order: dict, progress, on_total=lambda n: None) -> dict:
@@ -161,8 +163,7 @@ def change_status(ctx, user: dict, allocation_id: int, status: str) -> None:
         if status == "cancelled":
             record_given_back(conn, user["name"], allocation_id)
 
-    day = path_service.ReferenceDay(ctx.warm.net, ctx.warm.timetable, ctx.warm.base)
-    path_service.set_status(ctx.alloc_engine, allocation_id, status, on_write, day=day)
+    path_service.set_status(ctx.alloc_engine, allocation_id, status, on_write, day=ctx.warm.day)
 
 
 def record_given_back(conn, actor: str, cancelled: int) -> None:

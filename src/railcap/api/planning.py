@@ -34,9 +34,10 @@ from starlette.concurrency import run_in_threadpool
 from railcap.api.diagram import corridor_data, path_points
 from railcap.api.paths import build_request
 from railcap.api.schemas import PathRequestIn
-from railcap.model.clock import format_clock
+from railcap.model.clock import format_clock, parse_time
 from railcap.model.errors import Problem, RailcapError
 from railcap.pathing.report import plan_to_dict
+from railcap.services.paths import departure_note, next_service_day
 from railcap.store import allocations as allocation_store
 from railcap.store.database import plain_engine
 
@@ -87,15 +88,31 @@ def plan_diagram(warm, result, doc: dict) -> dict | None:
 
 
 def plan_answer(warm, engine, body: PathRequestIn) -> Answer:
-    """Plan ``body`` on the day as the store holds it now: the plan, its diagram, the store version."""
+    """Plan ``body`` on the day as the store holds it now (its service day: the next one for a departure at or
+    after 24:00, as the CLI): the plan, its diagram, the note on the moved departure, the store version."""
     req = build_request(warm, body)
-    snap = allocation_store.snapshot(engine, req.service_date)
-    planner = warm.planner_for(snap.state)
+    snap = allocation_store.snapshot(engine, req.service_date)  # with the days before and after
+    planner = warm.planner_for(snap)
     with warm.lock:
         result = planner.plan(req)
     doc = plan_to_dict(result, warm.net)
-    return Answer(to_json({"plan": doc, "diagram": plan_diagram(warm, result, doc)}), doc["request"],
-                  bool(doc["found"]), snap.version)
+    return Answer(to_json({"plan": doc, "diagram": plan_diagram(warm, result, doc),
+                           "departure_note": departure_note(body.depart_after, req)}),
+                  doc["request"], bool(doc["found"]), snap.version)
+
+
+def service_day(depart_after: str) -> str:
+    """The service day a departure is planned on (the next one at or after 24:00), as a cache key part.
+
+    >>> service_day("2026-11-23T08:00"), service_day("32:00"), service_day("08:00"), service_day("25")
+    ('2026-11-23', 'reference weekday', 'reference weekday', 'refused')
+    """
+    try:
+        t_s, given = parse_time(depart_after, "depart_after")
+    except RailcapError:
+        return "refused"  # the plan refuses it too; a refusal is never cached
+    day = next_service_day(t_s, given)[1]
+    return day.isoformat() if day else "reference weekday"
 
 
 # -- the forked planners --------------------------------------------------------------------------------------
@@ -166,7 +183,9 @@ class Planning:
 
     @staticmethod
     def key(body: PathRequestIn) -> str:
-        return json.dumps(body.model_dump(mode="json", exclude={"military"}), sort_keys=True)
+        """The request without its military details, and the service day it is planned on."""
+        return json.dumps({**body.model_dump(mode="json", exclude={"military"}),
+                           "service_day": service_day(body.depart_after)}, sort_keys=True)
 
     def version(self) -> int:
         with self.engine.connect() as conn:

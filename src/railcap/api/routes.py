@@ -170,9 +170,9 @@ def allocate(body: AllocateIn, request: Request, user: dict = Depends(current_us
         raise forbid(f"the role {user['role']} may not allocate or request paths")
     _check_military(user, body)
     ctx = ctx_of(request)
-    new_id, result, doc = paths.allocate(ctx, user, body)
+    new_id, result, doc, note = paths.allocate(ctx, user, body)
     return {"allocation_id": new_id, "status": "proposed" if user["role"] == "defence-planner" or body.propose
-            else "confirmed", "plan": doc, "diagram": plan_diagram(ctx.warm, result, doc)}
+            else "confirmed", "plan": doc, "diagram": plan_diagram(ctx.warm, result, doc), "departure_note": note}
 
 
 Status = Literal["proposed", "confirmed", "cancelled"]

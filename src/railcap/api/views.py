@@ -10,7 +10,7 @@ rules.
   allocation whose details its allocating planner and defence planners see.
 * ``GET /api/capacity/report`` — UIC 406 consumption per line section on the day as it will be (the
   reference weekday with every allocation), ``services.capacity``; one answer per store version.
-* ``GET /api/portfolio/measures`` — the measures catalogue (``services.portfolio``).
+* ``GET /api/portfolio/measures`` — the measures catalogue (``services.measures``, without the evaluation model).
 * ``GET /api/movements/sites`` — the military loading sites and ports (public infrastructure facts).
 """
 
@@ -21,14 +21,14 @@ from fastapi.responses import JSONResponse, Response
 
 from railcap.api import paths
 from railcap.api.common import CACHED, FORBIDDEN, INVALID, NOT_FOUND, api_router, ctx_of, forbid
-from railcap.api.jobs import MILITARY_KINDS, WORK, portfolio_setup, scenario_names
+from railcap.api.jobs import MILITARY_KINDS, WORK, measures_catalogue, scenario_names
 from railcap.api.planning import to_json
 from railcap.api.schemas import JobIn
 from railcap.api.security import current_user, may, require
 from railcap.model.errors import RailcapError
 from railcap.services import capacity as capacity_service
 from railcap.services import movements as movement_service
-from railcap.services.portfolio import measure_dict
+from railcap.services.measures import measure_dict
 from railcap.store import allocations as allocation_store
 from railcap.store import audit
 
@@ -139,7 +139,7 @@ def capacity_report(request: Request,
 @router.get("/portfolio/measures", responses=FORBIDDEN, tags=["portfolio"])
 def portfolio_measures(_user: dict = Depends(require("read"))) -> list[dict]:
     """The measures catalogue (freight agenda 2026–2030 and starter-package candidates), by priority."""
-    measures = portfolio_setup().catalogue.measures.values()
+    measures = measures_catalogue().measures.values()
     return [measure_dict(m) for m in sorted(measures, key=lambda m: (str(m.priority), m.id))]
 
 

@@ -1,7 +1,12 @@
 """What stays loaded in the server process: the network, the catalogue, the reference day, its blocking
-times, and a planner per state of the allocations (rebuilt only when an allocation changes the day).
+times, and a planner per state of the allocations (rebuilt only when an allocation changes the day or one
+of its neighbours).
 
-A path request through the API thus costs the search, not the loading.
+A path request through the API thus costs the search, not the loading. The
+planner is the one the CLI plans with (``services.paths.planner_for``): the
+day as it will be plus what the days before and after reach into it (the
+previous day's trains still running after midnight, the next day's first
+hours; ``store.days``).
 """
 
 from __future__ import annotations
@@ -10,6 +15,11 @@ import threading
 from dataclasses import dataclass, field
 
 import numpy as np
+
+from railcap.services import paths as path_service
+from railcap.store import allocations as allocation_store
+
+PLANNERS_KEPT = 4  # planners cached at once (each holds its day's interval index)
 
 
 @dataclass
@@ -30,22 +40,33 @@ class Warm:
         base, _classes = day_blocking()  # the shipped cache of the day's blocking times
         return cls(embedded.network(), embedded.catalogue(), embedded.timetable(), base)
 
-    def planner_for(self, state):
-        """The planner for the day as earlier allocations left it; cached per state."""
-        from railcap.pathing import Planner
+    @property
+    def day(self) -> path_service.ReferenceDay:
+        """The reference day as the path services take it."""
+        return path_service.ReferenceDay(self.net, self.timetable, self.base)
 
-        extra = state.extra
-        key = (len(extra), float(np.sum(extra.start_s)) if len(extra) else 0.0,
-               float(np.sum(extra.end_s)) if len(extra) else 0.0, state.removed)
+    def planner_for(self, snap: allocation_store.Snapshot):
+        """The planner for a service day as earlier allocations left it and its neighbours; cached per state
+        of the day and of the days before and after (an allocation on another date changes none of them)."""
+        key = (state_key(snap.state), state_key(snap.before), state_key(snap.after))
         with self.lock:
             planner = self._planners.get(key)
             if planner is None:
-                planner = Planner(self.net, self.timetable, catalogue=self.catalogue, base=self.base,
-                                  extra=state.extra,
-                                  extra_classes=state.classes, removed=state.removed, runs=state.runs,
-                                  allocated=state.allocated)
+                planner = path_service.planner_for(self.day, snap)
                 planner._segments = self._segments  # running times do not depend on the day's state
-                if len(self._planners) >= 4:
+                if len(self._planners) >= PLANNERS_KEPT:
                     self._planners.pop(next(iter(self._planners)))
                 self._planners[key] = planner
             return planner
+
+
+def state_key(state: allocation_store.State) -> tuple:
+    """What tells one state of a day from another: its changed trains and their occupations.
+
+    >>> state_key(allocation_store.State.empty())
+    (0, 0.0, 0.0, frozenset())
+    """
+    extra = state.extra
+    if not len(extra):
+        return 0, 0.0, 0.0, state.removed
+    return len(extra), float(np.sum(extra.start_s)), float(np.sum(extra.end_s)), state.removed

@@ -207,7 +207,7 @@ def allocate(req: PathRequest, db: str | Path | Engine, status: str = "confirmed
     """Plan against a snapshot, write in a short checked transaction, plan again if the day moved.
 
     ``on_write(conn, allocation_id, result)`` runs inside the write transaction (an audit row);
-    ``planner_cache(state)`` may give a cached planner (the web server's) instead of a new one, shared
+    ``planner_cache(snapshot)`` may give a cached planner (the web server's) instead of a new one, shared
     with other threads under ``search_lock`` (held for the search only, never for the write).
     """
     from railcap.pathing.report import plan_to_dict, request_to_dict
@@ -223,7 +223,7 @@ def allocate(req: PathRequest, db: str | Path | Engine, status: str = "confirmed
             # are met by the store's version check
             with search_lock or contextlib.nullcontext():
                 snap = store.snapshot(engine, req.service_date)
-                planner = planner_cache(snap.state) if planner_cache else planner_for(day, snap)
+                planner = planner_cache(snap) if planner_cache else planner_for(day, snap)
                 result = planner.plan(req)
                 if not result.found:
                     reason = result.explanation.summary if result.explanation else "no path"
