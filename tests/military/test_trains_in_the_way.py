@@ -21,6 +21,7 @@ from railcap.data.rolling_stock import load_catalogue
 from railcap.pathing import Planner
 from railcap.physics.running_time import Stop, run_time
 from railcap.services import paths
+from railcap.store.state import State
 
 FROM, TO, CONSIST, DEPART = "steenwijk", "oldenzaal-grens", "military-ammunition", "16:30"
 
@@ -35,7 +36,7 @@ def asked(day):
     """The request's options, latest arrival = departure + running time without waiting + 2 min."""
     req = paths.build_request(day.net, from_op=FROM, to_op=TO, depart_after=DEPART, consist=CONSIST,
                               priority="military")
-    route = paths.planner_for(day, paths.store.State.empty()).routes(req)[0]
+    route = paths.planner_for(day, State.empty()).routes(req)[0]
     journey = run_time(route, req.consist, [Stop(route.origin), Stop(route.destination)]).journey_time_s
     latest = clock(parse_time(DEPART, "t")[0] + journey + 120.0)
     return ["--from", FROM, "--to", TO, "--consist", CONSIST, "--priority", "military",

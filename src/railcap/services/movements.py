@@ -7,13 +7,18 @@ store (each day's existing allocations are part of the busy picture) without
 any lock, then writes every train as one allocation in one short transaction
 that checks the day again when the store changed meanwhile; the conflict
 detector checks each day as it will be, and any failure writes nothing.
+
+Each day of a movement is planned on the date's day as it will be with what
+the dates before and after reach into it — the same table a single path of
+that date meets (``store.state.window_table``, ``store.days``): the day
+before's trains still running after midnight and the next day's first hours.
+Those belong to their own day's plan, so a movement train never moves them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable
 
@@ -22,10 +27,13 @@ from railcap.data.rolling_stock import load_catalogue
 from railcap.model.clock import format_clock
 from railcap.model.errors import InputFileError, Problem, ValidationError
 from railcap.movements import MovementPlan, parse_order, plan_movement, resolve
-from railcap.movements.deploy import Deployment, clock_of, conflicts_of, next_morning
+from railcap.movements.deploy import Deployment, clock_of, conflicts_of
 from railcap.occupancy import OccupationTable
 from railcap.pathing import Planner
 from railcap.services.day_cache import day_blocking
+from railcap.store.days import neighbour_dates
+from railcap.store.referee import AllocationConflict
+from railcap.store.state import Snapshot, State, window_table
 
 
 def read_order_file(path: Path) -> Any:
@@ -57,30 +65,26 @@ def deployment_from(doc: Any, name: str = "movement order", today: dt.date | Non
     return resolve(order, load_network(), load_catalogue().consist, today=today or dt.date.today())
 
 
-@lru_cache(maxsize=1)
-def _reference_day() -> tuple[OccupationTable, dict[str, str]]:
-    """The reference day's blocking times with the next morning's early trains."""
-    base, classes = day_blocking()
-    nxt = next_morning(base)
-    classes = dict(classes)
-    classes.update({t: classes.get(t.removesuffix("@next"), "freight") for t in set(nxt.train_id.tolist())})
-    return OccupationTable.concat([base, nxt]), classes
+def _no_store(_date: dt.date | None) -> State:
+    return State.empty()
 
 
-def day_planner(extra_of_day: Callable[[int], tuple[OccupationTable, dict[str, str], frozenset[str]]]
-                = lambda day: (OccupationTable.of([]), {}, frozenset())):
-    """``planner_for_day`` for ``plan_movement``: the reference day, the day's stored state, the carry."""
+def day_planner(first_day: dt.date | None = None, state_of: Callable[[dt.date | None], State] = _no_store):
+    """``planner_for_day`` for ``plan_movement``: day ``n`` of the movement is the date ``first_day + n`` as
+    it will be (``state_of(date)``, the store's changes) with what the dates before and after reach into it
+    (``window_table``: trains never moved), plus the movement's own trains carried past midnight."""
     from railcap.data.reference import load_reference_timetable
 
     net = load_network()
-    base, classes = _reference_day()
+    base, classes = day_blocking()
 
     def make(day: int, carry: OccupationTable, carry_classes: dict[str, str], moved: frozenset[str]) -> Planner:
-        stored, stored_classes, removed = extra_of_day(day)
-        extra = OccupationTable.concat([stored, carry])
-        return Planner(net, load_reference_timetable, catalogue=load_catalogue(), base=base, classes=classes,
-                       extra=extra,
-                       extra_classes={**stored_classes, **carry_classes}, removed=removed | moved)
+        date = None if first_day is None else first_day + dt.timedelta(days=day)
+        before, after = neighbour_dates(date)
+        snap = Snapshot(state_of(date), 0, date, state_of(before), state_of(after))
+        return Planner(net, load_reference_timetable, catalogue=load_catalogue(), base=window_table(base, snap),
+                       classes=classes, extra=carry, extra_classes={**snap.state.classes, **carry_classes},
+                       removed=moved, runs=snap.state.runs, allocated=snap.state.allocated)
     return make
 
 
@@ -92,7 +96,7 @@ def plan_file(path: Path, today: dt.date | None = None,
 
 def plan_deployment(dep: Deployment, progress: Callable[[str], None] = lambda _: None) -> MovementPlan:
     """Plan a checked deployment on the reference day (nothing is stored)."""
-    return plan_movement(dep, day_planner(), progress)
+    return plan_movement(dep, day_planner(dep.first_day), progress)
 
 
 def allocate_whole(path: Path, db: str, today: dt.date | None = None,
@@ -117,8 +121,8 @@ def allocate_deployment(dep: Deployment, db: str, progress: Callable[[str], None
     base = day_blocking()[0]
     try:
         for _attempt in range(MAX_ATTEMPTS):
-            version, stored = _snapshot(engine, dep)
-            plan = plan_movement(dep, day_planner(stored), progress)  # no lock held while planning
+            version, state_of = _snapshot(engine, dep)
+            plan = plan_movement(dep, day_planner(dep.first_day, state_of), progress)  # no lock held while planning
             if plan.unplanned:
                 raise ValidationError([Problem("movement", f"trains ({u.train_id})", u.reason)
                                        for u in plan.unplanned])
@@ -142,30 +146,26 @@ def allocate_deployment(dep: Deployment, db: str, progress: Callable[[str], None
                                                     f"(other allocations got there first); nothing was written"))
 
 
-def _snapshot(engine, dep: Deployment):
-    """(store version, ``extra_of_day`` for ``day_planner``): every day of the movement read in one consistent
-    read, no write lock; a day beyond them is read when asked."""
+def _snapshot(engine, dep: Deployment) -> tuple[int, Callable[[dt.date | None], State]]:
+    """(store version, ``state_of`` for ``day_planner``): every day of the movement and the days either side
+    read in one consistent read, no write lock; a day beyond them is read when asked."""
     from railcap.store import allocations as store
 
-    dates = [dep.first_day + dt.timedelta(days=d) for d in range(dep.days + 2)]
+    dates = [dep.first_day + dt.timedelta(days=d) for d in range(-1, dep.days + 2)]
     with store.read_transaction(engine) as conn:
         version = store.current_version(conn)
         states = {d: store.load_state(conn, d) for d in dates}
 
-    def stored(day: int):
-        date = dep.first_day + dt.timedelta(days=day)
+    def state_of(date: dt.date | None) -> State:
         if date not in states:
             with store.read_transaction(engine) as conn:
                 states[date] = store.load_state(conn, date)
-        state = states[date]
-        return state.extra, state.classes, state.removed
-    return version, stored
+        return states[date]
+    return version, state_of
 
 
 def _referee(plan: MovementPlan) -> None:
     """The independent conflict detector over each day as it will be (``conflicts_of``)."""
-    from railcap.store.allocations import AllocationConflict
-
     conflicts = conflicts_of(plan)
     if conflicts:
         c = conflicts[0]

@@ -3,8 +3,10 @@ the day as it will be.
 
 *The day as it will be* on a service date is the reference weekday's blocking
 times with every train the store has changed replaced by its current version
-(:func:`day_as_it_will_be`, built by ``store.allocations.day_table``). Plan,
-allocate, the timetable export and the checks all read it from here.
+(:func:`day_as_it_will_be`, built by ``store.state.day_table``). Plan,
+allocate, the timetable export and the checks all read it from here. The
+database (``store.allocations``, SQLAlchemy) is loaded on the first call that
+reads one: a plan without a store never loads it (a cold ``path plan``).
 
 Allocating is optimistic: the path is planned against a snapshot of the day
 without any lock; the store writes it in one short transaction that re-checks
@@ -23,8 +25,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-
-from sqlalchemy.engine import Engine
+from types import ModuleType
+from typing import TYPE_CHECKING
 
 from railcap.model.clock import DAY_S, clock, day_offset, parse_time
 from railcap.model.errors import Problem, RailcapError, ValidationError
@@ -34,9 +36,12 @@ from railcap.occupancy import OccupationTable
 from railcap.pathing import Planner, PlanResult, make_request
 from railcap.pathing.request import PathRequest
 from railcap.services.embedded import catalogue
-from railcap.store import allocations as store
-from railcap.store import restore
-from railcap.store.restore import GivenBack
+from railcap.store.state import NewAllocation, Snapshot, State, TrainChange, day_table, window_table
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+
+    from railcap.store.restore import GivenBack
 
 MAX_ATTEMPTS = 10  # plans of one allocation when others keep getting there first (a real conflict each time)
 DEFAULT_DB = "railcap.sqlite"
@@ -154,11 +159,19 @@ def departure_note(depart_after: str, req: PathRequest) -> str | None:
 # -- the day as it will be ------------------------------------------------------------------------------
 
 
-def planner_for(day: ReferenceDay, state: store.State | store.Snapshot) -> Planner:
+def _store() -> ModuleType:
+    """``store.allocations``, imported when a database is first read: SQLAlchemy costs 0.15–0.4 s of a cold
+    start, which a plan without a store does not pay."""
+    from railcap.store import allocations
+
+    return allocations
+
+
+def planner_for(day: ReferenceDay, state: State | Snapshot) -> Planner:
     """The planner on the day as it will be (one table: the reference day with the store's changes); given a
-    snapshot, also what the days before and after reach into the day (``store.window_table``)."""
-    snap = state if isinstance(state, store.Snapshot) else store.Snapshot(state, 0, None, state, state)
-    return Planner(day.net, day.timetable, catalogue=catalogue(), base=store.window_table(day.base, snap),
+    snapshot, also what the days before and after reach into the day (``store.state.window_table``)."""
+    snap = state if isinstance(state, Snapshot) else Snapshot(state, 0, None, state, state)
+    return Planner(day.net, day.timetable, catalogue=catalogue(), base=window_table(day.base, snap),
                    classes=day.classes,
                    extra_classes=snap.state.classes, runs=snap.state.runs, allocated=snap.state.allocated,
                    base_runs=day.runs)
@@ -170,14 +183,16 @@ def day_as_it_will_be(db: str | Path | None, service_date: dt.date | None = None
     day = day or reference_day()
     if db is None:
         return day.base
-    return store.day_table(day.base, store.snapshot(store.open_store(db, create=False), service_date).state)
+    store = _store()
+    return day_table(day.base, store.snapshot(store.open_store(db, create=False), service_date).state)
 
 
 def plan(req: PathRequest, db: str | Path | None = None, day: ReferenceDay | None = None) -> PlanResult:
     """Ranked paths (or the explanation) on the day as it will be; stores nothing, creates no database."""
     day = day or reference_day()
     if db is None:
-        return planner_for(day, store.State.empty()).plan(req)
+        return planner_for(day, State.empty()).plan(req)
+    store = _store()
     engine = store.open_store(db, create=False)
     try:
         return planner_for(day, store.snapshot(engine, req.service_date)).plan(req)
@@ -197,9 +212,9 @@ class Allocated:
 
 def _engine(db):
     """(engine, whether this call opened it): a path or URL is opened (and created), an Engine used as is."""
-    if isinstance(db, Engine):
+    if not isinstance(db, (str, Path)):
         return db, False
-    return store.open_store(db, create=True), True
+    return _store().open_store(db, create=True), True
 
 
 def allocate(req: PathRequest, db: str | Path | Engine, status: str = "confirmed",
@@ -215,6 +230,7 @@ def allocate(req: PathRequest, db: str | Path | Engine, status: str = "confirmed
     if status not in ("proposed", "confirmed"):
         raise ValidationError(Problem("allocation", "status", f"'{status}' is not proposed or confirmed"))
     day = day or reference_day()
+    store = _store()
     engine, opened = _engine(db)
     try:
         for attempt in range(1, MAX_ATTEMPTS + 1):
@@ -253,15 +269,15 @@ def _named(result: PlanResult, train_id: str) -> PlanResult:
 
 
 def _new_allocation(req: PathRequest, result: PlanResult, status: str, request_doc: dict,
-                    result_doc: dict) -> store.NewAllocation:
+                    result_doc: dict) -> NewAllocation:
     path = result.paths[0]
     changes = []
     civil = result.civil_occupations
     for h in result.hindrance:
         run = result.new_runs.get(h.train_id)
         occ = civil[civil.train_id == h.train_id] if len(civil) and run is not None else None
-        changes.append(store.TrainChange(h.train_id, h.train_class, h.action, h.rule, run, occ))
-    return store.NewAllocation(status, req.priority.value, req.origin, req.destination, req.consist.id,
+        changes.append(TrainChange(h.train_id, h.train_class, h.action, h.rule, run, occ))
+    return NewAllocation(status, req.priority.value, req.origin, req.destination, req.consist.id,
                                req.service_date, path.to_run(req.priority.value, req.consist.id),
                                path.occupations(), tuple(changes), request_doc, result_doc)
 
@@ -271,6 +287,7 @@ def _new_allocation(req: PathRequest, result: PlanResult, status: str, request_d
 
 def list_allocations(db: str | Path, status: str | None = None) -> list[dict]:
     """The allocations (current status and times, and what moved them) — read only."""
+    store = _store()
     engine = store.open_store(db, create=False)
     try:
         return store.list_allocations(engine, status)
@@ -279,6 +296,7 @@ def list_allocations(db: str | Path, status: str | None = None) -> list[dict]:
 
 
 def get_allocation(db: str | Path, allocation_id: int) -> dict:
+    store = _store()
     engine = store.open_store(db, create=False)
     try:
         return store.get_allocation(engine, allocation_id)
@@ -291,7 +309,10 @@ def set_status(db: str | Path | Engine, allocation_id: int, status: str, on_writ
     """Confirm a proposed allocation, or cancel one: its blocks are free again, and the trains it moved get
     their old times back where nothing allocated since stands in the way (``store.restore``); what became
     of each moved train is returned (nothing for a confirmation)."""
-    engine, opened = (db, False) if isinstance(db, Engine) else (store.open_store(db, create=False), True)
+    from railcap.store import restore  # the database on first use (see _store)
+
+    store = _store()
+    engine, opened = (store.open_store(db, create=False), True) if isinstance(db, (str, Path)) else (db, False)
     try:
         if status != "cancelled":
             store.set_status(engine, allocation_id, status, on_write)

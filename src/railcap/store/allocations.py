@@ -8,7 +8,8 @@ A current version is either running (with its block occupations in
 ``train_occupations`` and its run) or cancelled (no occupations). The day as
 it will be is the reference day without every train that has a current
 version, plus the occupations of the running current versions
-(:func:`day_table`).
+(:func:`day_table`, in ``store.state``, which planning without a database
+uses without loading SQLAlchemy).
 
 An allocation row (``allocations``) is what its holder sees: status
 (proposed, confirmed, cancelled), times, and a note when another allocation's
@@ -26,7 +27,8 @@ everything back.
 **Whose file.** A database is railcap's when it has the ``railcap_meta``
 table (or is one of railcap's own earlier schemas); anything else is refused
 before a byte is written. The schema comes from the Alembic migrations in
-``store/migrations`` (the same for SQLite and PostgreSQL).
+``store/migrations`` (the same for SQLite and PostgreSQL); the tables are
+``store.schema``, the conflict check before and during a write ``store.referee``.
 """
 
 from __future__ import annotations
@@ -35,81 +37,24 @@ import datetime as dt
 import json
 import os
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Iterator
 
 import numpy as np
-from sqlalchemy import (Boolean, Column, Float, ForeignKey, Integer, MetaData, String, Table, Text, create_engine,
-                        event, func, inspect, select, text, update)
+from sqlalchemy import create_engine, event, func, inspect, select, text, update
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 
 from railcap.data.timetable_io import run_from_dict, run_to_dict
 from railcap.model.errors import NotFoundError, Problem, RailcapError, ValidationError
 from railcap.model.timetable import TrainRun
-from railcap.occupancy import OccupationTable, find_conflicts
-from railcap.store.days import neighbour_dates, neighbour_rows
-
-STATUSES = ("proposed", "confirmed", "cancelled")
-SCHEMA_NAME = "railcap"
-HEAD_REVISION = "0003"
-KNOWN_REVISIONS = ("0001", "0002", "0003")
-SQLITE_HEADER = b"SQLite format 3\x00"
-
-metadata = MetaData()
-railcap_meta = Table(
-    "railcap_meta", metadata,
-    Column("key", String(64), primary_key=True),
-    Column("value", String(200), nullable=False),
-)
-store_version = Table(
-    "store_version", metadata,
-    Column("id", Integer, primary_key=True),
-    Column("version", Integer, nullable=False),
-)
-allocations = Table(
-    "allocations", metadata,
-    Column("id", Integer, primary_key=True),
-    Column("train_id", String, nullable=False),
-    Column("status", String, nullable=False),
-    Column("priority", String, nullable=False),
-    Column("origin", String, nullable=False),
-    Column("destination", String, nullable=False),
-    Column("consist", String, nullable=False),
-    Column("service_date", String, nullable=False),  # "" = the reference weekday
-    Column("departure_s", Float, nullable=False),
-    Column("arrival_s", Float, nullable=False),
-    Column("created_at", String, nullable=False),
-    Column("request_json", Text, nullable=False),
-    Column("result_json", Text, nullable=False),
-    Column("note", Text, nullable=False, server_default=""),
-    Column("updated_at", String, nullable=False, server_default=""),
-)
-train_versions = Table(
-    "train_versions", metadata,
-    Column("id", Integer, primary_key=True),
-    Column("service_date", String, nullable=False),
-    Column("train_id", String, nullable=False),
-    Column("train_class", String, nullable=False),
-    Column("allocation_id", Integer, ForeignKey("allocations.id"), nullable=True),  # the train is this allocation
-    Column("changed_by", Integer, ForeignKey("allocations.id"), nullable=True),  # whose step made this version
-    Column("action", String, nullable=False),  # allocated | replanned | retimed | reserve used | cancelled
-    Column("rule", Text, nullable=False),
-    Column("departure_s", Float, nullable=True),
-    Column("arrival_s", Float, nullable=True),
-    Column("run_json", Text, nullable=False),  # "" when cancelled
-    Column("current", Boolean, nullable=False),
-    Column("store_version", Integer, nullable=False),
-    Column("created_at", String, nullable=False),
-)
-train_occupations = Table(
-    "train_occupations", metadata,
-    Column("version_id", Integer, ForeignKey("train_versions.id"), nullable=False, index=True),
-    Column("resource_id", String, nullable=False),
-    Column("start_s", Float, nullable=False),
-    Column("end_s", Float, nullable=False),
-)
+from railcap.occupancy import OccupationTable
+from railcap.store.days import neighbour_dates
+from railcap.store.referee import AllocationConflict, StalePlan, check_plan, referee, touched_day
+from railcap.store.schema import (HEAD_REVISION, KNOWN_REVISIONS, SCHEMA_NAME, SQLITE_HEADER, STATUSES, allocations,
+                                  railcap_meta, store_version, train_occupations, train_versions)
+from railcap.store.state import NewAllocation, Snapshot, State, TrainChange, day_key, day_table, window_table
 
 ACTION_ALLOCATED = "allocated"
 ACTION_CANCELLED = "cancelled"
@@ -118,14 +63,6 @@ RULE_HOLDER = "cancelled by its holder"
 
 class StoreError(RailcapError):
     """The database cannot be used: missing, not railcap's, unreadable, read-only, no driver."""
-
-
-class AllocationConflict(RailcapError):
-    """The planned path overlaps what is allocated now (nothing is written)."""
-
-
-class StalePlan(Exception):
-    """Another allocation changed the day after the snapshot the plan was made on: plan again."""
 
 
 # -- opening a store -----------------------------------------------------------------------------
@@ -283,49 +220,6 @@ def read_transaction(engine: Engine) -> Iterator[Connection]:
 # -- the state of a service day ------------------------------------------------------------------
 
 
-def day_key(day: dt.date | None) -> str:
-    return day.isoformat() if day else ""
-
-
-@dataclass(frozen=True)
-class State:
-    """What allocations changed on one service day: the current version of every changed train."""
-
-    extra: OccupationTable  # occupations of the running current versions
-    classes: dict[str, str]  # train id -> class, for every train with a current version
-    removed: frozenset[str]  # every train with a current version (the reference day's copy is replaced)
-    runs: dict[str, TrainRun] = field(default_factory=dict)  # current runs (for re-planning, old times)
-    allocated: dict[str, int] = field(default_factory=dict)  # train id -> allocation id (allocated trains)
-
-    @classmethod
-    def empty(cls) -> "State":
-        return cls(OccupationTable.of([]), {}, frozenset())
-
-
-@dataclass(frozen=True)
-class Snapshot:
-    """A service day's state as read at one store version, with its neighbours' (``store.days``)."""
-
-    state: State
-    version: int
-    service_date: dt.date | None
-    before: State = field(default_factory=State.empty)  # the day before (the reference weekday: itself)
-    after: State = field(default_factory=State.empty)  # the day after
-
-
-def day_table(base: OccupationTable, state: State) -> OccupationTable:
-    """The day as it will be: ``base`` (the reference day) without the changed trains, plus their current runs."""
-    if state.removed:
-        base = base[~np.isin(base.train_id, list(state.removed))]
-    return OccupationTable.concat([base, state.extra]) if len(state.extra) else base
-
-
-def window_table(base: OccupationTable, snap: Snapshot) -> OccupationTable:
-    """What a path of the day meets: the day as it will be plus what the days before and after reach into it
-    (the trains past the previous midnight, the next day's first hours; ``store.days``)."""
-    return OccupationTable.concat([day_table(base, snap.state), neighbour_rows(base, snap.before, snap.after)])
-
-
 def current_version(conn: Connection) -> int:
     return int(conn.execute(select(store_version.c.version).where(store_version.c.id == 1)).scalar() or 0)
 
@@ -377,35 +271,6 @@ def _read_snapshot(conn: Connection, service_date: dt.date | None) -> Snapshot:
 # -- writing an allocation -----------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class TrainChange:
-    """A new current version for one train: running on ``run`` with ``occupations``, or cancelled (None)."""
-
-    train_id: str
-    train_class: str
-    action: str
-    rule: str
-    run: TrainRun | None
-    occupations: OccupationTable | None
-
-
-@dataclass(frozen=True)
-class NewAllocation:
-    """What the services hand the store to write: the request's fields, the path, and the trains it moves."""
-
-    status: str
-    priority: str
-    origin: str
-    destination: str
-    consist: str
-    service_date: dt.date | None
-    run: TrainRun  # with train_id "" (the store names it A<id>-<priority>)
-    occupations: OccupationTable
-    changes: tuple[TrainChange, ...]
-    request_doc: dict
-    result_doc: dict
-
-
 def _now() -> str:
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
 
@@ -443,7 +308,7 @@ def recheck(conn: Connection, new: NewAllocation, base: OccupationTable, seen_ve
             .where(train_versions.c.store_version > seen_version)).scalar():
         raise StalePlan("a train this plan moves was changed by another allocation")
     day_now = _read_snapshot(conn, new.service_date)
-    _referee(_touched_day(base, day_now, new), new, moved, stale=True)
+    referee(touched_day(base, day_now, new), new, moved, stale=True)
 
 
 def insert_allocation(conn: Connection, new: NewAllocation, train_id: str | None = None) -> tuple[int, str]:
@@ -480,66 +345,6 @@ def _rename(doc: dict, train_id: str) -> dict:
     out = dict(doc)
     out["paths"] = [dict(p, train_id=train_id) if n == 0 else p for n, p in enumerate(doc.get("paths", []))]
     return out
-
-
-_BY_RESOURCE: dict[int, tuple[OccupationTable, dict[str, np.ndarray]]] = {}
-
-
-def _rows_by_resource(base: OccupationTable) -> dict[str, np.ndarray]:
-    """Row numbers of ``base`` per resource, built once per base table (the write stays short)."""
-    hit = _BY_RESOURCE.get(id(base))
-    if hit is None or hit[0] is not base:
-        order = np.argsort(base.resource_id.astype(str), kind="stable")
-        ids = base.resource_id[order].tolist()
-        cuts = [0] + [i for i in range(1, len(ids)) if ids[i] != ids[i - 1]] + [len(ids)]
-        hit = (base, {ids[a]: order[a:b] for a, b in zip(cuts[:-1], cuts[1:])})
-        _BY_RESOURCE.clear()
-        _BY_RESOURCE[id(base)] = hit
-    return hit[1]
-
-
-def _touched_day(base: OccupationTable, snap: Snapshot, new: NewAllocation) -> OccupationTable:
-    """The day as it is now with its neighbours (``window_table``), only on the blocks the new allocation and
-    its moves touch."""
-    state = snap.state
-    touched = set(new.occupations.resource_id.tolist())
-    for c in new.changes:
-        if c.occupations is not None:
-            touched.update(c.occupations.resource_id.tolist())
-    index = _rows_by_resource(base)
-    rows = [index[r] for r in touched if r in index]
-    part = base[np.sort(np.concatenate(rows))] if rows else base[np.zeros(0, dtype=np.int64)]
-    extra = state.extra[np.isin(state.extra.resource_id, list(touched))] if len(state.extra) else state.extra
-    near = neighbour_rows(base, snap.before, snap.after)
-    return OccupationTable.concat([day_table(part, replace(state, extra=extra)),
-                                   near[np.isin(near.resource_id, list(touched))]])
-
-
-def _referee(day: OccupationTable, new: NewAllocation, moved: list[str], stale: bool) -> None:
-    """The independent conflict detector on the blocks the allocation touches, the day as it is now."""
-    mine = OccupationTable.from_columns(np.array(["(new allocation)"] * len(new.occupations), dtype=object),
-                                        new.occupations.resource_id, new.occupations.start_s,
-                                        new.occupations.end_s)
-    added = [mine] + [c.occupations for c in new.changes if c.occupations is not None and len(c.occupations)]
-    touched = np.unique(np.concatenate([a.resource_id for a in added]).astype(str)).astype(object)
-    keep = np.isin(day.resource_id, touched)
-    if moved:
-        keep &= ~np.isin(day.train_id, moved)
-    ours = {"(new allocation)", *(c.train_id for c in new.changes if c.occupations is not None)}
-    conflicts = [c for c in find_conflicts(OccupationTable.concat([day[keep], *added]))
-                 if c.train_a in ours or c.train_b in ours]  # not the neighbouring days' own overlaps
-    if conflicts:
-        if stale:
-            raise StalePlan(f"{len(conflicts)} conflict(s) with allocations made since the plan")
-        c = conflicts[0]
-        raise AllocationConflict(Problem("allocation", "occupations",
-                                         f"{len(conflicts)} conflict(s), first {c.train_a} / {c.train_b} "
-                                         f"on {c.resource_id}; nothing was written"))
-
-
-def check_plan(day: OccupationTable, new: NewAllocation) -> None:
-    """The referee on the snapshot the plan was made on (an overlap here is a bug; nothing is written)."""
-    _referee(day, new, [c.train_id for c in new.changes], stale=False)
 
 
 def _new_version(conn: Connection, key: str, change: TrainChange, allocation_id: int | None,

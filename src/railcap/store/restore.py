@@ -33,9 +33,9 @@ from railcap.data.timetable_io import run_from_dict
 from railcap.model.clock import format_span
 from railcap.model.timetable import TrainRun
 from railcap.occupancy import OccupationTable, find_conflicts
-from railcap.store.allocations import (TrainChange, _new_version, _now, _read_snapshot, allocations, change_status,
-                                       store_version, train_occupations, train_versions, window_table,
-                                       write_transaction)
+from railcap.store.allocations import _new_version, _now, _read_snapshot, change_status, write_transaction
+from railcap.store.schema import allocations, store_version, train_occupations, train_versions
+from railcap.store.state import TrainChange, window_table
 from railcap.store.days import AFTER, BEFORE
 
 ACTION_RESTORED = "restored"
