@@ -19,9 +19,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Callable
 
+import numpy as np
 from railcap.data.embedded import load_network
 from railcap.data.rolling_stock import load_catalogue
 from railcap.model.clock import format_clock
@@ -72,20 +74,42 @@ def _no_store(_date: dt.date | None) -> State:
 def day_planner(first_day: dt.date | None = None, state_of: Callable[[dt.date | None], State] = _no_store):
     """``planner_for_day`` for ``plan_movement``: day ``n`` of the movement is the date ``first_day + n`` as
     it will be (``state_of(date)``, the store's changes) with what the dates before and after reach into it
-    (``window_table``: trains never moved), plus the movement's own trains carried past midnight."""
+    (``window_table``: trains never moved), plus the movement's own trains carried past midnight. The day
+    before is as the movement leaves it: the civil trains its trains of that day moved are met where they
+    now run."""
     from railcap.data.reference import load_reference_timetable
 
     net = load_network()
     base, classes = day_blocking()
+    made: dict[int, tuple[Planner, frozenset[str]]] = {}  # day -> its planner (committed) and what it started without
 
     def make(day: int, carry: OccupationTable, carry_classes: dict[str, str], moved: frozenset[str]) -> Planner:
         date = None if first_day is None else first_day + dt.timedelta(days=day)
         before, after = neighbour_dates(date)
-        snap = Snapshot(state_of(date), 0, date, state_of(before), state_of(after))
-        return Planner(net, load_reference_timetable, catalogue=load_catalogue(), base=window_table(base, snap),
-                       classes=classes, extra=carry, extra_classes={**snap.state.classes, **carry_classes},
-                       removed=moved, runs=snap.state.runs, allocated=snap.state.allocated)
+        day_before = state_of(before)
+        if day - 1 in made:
+            day_before = _moved_by_movement(day_before, *made[day - 1])
+        snap = Snapshot(state_of(date), 0, date, day_before, state_of(after))
+        planner = Planner(net, load_reference_timetable, catalogue=load_catalogue(), base=window_table(base, snap),
+                          classes=classes, extra=carry, extra_classes={**snap.state.classes, **carry_classes},
+                          removed=moved, runs=snap.state.runs, allocated=snap.state.allocated)
+        made[day] = (planner, planner.removed)
+        return planner
     return make
+
+
+def _moved_by_movement(stored: State, planner: Planner, removed_at_start: frozenset[str]) -> State:
+    """A day's stored state with the civil trains the movement's trains of that day moved (``planner``, after
+    its commits) at their new times: what the next day meets of it."""
+    moved = planner.removed - removed_at_start
+    if not moved:
+        return stored
+    table = planner.table
+    new = table[np.isin(table.train_id, list(moved))]
+    kept = stored.extra[~np.isin(stored.extra.train_id, list(moved))] if len(stored.extra) else stored.extra
+    return replace(stored, extra=OccupationTable.concat([kept, new]),
+                   classes={**stored.classes, **{t: planner.classes.get(t, "freight") for t in moved}},
+                   removed=stored.removed | moved)
 
 
 def plan_file(path: Path, today: dt.date | None = None,
@@ -176,8 +200,6 @@ def _referee(plan: MovementPlan) -> None:
 
 def _new(dep: Deployment, p):
     """One planned train of the movement as the store's new allocation (one truth per train)."""
-    from dataclasses import replace
-
     from railcap.pathing.report import plan_to_dict
     from railcap.services.paths import _new_allocation
 

@@ -467,6 +467,5 @@ def change_status(conn: Connection, allocation_id: int, status: str) -> tuple[st
 
 
 __all__ = ["AllocationConflict", "NewAllocation", "Snapshot", "StalePlan", "State", "StoreError", "TrainChange",
-           "change_status", "check_plan", "day_table", "window_table", "get_allocation", "list_allocations", "load_state", "open_store",
-           "recheck",
-           "set_status", "snapshot", "write_allocation"]
+           "change_status", "check_plan", "day_table", "get_allocation", "list_allocations", "load_state",
+           "open_store", "recheck", "set_status", "snapshot", "window_table", "write_allocation"]
