@@ -12,7 +12,7 @@ earliest time the train could be there.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import Mapping, Protocol
 
 from railcap.model.errors import ValidationError
 from railcap.occupancy import FreeIntervalIndex
@@ -22,8 +22,12 @@ from railcap.pathing.routes import route_through
 from railcap.physics.route import Route
 from railcap.physics.running_time import Stop, run_time
 
-if TYPE_CHECKING:
-    from railcap.pathing.planner import Planner
+class Planner(Protocol):
+    """What an explanation reads of the planner that asked for it (``pathing.planner.Planner``):
+    the network, and each train's class by id."""
+
+    net: Network
+    classes: Mapping[str, str]
 
 MAX_LISTED = 20
 
