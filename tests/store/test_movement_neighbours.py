@@ -30,7 +30,7 @@ NONE = OccupationTable.of([])
 
 def _plan(state_of):
     """Day 0 of a movement on DAY (nothing carried): a heavy military train from 't Harde late in the evening."""
-    planner = day_planner(DAY, state_of)(0, NONE, {}, frozenset())
+    planner = day_planner(DAY, state_of)(0, NONE, {})
     req = make_request(planner.net, origin="t-harde", destination="zevenaar-grens",
                        consist=load_catalogue().consist("military-heavy"), earliest_departure_s=23.5 * 3600,
                        priority="military", train_id="M1")

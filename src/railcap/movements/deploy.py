@@ -39,7 +39,6 @@ from railcap.pathing.request import make_request
 from railcap.pathing.search import TimedPath
 
 DESTINATION_KINDS = (OpKind.BORDER, OpKind.PORT)
-NEXT = "@next"  # marks the next morning's reference trains in a day's busy picture
 
 
 @dataclass(frozen=True)
@@ -234,19 +233,19 @@ def _check_capacity(order: MovementOrder, sites: dict[str, LoadingSite], trains:
 
 
 def plan_movement(dep: Deployment,
-                  planner_for_day: Callable[[int, OccupationTable, dict[str, str], frozenset[str]], Planner],
+                  planner_for_day: Callable[[int, OccupationTable, dict[str, str]], Planner],
                   progress: Callable[[str], None] = lambda _: None) -> MovementPlan:
-    """Plan every train of ``dep``. ``planner_for_day(day, extra, classes, removed)`` gives a fresh
-    planner for day index ``day`` with the occupations ``extra`` (class per train in ``classes``)
-    added and the reference trains ``removed`` taken out (moved by the day before's trains)."""
+    """Plan every train of ``dep``. ``planner_for_day(day, extra, classes)`` gives a fresh planner for
+    day index ``day`` with the occupations ``extra`` (the movement's trains of the day before still
+    running after midnight; class per train in ``classes``) added."""
     plan = MovementPlan(dep)
     pending = list(dep.trains)
     reasons: dict[str, str] = {}
-    carry, carry_classes, removed = OccupationTable.of([]), {}, frozenset()
+    carry, carry_classes = OccupationTable.of([]), {}
     for day in range(dep.days):
-        planner = planner_for_day(day, carry, carry_classes, removed)
+        planner = planner_for_day(day, carry, carry_classes)
         todays = _plan_day(dep, day, planner, pending, reasons, plan, progress)
-        carry, carry_classes, removed = _after_midnight(todays, dep.priority)
+        carry, carry_classes = _after_midnight(todays, dep.priority)
         if not pending:
             break
     for t in pending:
@@ -325,11 +324,12 @@ def _reason(result: PlanResult | None, site: str, day: int) -> str:
     return f"day {day + 1} from {site}: {why}"
 
 
-def _after_midnight(todays: list[PlannedTrain], priority: str
-                    ) -> tuple[OccupationTable, dict[str, str], frozenset[str]]:
-    """The day's movement trains still holding blocks after midnight, moved to the next day's clock
-    (with their hindrance: next-morning trains they moved, which the next day loses or gets retimed)."""
-    parts, classes, removed = [], {}, set()
+def _after_midnight(todays: list[PlannedTrain], priority: str) -> tuple[OccupationTable, dict[str, str]]:
+    """The day's movement trains still holding blocks after midnight, moved to the next day's clock.
+
+    The next day's own trains are met through the neighbour-day tables (``store.state.window_table``),
+    which a movement never moves."""
+    parts, classes = [], {}
     for p in todays:
         occ = p.path.occupations()
         late = occ.end_s > DAY_S
@@ -337,24 +337,7 @@ def _after_midnight(todays: list[PlannedTrain], priority: str
             parts.append(OccupationTable(occ.train_id[late], occ.resource_id[late],
                                          np.maximum(occ.start_s[late] - DAY_S, -DAY_S), occ.end_s[late] - DAY_S))
             classes[p.train_id] = priority
-        for h in p.result.hindrance:
-            if h.train_id.endswith(NEXT):
-                removed.add(h.train_id.removesuffix(NEXT))
-        civil = p.result.civil_occupations
-        nxt = np.array([t.endswith(NEXT) for t in civil.train_id.tolist()], dtype=bool)
-        if nxt.any():
-            ids = np.array([t.removesuffix(NEXT) for t in civil.train_id[nxt].tolist()], dtype=object)
-            parts.append(OccupationTable(ids, civil.resource_id[nxt], civil.start_s[nxt] - DAY_S,
-                                         civil.end_s[nxt] - DAY_S))
-    return (OccupationTable.concat(parts) if parts else OccupationTable.of([])), classes, frozenset(removed)
-
-
-def next_morning(base: OccupationTable, hours: float = 8.0) -> OccupationTable:
-    """The next day's early trains (the reference day again, its first ``hours`` shifted by a day,
-    ids marked ``@next``), so that a movement train running past midnight meets them."""
-    early = base.start_s < hours * 3600.0
-    ids = np.array([f"{t}{NEXT}" for t in base.train_id[early].tolist()], dtype=object)
-    return OccupationTable(ids, base.resource_id[early], base.start_s[early] + DAY_S, base.end_s[early] + DAY_S)
+    return (OccupationTable.concat(parts) if parts else OccupationTable.of([])), classes
 
 
 def conflicts_of(plan: MovementPlan) -> list:

@@ -83,7 +83,7 @@ def day_planner(first_day: dt.date | None = None, state_of: Callable[[dt.date | 
     base, classes = day_blocking()
     made: dict[int, tuple[Planner, frozenset[str]]] = {}  # day -> its planner (committed) and what it started without
 
-    def make(day: int, carry: OccupationTable, carry_classes: dict[str, str], moved: frozenset[str]) -> Planner:
+    def make(day: int, carry: OccupationTable, carry_classes: dict[str, str]) -> Planner:
         date = None if first_day is None else first_day + dt.timedelta(days=day)
         before, after = neighbour_dates(date)
         day_before = state_of(before)
@@ -92,7 +92,7 @@ def day_planner(first_day: dt.date | None = None, state_of: Callable[[dt.date | 
         snap = Snapshot(state_of(date), 0, date, day_before, state_of(after))
         planner = Planner(net, load_reference_timetable, catalogue=load_catalogue(), base=window_table(base, snap),
                           classes=classes, extra=carry, extra_classes={**snap.state.classes, **carry_classes},
-                          removed=moved, runs=snap.state.runs, allocated=snap.state.allocated)
+                          runs=snap.state.runs, allocated=snap.state.allocated)
         made[day] = (planner, planner.removed)
         return planner
     return make
