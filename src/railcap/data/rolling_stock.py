@@ -134,13 +134,14 @@ class _Trailing(FileFormat):
     mass_t: Positive
     length_m: Positive
     resistance: _Resistance
-    rotating_mass_factor: float = 1.04
-    axle_load_t: Positive = 22.5
+    rotating_mass_factor: float | None = None  # None: the model's default (TrailingLoad)
+    axle_load_t: Positive | None = None
 
     def load(self) -> TrailingLoad:
+        given = {k: v for k, v in (("rotating_mass_factor", self.rotating_mass_factor),
+                                   ("axle_load_t", self.axle_load_t)) if v is not None}
         return TrailingLoad(mass_kg=self.mass_t * 1e3, length_m=self.length_m,
-                            davis=self.resistance.davis(self.mass_t * 1e3),
-                            rotating_mass_factor=self.rotating_mass_factor, axle_load_t=self.axle_load_t)
+                            davis=self.resistance.davis(self.mass_t * 1e3), **given)
 
 
 class _Consist(FileFormat):

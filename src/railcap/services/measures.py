@@ -13,7 +13,6 @@ engine. :func:`railcap.services.portfolio.load_setup` builds on :func:`base` for
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -60,11 +59,10 @@ def base(network: str = "nl", catalogue: str | Path | None = None) -> Base:
                else catalogue_from_dict(samples.demo_catalogue_dict(), net, demand.train_types, "sample catalogue"))
         betuwe, crossings = ("haven-yard", "yard-a", "a-grens-oost"), ("grens-oost",)
     elif network == "nl":
-        from railcap.services.resilience import demand_file, dutch_network, scenarios_file
+        from railcap.services.resilience import network_and_files
 
-        net = dutch_network()
-        demand = demand_from_dict(json.loads(demand_file().read_text(encoding="utf-8")), net, "freight_demand.json")
-        scen_doc = json.loads(scenarios_file().read_text(encoding="utf-8"))
+        net, demand_doc, scen_doc = network_and_files("nl")
+        demand = demand_from_dict(demand_doc, net, "freight_demand.json")
         cat = load_catalogue(catalogue, net, demand.train_types)
         betuwe, crossings = tuple(route_sections(net, BETUWEROUTE)), tuple(NATO_CROSSINGS)
     else:
