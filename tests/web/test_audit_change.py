@@ -3,13 +3,13 @@
 
 On the store's small single-track day (``tests/store/small_day.py``): a confirmed freight allocation in
 the way of a military one is re-planned or cancelled; the web application's write hook
-(``api.paths.record_changes``) then appends one "change" row for the freight allocation, in the same
+(``store.audit.record_changes``) then appends one "change" row for the freight allocation, in the same
 transaction, naming the allocation that moved it and the old and new times.
 """
 
 from __future__ import annotations
 
-from railcap.api.paths import record_changes, record_given_back
+from railcap.store.audit import record_changes, record_given_back
 from railcap.model.clock import clock
 from railcap.services import paths
 from railcap.store import audit

@@ -4,31 +4,44 @@ Train lines are lists of [km, seconds] vertices; a path being planned or an
 allocation is drawn from its stored times at the points of its route; the civil
 trains it displaced keep their old line (``moved``) and show their new blocking
 times as boxes.
+
+Every line says which day it belongs to (``day``): 0 for the day drawn, -1
+for a train of the day before still running after its midnight
+(``<train>@day-1``), +1 for one of the day after (``@day+1``) — the trains the
+path search of the day meets from either side (``store.days``). Given the
+store's snapshot, each neighbour day is drawn as it will be (its own
+allocations; a military one as a reserved path, for every reader alike).
 """
 
 from __future__ import annotations
 
-from railcap.viz.spacetime import Corridor, blocking_boxes, parse_window, train_lines
+from railcap.api.redact import RESERVED, reserved_train_id
+from railcap.model.timetable import Timetable
+from railcap.services.diagram import neighbour_runs
+from railcap.viz.spacetime import Corridor, blocking_boxes, neighbour_day, parse_window, train_lines
 
 MAX_WINDOW_S = 6 * 3600
 
 
 def corridor_data(warm, ops: list[str], window: str | tuple[float, float], *, paths: list[dict] = (),
-                  moved: set[str] = frozenset(), civil=None) -> dict:
+                  moved: set[str] = frozenset(), civil=None, snapshot=None) -> dict:
     """Space–time data of the corridor through ``ops`` in ``window``.
 
     ``paths``: dicts with ``train_id``, ``label``, ``class`` and ``points`` (op, arrival_s, departure_s) —
     new or allocated paths (reserved ones come already renamed). ``civil``: an OccupationTable of displaced
-    trains' new blocking times.
+    trains' new blocking times. ``snapshot`` (``store.state.Snapshot``): the days before and after as the
+    store holds them; without it, the reference weekday is its own neighbour.
     """
     from railcap.model.errors import Problem, ValidationError
 
     win = parse_window(window)
     if win[1] - win[0] > MAX_WINDOW_S:
         raise ValidationError(Problem("corridor", "window", "at most 6 hours"))
-    corridor, base_lines = _day_on_corridor(warm, tuple(ops), win)
+    corridor, base_lines, neighbours = _day_on_corridor(warm, tuple(ops), win)
+    if snapshot is not None:
+        neighbours = _neighbours_as_they_will_be(warm, corridor, win, neighbours, snapshot)
     pos = dict(zip(corridor.op_ids, corridor.positions_m))
-    lines = [{**line, "moved": line["train_id"] in moved} for line in base_lines]
+    lines = [{**line, "moved": line["train_id"] in moved} for line in base_lines] + neighbours
     for p in paths:
         pts = []
         for op, arr, dep in p["points"]:
@@ -38,7 +51,7 @@ def corridor_data(warm, ops: list[str], window: str | tuple[float, float], *, pa
                         pts.append([round(pos[op] / 1000.0, 3), t])
         if pts:
             lines.append({"train_id": p["train_id"], "label": p.get("label", p["train_id"]), "class": p["class"],
-                          "product": "", "moved": False, "new": True, "stretches": [pts]})
+                          "product": "", "moved": False, "new": True, "day": 0, "stretches": [pts]})
     boxes = []
     if civil is not None and len(civil):
         for b in blocking_boxes(warm.net, corridor, civil, win):
@@ -52,18 +65,51 @@ def corridor_data(warm, ops: list[str], window: str | tuple[float, float], *, pa
 
 
 def _day_on_corridor(warm, ops: tuple[str, ...], win: tuple[float, float]):
-    """The corridor and the reference day's train lines on it: the same for every user, kept (64 at most)."""
+    """The corridor, the reference day's train lines on it and those of the reference weekday before and after
+    it: the same for every user, kept (64 at most)."""
     cache = warm.__dict__.setdefault("_corridors", {})
     key = (ops, win)
     if key not in cache:
         corridor = Corridor.between(warm.net, ops)
-        lines = [{"train_id": line.train_id, "class": line.train_class.value, "product": line.product,
-                  "stretches": [[[round(x / 1000.0, 3), t] for x, t, _ in s] for s in line.stretches]}
-                 for line in train_lines(warm.net, corridor, warm.timetable, win)]
+        if "_neighbour_days" not in warm.__dict__:
+            warm.__dict__["_neighbour_days"] = Timetable(neighbour_runs(warm.timetable))
+        lines = _lines(warm, corridor, warm.timetable, win)
         if len(cache) >= 64:
             cache.pop(next(iter(cache)))
-        cache[key] = (corridor, lines)
+        cache[key] = (corridor, lines, _lines(warm, corridor, warm.__dict__["_neighbour_days"], win))
     return cache[key]
+
+
+def _lines(warm, corridor: Corridor, timetable: Timetable, win: tuple[float, float]) -> list[dict]:
+    return [{"train_id": line.train_id, "class": line.train_class.value, "product": line.product,
+             "moved": False, "day": neighbour_day(line.train_id),
+             "stretches": [[[round(x / 1000.0, 3), t] for x, t, _ in s] for s in line.stretches]}
+            for line in train_lines(warm.net, corridor, timetable, win)]
+
+
+def _neighbours_as_they_will_be(warm, corridor: Corridor, win: tuple[float, float], reference: list[dict],
+                                snap) -> list[dict]:
+    """The neighbour days' lines with the trains their allocations changed at their current runs."""
+    states = {-1: snap.before, 1: snap.after}
+    if not any(s.removed for s in states.values()):
+        return reference
+    kept = [line for line in reference if _base_id(line["train_id"]) not in states[line["day"]].removed]
+    changed = _lines(warm, corridor, Timetable(neighbour_runs(Timetable(()), snap.before, snap.after)), win)
+    for line in changed:
+        state, base = states[line["day"]], _base_id(line["train_id"])
+        if base in state.allocated and state.classes.get(base) == "military":  # the plan answer is everyone's
+            line.update(train_id=reserved_train_id(state.allocated[base]) + line["train_id"][len(base):],
+                        **{"class": RESERVED, "product": ""})
+    return kept + changed
+
+
+def _base_id(train_id: str) -> str:
+    """The train's id on its own day.
+
+    >>> _base_id("A3-freight@day-1")
+    'A3-freight'
+    """
+    return train_id.rsplit("@", 1)[0]
 
 
 def path_points(path_doc: dict) -> list[tuple[str, float | None, float | None]]:

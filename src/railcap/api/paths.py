@@ -17,7 +17,6 @@ from railcap.store import audit
 from railcap.services import movements as movement_service
 from railcap.services import paths as path_service
 from railcap.store import allocations as allocation_store
-from railcap.store.restore import ACTION_RESTORED
 
 
 def build_request(warm, body: PathRequestIn):
@@ -100,15 +99,11 @@ def allocate(ctx, user: dict, body: AllocateIn) -> tuple[int, object, dict, str 
     details = body.military or None
 
     def on_write(conn, allocation_id, result):
-        doc = plan_to_dict(result, ctx.warm.net)
         conn.execute(ctx.tables.request_details.insert().values(
             allocation_id=allocation_id, requested_by=user["name"], unit=details.unit if details else "",
             load=details.load if details else "", movement=details.movement if details else ""))
-        audit.record(conn, user["name"], action, "allocation", allocation_id,
-                     {"status": status, "request": doc["request"], "train_id": result.paths[0].train_id,
-                      "departure": doc["paths"][0]["departure"], "arrival": doc["paths"][0]["arrival"],
-                      "hindrance": doc["hindrance"]["by_class"], **details_of(body)}, military=military)
-        record_changes(conn, user["name"], allocation_id, result.hindrance)
+        audit.record_allocation(conn, user["name"], action, allocation_id, status,
+                                plan_to_dict(result, ctx.warm.net), result.hindrance, military, details_of(body))
 
     done = path_service.allocate(req, ctx.alloc_engine, status, ctx.warm.day, on_write,
                                  planner_cache=ctx.warm.planner_for, search_lock=ctx.warm.lock)
@@ -128,57 +123,18 @@ def allocate_movement(ctx, user: dict, order: dict, progress, on_total=lambda n:
             conn.execute(ctx.tables.request_details.insert().values(
                 allocation_id=allocation_id, requested_by=user["name"], unit=dep.unit, load=p.consist_id,
                 movement=f"{dep.unit} to {dep.destination}"))
-            audit.record(conn, user["name"], "allocate", "allocation", allocation_id,
-                         {"status": "confirmed", "train_id": p.train_id, "movement": dep.unit,
-                          "loading_site": p.site, "departure": clock(p.path.departure_s),
-                          "arrival": clock(p.path.arrival_s)}, military=p.result.request.priority.value == "military")
-            record_changes(conn, user["name"], allocation_id, p.result.hindrance)
 
-    plan, ids = movement_service.allocate_deployment(dep, ctx.url, progress, on_write)
+    plan, ids = movement_service.allocate_deployment(dep, ctx.url, progress, on_write, actor=user["name"])
     return {**movement_service.plan_to_dict(plan), "allocation_ids": ids}
 
 
-def record_changes(conn, actor: str, by_allocation: int, hindrance) -> None:
-    """An allocated train re-timed, re-planned or cancelled to make room is a *change* of its allocation:
-    one audit row per such allocation, in the transaction that moved it."""
-    for h in hindrance:
-        if h.allocation_id is None or h.allocation_id == by_allocation:
-            continue
-        audit.record(conn, actor, "change", "allocation", h.allocation_id,
-                     {"by_allocation": by_allocation, "action": h.action, "rule": h.rule,
-                      "old": [clock(h.old_departure_s), clock(h.old_arrival_s)],
-                      "new": None if h.new_departure_s is None else [clock(h.new_departure_s),
-                                                                      clock(h.new_arrival_s)]},
-                     military=h.train_class == "military")
-
-
 def change_status(ctx, user: dict, allocation_id: int, status: str) -> None:
-    """Confirm or cancel, with the audit row in the same transaction."""
-    row = get(ctx, allocation_id)
-    action = "confirm" if status == "confirmed" else "cancel"
+    """Confirm or cancel, with the audit rows in the same transaction (``store.audit.record_status``)."""
 
     def on_write(conn, _id, old_status):
-        audit.record(conn, user["name"], action, "allocation", allocation_id,
-                     {"from": old_status, "to": status}, military=row["priority"] == "military")
-        if status == "cancelled":
-            record_given_back(conn, user["name"], allocation_id)
+        audit.record_status(conn, user["name"], allocation_id, old_status, status)
 
     path_service.set_status(ctx.alloc_engine, allocation_id, status, on_write, day=ctx.warm.day)
-
-
-def record_given_back(conn, actor: str, cancelled: int) -> None:
-    """Allocated trains given their old times back by the cancellation of the allocation that had moved them:
-    a "change" row for each of their allocations, in the cancellation's transaction."""
-    v = allocation_store.train_versions
-    version = allocation_store.current_version(conn)
-    given = conn.execute(select(v.c.allocation_id, v.c.train_class, v.c.rule, v.c.departure_s, v.c.arrival_s)
-                         .where(v.c.changed_by == cancelled, v.c.action == ACTION_RESTORED, v.c.current.is_(True),
-                                v.c.store_version == version, v.c.allocation_id.is_not(None))).all()
-    for g in given:
-        audit.record(conn, actor, "change", "allocation", g.allocation_id,
-                     {"by_allocation": cancelled, "action": "restored", "rule": g.rule,
-                      "new": None if g.departure_s is None else [clock(g.departure_s), clock(g.arrival_s)]},
-                     military=g.train_class == "military")
 
 
 def list_rows(ctx, status: str | None = None) -> list[dict]:

@@ -76,15 +76,16 @@ def around(path_doc: dict) -> str:
     return f"{format_clock(a, 'down', seconds=False)}-{format_clock(b, 'up', seconds=False)}"
 
 
-def plan_diagram(warm, result, doc: dict) -> dict | None:
-    """The new path on its own route ±30 min, with the civil trains it displaced."""
+def plan_diagram(warm, result, doc: dict, snap=None) -> dict | None:
+    """The new path on its own route ±30 min, with the civil trains it displaced and the trains of the days
+    before and after that the search met (as ``snap`` holds them; ``api.diagram``)."""
     if not result.found:
         return None
     best = doc["paths"][0]
     moved = {h["train_id"] for h in doc["hindrance"]["trains"]}
     return corridor_data(warm, best["route"], around(best), moved=moved, civil=result.civil_occupations,
                          paths=[{"train_id": best["train_id"], "class": doc["request"]["priority"],
-                                 "points": path_points(best)}])
+                                 "points": path_points(best)}], snapshot=snap)
 
 
 def plan_answer(warm, engine, body: PathRequestIn) -> Answer:
@@ -96,7 +97,7 @@ def plan_answer(warm, engine, body: PathRequestIn) -> Answer:
     with warm.lock:
         result = planner.plan(req)
     doc = plan_to_dict(result, warm.net)
-    return Answer(to_json({"plan": doc, "diagram": plan_diagram(warm, result, doc),
+    return Answer(to_json({"plan": doc, "diagram": plan_diagram(warm, result, doc, snap),
                            "departure_note": departure_note(body.depart_after, req)}),
                   doc["request"], bool(doc["found"]), snap.version)
 

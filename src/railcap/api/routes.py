@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 from collections import Counter
@@ -20,6 +21,7 @@ from railcap.api.schemas import AllocateIn, PathRequestIn, SignIn, Token
 from railcap.model.errors import RailcapError
 from railcap.services import network as network_service
 from railcap.api.security import PERMISSIONS, current_user, issue_token, may, require
+from railcap.store import allocations as allocation_store
 from railcap.store import audit, users
 
 router = api_router()
@@ -120,7 +122,7 @@ def _corridor(ctx, user: dict, ops: list[str], window: str) -> dict:
         shown = sees(row["id"]) or not redact.is_military(row)
         lines.append({"train_id": row["train_id"] if shown else redact.reserved_train_id(row["id"]),
                       "class": row["priority"] if shown else redact.RESERVED, "points": path_points(doc)})
-    return corridor_data(ctx.warm, ops, window, paths=lines)
+    return corridor_data(ctx.warm, ops, window, paths=lines, snapshot=allocation_store.snapshot(ctx.engine, None))
 
 
 def _known_points(ctx, named: list[tuple[str, str]]) -> None:
@@ -171,8 +173,10 @@ def allocate(body: AllocateIn, request: Request, user: dict = Depends(current_us
     _check_military(user, body)
     ctx = ctx_of(request)
     new_id, result, doc, note = paths.allocate(ctx, user, body)
+    snap = allocation_store.snapshot(ctx.engine, result.request.service_date)  # the days either side, drawn
     return {"allocation_id": new_id, "status": "proposed" if user["role"] == "defence-planner" or body.propose
-            else "confirmed", "plan": doc, "diagram": plan_diagram(ctx.warm, result, doc), "departure_note": note}
+            else "confirmed", "plan": doc, "diagram": plan_diagram(ctx.warm, result, doc, snap),
+            "departure_note": note}
 
 
 Status = Literal["proposed", "confirmed", "cancelled"]
@@ -233,8 +237,8 @@ async def allocation(allocation_id: int, request: Request, user: dict = Depends(
 
 @router.get("/allocations/{allocation_id}/diagram", responses={**FORBIDDEN, **NOT_FOUND, **INVALID}, tags=["paths"])
 def allocation_diagram(allocation_id: int, request: Request, user: dict = Depends(require("read"))) -> dict:
-    """Space–time data of the allocation's route ±30 min: the path, and the civil trains it moved."""
-    from railcap.store import allocations as allocation_store
+    """Space–time data of the allocation's route ±30 min: the path, the civil trains it moved, and the trains
+    of the days before and after on it."""
     ctx = ctx_of(request)
     row = paths.get(ctx, _allocation_id(allocation_id))
     best = row["result"]["paths"][0]
@@ -248,7 +252,9 @@ def allocation_diagram(allocation_id: int, request: Request, user: dict = Depend
     if civil is not None and len(civil):
         import numpy as np
         civil = civil[np.isin(civil.train_id, list(moved))]
-    doc = corridor_data(ctx.warm, best["route"], around(best), moved=moved, civil=civil,
+    snap = allocation_store.snapshot(ctx.engine, dt.date.fromisoformat(row["service_date"])
+                                     if row["service_date"] else None)
+    doc = corridor_data(ctx.warm, best["route"], around(best), moved=moved, civil=civil, snapshot=snap,
                         paths=[{"train_id": shown["train_id"],
                                 "class": shown["priority"], "points": path_points(best)}])
     doc["allocation"] = shown

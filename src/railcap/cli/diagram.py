@@ -57,7 +57,7 @@ def diagram(
     from_op, to_op = given_once("from", from_arg, from_opt), given_once("to", to_arg, to_opt)
     window = given_once("window", window_arg, window_opt, default="06:00-09:00")
     # imported here for the CLI's start-up speed (plotly, matplotlib and the store load only when drawing)
-    from railcap.services.diagram import day_timetable, parse_service_date
+    from railcap.services.diagram import day_timetable, parse_service_date, with_neighbours
     from railcap.services.embedded import occupations
     from railcap.viz.diagram import build_diagram, space_time_diagram
 
@@ -65,8 +65,8 @@ def diagram(
     if date is not None and db is None:
         raise ValidationError(Problem("command line", "date", "a service date needs --db (the store it is read from)"))
     net, tt = _network(network), _timetable(timetable)
-    if db is not None:
-        tt = day_timetable(db, service_date, base=tt)
+    # with the trains of the days before (after its 24:00) and after, as the path search meets them
+    tt = day_timetable(db, service_date, base=tt) if db is not None else with_neighbours(tt)
     occ = None
     if blocking:
         shown = build_diagram(net, tt, [from_op, *via, to_op], window)

@@ -70,12 +70,14 @@ def allocate(order: Path = FILE, as_json: bool = JSON, today: str | None = TODAY
              db: str | None = typer.Option(None, "--db", help=DB_HELP)) -> None:
     """Plan the order and store every train in one transaction; if any part fails nothing is written.
 
-    Trains that find no path are reported and nothing is stored: an order is allocated whole.
+    Trains that find no path are reported and nothing is stored: an order is allocated whole. Each
+    allocation is written to the audit log as done by the operating-system user.
     """
     from railcap.services.movements import allocate_whole, plan_to_dict
+    from railcap.store.audit import command_line_actor
 
     path = db or os.environ.get("RAILCAP_DB", "railcap.sqlite")
-    result, ids = allocate_whole(order, path, _today(today))
+    result, ids = allocate_whole(order, path, _today(today), actor=command_line_actor())
     doc = plan_to_dict(result) | {"allocation_ids": ids, "database": path}
     if as_json:
         print_json(doc)

@@ -131,15 +131,17 @@ def _print_note(note: str | None) -> None:
 
 
 def _draw(net, result, out: Path) -> None:
-    """The best path highlighted among the day's trains, on its own route, ±30 min around it."""
+    """The best path highlighted among the day's trains (and those of the days either side, as the search
+    met them), on its own route, ±30 min around it."""
     from railcap.model.timetable import Timetable
     from railcap.services import embedded
+    from railcap.services.diagram import with_neighbours
     from railcap.pathing import clock
     from railcap.viz.diagram import space_time_diagram
 
     path, req = result.paths[0], result.request
     moved = {h.train_id for h in result.hindrance}
-    tt = embedded.timetable()
+    tt = with_neighbours(embedded.timetable())
     run = path.to_run(req.priority.value, req.consist.id)
     shown = Timetable(tuple(r for r in tt.runs if r.id not in moved) + (run,))
     a, b = max(0.0, path.departure_s - 1800), path.arrival_s + 1800
@@ -172,7 +174,7 @@ def allocate(from_op: str = FROM, to_op: str = TO, via: list[str] = VIA, depart_
     state = "proposed" if propose else "confirmed"
     note = paths.departure_note(depart_after, req)
     with status("planning and allocating…", as_json):
-        done = paths.allocate(req, _db(db), state, day)
+        done = paths.allocate(req, _db(db), state, day, on_write=_audited_allocation(state, day.net))
     if as_json:
         print_json(_noted({"allocation_id": done.allocation_id, "train_id": done.train_id, "status": state,
                            "attempts": done.attempts, **plan_to_dict(done.result, day.net)}, note))
@@ -181,6 +183,28 @@ def allocate(from_op: str = FROM, to_op: str = TO, via: list[str] = VIA, depart_
     render(done.result, day.net, console)
     console.print(Text.assemble(("allocation " + str(done.allocation_id), "bold green"),
                                 f" stored as {state} ({done.train_id}) in {_db(db)}"))
+
+
+def _audited_allocation(state: str, net):
+    """The ``on_write`` that writes an allocation's audit rows as the operating-system user (as the web API
+    does for its signed-in user: ``store.audit.record_allocation``)."""
+    from railcap.pathing.report import plan_to_dict
+    from railcap.store import audit  # the store is loaded by now (see paths._store)
+
+    actor = audit.command_line_actor()
+
+    def on_write(conn, allocation_id: int, result) -> None:
+        audit.record_allocation(conn, actor, "allocate", allocation_id, state, plan_to_dict(result, net),
+                                result.hindrance, result.request.priority.value == "military")
+    return on_write
+
+
+def _audited_status(allocation_id: int, status: str):
+    """The ``on_write`` that writes a confirmation's or cancellation's audit rows (``store.audit.record_status``)."""
+    from railcap.store import audit  # the store is loaded by now (see paths._store)
+
+    actor = audit.command_line_actor()
+    return lambda conn, _id, old_status: audit.record_status(conn, actor, allocation_id, old_status, status)
 
 
 @app.command("list")
@@ -243,7 +267,7 @@ def cancel(allocation_id: int = typer.Argument(..., help="Allocation id (see `ra
     from railcap.model.clock import clock
     from railcap.services import paths
 
-    given = paths.set_status(_db(db), allocation_id, "cancelled")
+    given = paths.set_status(_db(db), allocation_id, "cancelled", _audited_status(allocation_id, "cancelled"))
     if as_json:
         print_json({"allocation_id": allocation_id, "status": "cancelled",
                     "moved_trains": [g.to_dict() | {"departure": None if g.departure_s is None else
@@ -279,5 +303,5 @@ def confirm(allocation_id: int = typer.Argument(..., help="Allocation id of a pr
 def _set_status(allocation_id: int, status: str, db: str | None) -> None:
     from railcap.services import paths
 
-    paths.set_status(_db(db), allocation_id, status)
+    paths.set_status(_db(db), allocation_id, status, _audited_status(allocation_id, status))
     console.print(f"allocation {allocation_id} {status}")

@@ -26,7 +26,7 @@ from typing import Any, Callable
 import numpy as np
 from railcap.data.embedded import load_network
 from railcap.data.rolling_stock import load_catalogue
-from railcap.model.clock import format_clock
+from railcap.model.clock import clock, format_clock
 from railcap.model.errors import InputFileError, Problem, ValidationError
 from railcap.movements import MovementPlan, parse_order, plan_movement, resolve
 from railcap.movements.deploy import Deployment, clock_of, conflicts_of
@@ -124,22 +124,26 @@ def plan_deployment(dep: Deployment, progress: Callable[[str], None] = lambda _:
 
 
 def allocate_whole(path: Path, db: str, today: dt.date | None = None,
-                   progress: Callable[[str], None] = lambda _: None) -> tuple[MovementPlan, list[int]]:
+                   progress: Callable[[str], None] = lambda _: None, actor: str | None = None
+                   ) -> tuple[MovementPlan, list[int]]:
     """Plan the whole movement outside any lock, against a snapshot of the store, then write it in one short
     transaction, all or nothing: when another allocation changed the store meanwhile, every train is
     checked again against the day as it is now (the trains it moves unchanged, the conflict detector on
     its blocks) and the movement is planned again when one fails. Nothing is written if any train finds no
-    path or any check fails."""
-    return allocate_deployment(load_deployment(path, today), db, progress)
+    path or any check fails. Every allocation gets its audit rows by ``actor`` (default: the
+    operating-system user, ``store.audit.command_line_actor``)."""
+    return allocate_deployment(load_deployment(path, today), db, progress, actor=actor)
 
 
 def allocate_deployment(dep: Deployment, db: str, progress: Callable[[str], None] = lambda _: None,
-                        on_write: Callable[[Any, MovementPlan, list[int]], None] | None = None
-                        ) -> tuple[MovementPlan, list[int]]:
-    """``allocate_whole`` for a checked deployment; ``on_write(conn, plan, ids)`` runs inside the writing
-    transaction (the web application's audit rows and request details)."""
+                        on_write: Callable[[Any, MovementPlan, list[int]], None] | None = None,
+                        actor: str | None = None) -> tuple[MovementPlan, list[int]]:
+    """``allocate_whole`` for a checked deployment; in the writing transaction every train's audit rows by
+    ``actor`` (:func:`record_allocations`), then ``on_write(conn, plan, ids)`` (the web application's
+    request details)."""
     from railcap.services.paths import MAX_ATTEMPTS
     from railcap.store import allocations as store
+    from railcap.store import audit  # with the database, on first use (a plan loads no SQLAlchemy)
 
     engine = store.open_store(db)
     base = day_blocking()[0]
@@ -158,6 +162,7 @@ def allocate_deployment(dep: Deployment, db: str, progress: Callable[[str], None
                         for _, new in news:
                             store.recheck(conn, new, base, version)
                     ids = [store.insert_allocation(conn, new, train_id=tid)[0] for tid, new in news]
+                    record_allocations(conn, actor or audit.command_line_actor(), dep, plan, ids)
                     if on_write is not None:
                         on_write(conn, plan, ids)
             except store.StalePlan:
@@ -168,6 +173,19 @@ def allocate_deployment(dep: Deployment, db: str, progress: Callable[[str], None
         engine.dispose()
     raise ValidationError(Problem("movement", "db", f"the store changed under {MAX_ATTEMPTS} successive plans "
                                                     f"(other allocations got there first); nothing was written"))
+
+
+def record_allocations(conn, actor: str, dep: Deployment, plan: MovementPlan, ids: list[int]) -> None:
+    """The audit rows of a movement written as allocations ``ids`` (inside their transaction): an "allocate"
+    row per train and a "change" row for every allocation it moved (``store.audit``)."""
+    from railcap.store import audit  # with the database, on first use (a plan loads no SQLAlchemy)
+
+    for p, allocation_id in zip(plan.planned, ids):
+        audit.record(conn, actor, "allocate", "allocation", allocation_id,
+                     {"status": "confirmed", "train_id": p.train_id, "movement": dep.unit, "loading_site": p.site,
+                      "departure": clock(p.path.departure_s), "arrival": clock(p.path.arrival_s)},
+                     military=p.result.request.priority.value == "military")
+        audit.record_changes(conn, actor, allocation_id, p.result.hindrance)
 
 
 def _snapshot(engine, dep: Deployment) -> tuple[int, Callable[[dt.date | None], State]]:

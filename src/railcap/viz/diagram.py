@@ -3,7 +3,9 @@
 Planner convention: distance along the corridor runs left to right with the
 station names on that axis, time runs downward. Each train is a line coloured
 by its class (passenger, freight, military); reserve paths (capacity held
-for urgent military trains, ``railcap capacity reserve --db``) are dashed; blocking times can be drawn as
+for urgent military trains, ``railcap capacity reserve --db``) are dashed; the trains of the day before
+still running after 24:00 and of the day after (``<train>@day-1``, ``@day+1``) are dotted and named so in
+the legend; blocking times can be drawn as
 the stairways of boxes behind the lines, and highlighted trains (a new path)
 are drawn thick, on top, and labelled.
 
@@ -28,7 +30,8 @@ from railcap.model.infrastructure import Network
 from railcap.model.timetable import Timetable, TrainClass
 from railcap.model.occupation import OccupationTable
 from railcap.viz.spacetime import (
-    BlockBox, Corridor, TrainLine, blocking_boxes, clock, parse_window, train_lines,
+    NEIGHBOUR_LABELS, BlockBox, Corridor, TrainLine, blocking_boxes, clock, neighbour_day, parse_window,
+    train_lines,
 )
 
 CLASS_COLOURS = {
@@ -40,6 +43,7 @@ CLASS_COLOURS = {
 #: reserve paths (held for urgent military trains, no train runs them yet) are drawn dashed
 RESERVE_DASH = "dash"
 RESERVE_LABEL = "reserve path (held for military)"
+NEIGHBOUR_DASH = "dot"  # the trains of the day before / after
 HIGHLIGHT_COLOUR = "#d0006f"
 FORMATS = (".html", ".png", ".svg", ".pdf")
 
@@ -166,13 +170,30 @@ def _plotly_line(d: SpaceTimeDiagram, line: TrainLine, seen: set[str]):
             text.append(f"{line.train_id} {line.product}<br>{names[op]} {clock(t, True)}")
     hl = line.train_id in d.highlight
     reserve = line.train_class == TrainClass.RESERVE and not hl
-    group = "new path" if hl else RESERVE_LABEL if reserve else line.train_class.value
+    group = legend_group(line, hl)
     show = group not in seen
     seen.add(group)
+    other_day = neighbour_day(line.train_id) != 0 and not hl
     return go.Scatter(x=xs, y=ys, mode="lines", name=group, legendgroup=group, showlegend=show,
+                      opacity=0.6 if other_day else 1.0,
                       line=dict(color=d.colour(line), width=4 if hl else 2.0 if reserve else 1.4,
-                                dash=RESERVE_DASH if reserve else "solid"), text=text,
-                      hovertemplate="%{text}<extra></extra>", meta=line.train_id)
+                                dash=RESERVE_DASH if reserve else NEIGHBOUR_DASH if other_day else "solid"),
+                      text=text, hovertemplate="%{text}<extra></extra>", meta=line.train_id)
+
+
+def legend_group(line: TrainLine, highlighted: bool = False) -> str:
+    """The legend entry of a line: the new path, a reserve path, or its class (and its day when it is a train
+    of the day before or after).
+
+    >>> from railcap.model.timetable import TrainClass
+    >>> legend_group(TrainLine("3512@day-1", TrainClass.FREIGHT, "", ()))
+    'freight (day before, after 24:00)'
+    """
+    if highlighted:
+        return "new path"
+    name = RESERVE_LABEL if line.train_class == TrainClass.RESERVE else line.train_class.value
+    day = neighbour_day(line.train_id)
+    return f"{name} ({NEIGHBOUR_LABELS[day]})" if day else name
 
 
 def _plotly_axes(fig, d: SpaceTimeDiagram) -> None:
@@ -210,10 +231,12 @@ def matplotlib_figure(d: SpaceTimeDiagram, classes: dict[str, TrainClass]):
     for line in d.lines:
         hl = line.train_id in d.highlight
         reserve = line.train_class == TrainClass.RESERVE and not hl
+        other_day = neighbour_day(line.train_id) != 0 and not hl
         for stretch in line.stretches:
             ax.plot([p[0] / 1000.0 for p in stretch], [p[1] for p in stretch],
                     color=d.colour(line), lw=3.0 if hl else 1.6 if reserve else 1.0,
-                    ls="--" if reserve else "-", zorder=4 if hl else 3 if reserve else 2)
+                    ls="--" if reserve else ":" if other_day else "-", alpha=0.7 if other_day else 1.0,
+                    zorder=4 if hl else 3 if reserve else 2)
         if hl:
             x, t, _ = line.stretches[0][0]
             ax.annotate(line.train_id, (x / 1000.0, t), xytext=(4, -4), textcoords="offset points",
@@ -224,6 +247,9 @@ def matplotlib_figure(d: SpaceTimeDiagram, classes: dict[str, TrainClass]):
     if any(line.train_class == TrainClass.RESERVE for line in d.lines):
         handles.append(Line2D([], [], color=CLASS_COLOURS[TrainClass.RESERVE], lw=1.6, ls="--",
                               label=RESERVE_LABEL))
+    for day, label in NEIGHBOUR_LABELS.items():
+        if any(neighbour_day(line.train_id) == day for line in d.lines):
+            handles.append(Line2D([], [], color="#555555", lw=1.2, ls=":", label=f"trains of the {label}"))
     if d.highlight:
         handles.append(Line2D([], [], color=HIGHLIGHT_COLOUR, lw=3, label="new path"))
     ax.legend(handles=handles, loc="lower right", framealpha=0.9)

@@ -32,6 +32,10 @@ from railcap.model.infrastructure import Network, OpKind
 from railcap.model.timetable import Leg, Timetable, TrainClass, TrainRun
 from railcap.model.occupation import OccupationTable
 from railcap.physics.route import LegRouter
+from railcap.store.days import AFTER, BEFORE
+
+#: how a train of the day before / after is named in a legend (``store.days`` names the trains themselves)
+NEIGHBOUR_LABELS = {-1: "day before, after 24:00", 1: "day after"}
 
 
 # ----- the time window -------------------------------------------------------------------
@@ -83,6 +87,15 @@ def clock(t_s: float, seconds: bool = False) -> str:
     ('25:00:30', '06:31')
     """
     return format_clock(round(t_s), "down", seconds)
+
+
+def neighbour_day(train_id: str) -> int:
+    """-1 for a train of the day before (``<id>@day-1``), +1 of the day after, 0 for one of the day itself.
+
+    >>> neighbour_day("3512@day-1"), neighbour_day("3512@day+1"), neighbour_day("3512")
+    (-1, 1, 0)
+    """
+    return -1 if train_id.endswith(BEFORE) else 1 if train_id.endswith(AFTER) else 0
 
 
 # ----- the corridor ----------------------------------------------------------------------

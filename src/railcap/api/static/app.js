@@ -3,6 +3,8 @@
 const CLASS_COLOURS = {passenger: "#1f5fbf", freight: "#7a4a16", military: "#b00020", reserve: "#999999",
                        reserved: "#555555"};
 
+const DAY_LABELS = {"-1": "day before, after 24:00", "1": "day after"};
+
 function token() { return sessionStorage.getItem("railcap-token"); }
 
 async function api(path, options = {}) {
@@ -140,11 +142,14 @@ function drawDiagram(target, d, title) {
     text: `${b.train_id} new blocking time`, showlegend: !seen.has("new-times") && seen.add("new-times"), name: "displaced trains, new times"});
   const ordered = [...d.lines].sort((a, b) => (a.new ? 1 : 0) - (b.new ? 1 : 0));
   for (const l of ordered) {
-    const key = l.new ? "new:" + l.class : l.moved ? "moved" : l.class;
+    const other = !l.new && l.day ? DAY_LABELS[l.day] : "";  // a train of the day before / after (@day-1, @day+1)
+    const key = l.new ? "new:" + l.class : l.moved ? "moved" : other ? `${l.class}:${l.day}` : l.class;
     for (const s of l.stretches) traces.push({x: s.map(p => p[0]), y: s.map(p => p[1] / 3600), mode: "lines",
-      line: {color: l.moved ? "#f07828" : (CLASS_COLOURS[l.class] || "#333"), width: l.new ? 4 : 1.2, dash: l.moved ? "dash" : "solid"},
-      name: l.new ? (l.label || l.train_id) : l.moved ? "displaced trains (old times)" : l.class,
-      legendgroup: key, showlegend: !seen.has(key) && !!seen.add(key), hoverinfo: "text", text: l.label || l.train_id});
+      line: {color: l.moved ? "#f07828" : (CLASS_COLOURS[l.class] || "#333"), width: l.new ? 4 : 1.2,
+             dash: l.moved ? "dash" : other ? "dot" : "solid"}, opacity: other ? 0.65 : 1,
+      name: l.new ? (l.label || l.train_id) : l.moved ? "displaced trains (old times)" : other ? `${l.class} (${other})` : l.class,
+      legendgroup: key, showlegend: !seen.has(key) && !!seen.add(key), hoverinfo: "text",
+      text: (l.label || l.train_id) + (other ? ` — train of the ${other}` : "")});
   }
   const ticks = [];
   for (let h = Math.floor(d.window_s[0] / 3600); h <= Math.ceil(d.window_s[1] / 3600); h += 0.25) ticks.push(h);
@@ -202,12 +207,14 @@ function requestBody() {
 function showPlan(res, allocated) {
   const out = document.getElementById("result"); out.innerHTML = "";
   const plan = res.plan;
+  if (!plan.found && res.departure_note) out.append(el("p", {class: "note", id: "departure-note"}, res.departure_note));
   if (!plan.found) {
     out.append(el("p", {class: "error", id: "no-path"}, "No path: " + (plan.explanation ? plan.explanation.summary : "")));
     Plotly.purge("diagram");
     return;
   }
   if (allocated) out.append(el("p", {class: "ok", id: "allocated"}, `Allocation ${res.allocation_id} stored as ${res.status}.`));
+  if (res.departure_note) out.append(el("p", {class: "note", id: "departure-note"}, res.departure_note));
   const t = el("table", {id: "paths"}, el("tr", {}, ...["#", "train", "departs", "arrives", "journey min", "waiting min", "km"].map(c => el("th", {}, c))));
   for (const p of plan.paths) t.append(el("tr", {}, ...[p.rank, p.train_id, p.departure, p.arrival, p.journey_min, p.waiting_min, p.length_km].map(c => el("td", {}, String(c)))));
   out.append(el("p", {id: "stage"}, `Found on ${plan.stage}; ranked by ${plan.ranked_by}.`), t, hindranceTable(plan.hindrance));
