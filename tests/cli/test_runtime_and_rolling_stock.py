@@ -1,6 +1,9 @@
 """The rolling-stock and run-time commands, through typer's CliRunner."""
 
 import json
+import os
+import subprocess
+import sys
 
 import pytest
 from typer.testing import CliRunner
@@ -32,6 +35,19 @@ def test_rolling_stock_list_table():
     result = runner.invoke(app, ["rolling-stock", "list"])
     assert result.exit_code == 0
     assert "virm-6" in result.stdout and "Rolling-stock catalogue" in result.stdout
+
+
+@pytest.mark.parametrize("columns", [80, 160])
+def test_rolling_stock_list_fits_the_terminal(columns):
+    """At 80 columns every figure is whole (the names give way, not the numbers); wide, names show."""
+    env = {**os.environ, "COLUMNS": str(columns)}
+    script = [sys.executable, "-c", "from railcap.cli import app; app()", "rolling-stock", "list"]
+    out = subprocess.run(script, env=env,
+                         capture_output=True, text=True, check=True).stdout
+    row = next(line for line in out.splitlines() if line.strip().startswith("military-ammunition"))
+    assert max(len(line) for line in out.splitlines()) <= columns
+    assert row.split()[-6:] == ["414", "1,010", "100", "electric", "GB", "1"]
+    assert ("Military ammunition" in row) == (columns == 160)
 
 
 def test_rolling_stock_show_unknown_is_exit_2():

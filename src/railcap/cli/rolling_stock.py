@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import typer
+from rich import box
 from rich.table import Table
 
 from railcap.cli._common import console, plain, print_json, user_errors
 from railcap.services.embedded import catalogue as load_catalogue
 from railcap.model.rolling_stock import Consist
+
+NAMES_MIN_WIDTH = 115  # columns
 
 app = typer.Typer(no_args_is_help=True, help="Rolling stock: the consists the engines know.")
 
@@ -33,15 +36,21 @@ def list_(json: bool = typer.Option(False, "--json", help="Machine-readable outp
     if json:
         print_json(rows)
         return
-    table = Table(title="Rolling-stock catalogue")
+    # below this width the names squeeze every other column to nothing: they are left out
+    # (the id says what a consist is; `rolling-stock show ID` gives its full name)
+    with_names = console.width >= NAMES_MIN_WIDTH
+    table = Table(title="Rolling-stock catalogue", box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True,
+                  caption=None if with_names else "names: railcap rolling-stock show ID, or a wider terminal")
     table.add_column("id", no_wrap=True)
-    table.add_column("name", overflow="ellipsis", no_wrap=True, max_width=36)
+    if with_names:
+        table.add_column("name", overflow="ellipsis", no_wrap=True, max_width=36)
     for col in ("length m", "mass t", "km/h"):
-        table.add_column(col, justify="right")
+        table.add_column(col, justify="right", no_wrap=True)
     for col in ("traction", "gauge", "RID"):
         table.add_column(col, no_wrap=True)
     for r in rows:
-        table.add_row(r["id"], r["name"], f"{r['length_m']:.0f}", f"{r['mass_t']:,.0f}",
+        name = [r["name"]] if with_names else []
+        table.add_row(r["id"], *name, f"{r['length_m']:.0f}", f"{r['mass_t']:,.0f}",
                       str(r["max_speed_kmh"]), r["traction"], r["loading_gauge"],
                       r["rid_class"] or "")
     console.print(table)
