@@ -10,6 +10,7 @@ call. ``railcap --help`` lists them all, and so loads them all.
 from __future__ import annotations
 
 import importlib
+import inspect
 
 import typer
 
@@ -66,7 +67,18 @@ def _load(name: str):
         single.command(name)(target)
         command = typer.main.get_command(single)
     command.name = name
+    _one_line_summaries(command)
     return command
+
+
+def _one_line_summaries(command) -> None:
+    """Each command's summary in a group's list is the first paragraph of its docstring as one line:
+    in Rich markup mode typer keeps the docstring's own line breaks, which cut the list's sentences."""
+    if command.help and not command.short_help:
+        first = inspect.cleandoc(command.help).split("\n\n")[0]
+        command.short_help = " ".join(first.split())
+    for sub in getattr(command, "commands", {}).values():
+        _one_line_summaries(sub)
 
 
 app = typer.Typer(cls=LazyGroup, no_args_is_help=True, add_completion=False,
