@@ -12,6 +12,7 @@ track 0.
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -342,5 +343,8 @@ class Network:
         starts = [o for o in self.ops.values() if o.name.lower().startswith(q)]
         if len(starts) == 1:
             return starts[0]
-        hint = ", ".join(sorted(o.name for o in starts)[:5]) if starts else "none similar"
+        if not starts:  # a typo: the ids and names closest in spelling
+            by_key = {k: o for o in self.ops.values() for k in (o.id, o.name.lower())}
+            starts = [by_key[k] for k in difflib.get_close_matches(q, list(by_key), n=5, cutoff=0.75)]
+        hint = ", ".join(sorted({o.name for o in starts})[:5])
         raise NotFoundError("operational point", query, hint)
