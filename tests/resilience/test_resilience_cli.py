@@ -62,3 +62,17 @@ def test_odd_counts_are_refused_not_capped():
                             "--scheduler", "tcp://127.0.0.1:9", "--json"])
     assert r.exit_code == 2, r.output
     assert json.loads(r.stdout)["error"][0]["field"] == "scheduler"
+
+
+def test_unknown_scenario_is_refused_before_the_model_is_built(monkeypatch):
+    """On nl building the model takes seconds: a misspelt name must not wait for it."""
+    import railcap.services.resilience as service
+
+    def no_model(*args, **kwargs):
+        raise AssertionError("the model was built for an unknown scenario")
+
+    monkeypatch.setattr(service, "model", no_model)
+    bad = runner.invoke(app, ["resilience", "scenario", "emmerich-closd", "--json"])
+    assert bad.exit_code == 2, bad.output
+    (problem,) = json.loads(bad.stdout)["error"]
+    assert problem["field"] == "name" and "emmerich-closed" in problem["reason"]

@@ -120,8 +120,10 @@ def resilience_model():
 
 
 def scenario_names() -> list[str]:
-    _, scen_doc = resilience_model()
-    return [s["name"] for s in (scen_doc or {}).get("scenarios", []) if isinstance(s, dict) and "name" in s]
+    """The Dutch network's named scenarios (read from its file: no model is built for the list)."""
+    from railcap.services.resilience import scenario_names as names
+
+    return names("nl") or []
 
 
 def run_rank(job: Job) -> dict:

@@ -11,7 +11,6 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from railcap.cli._common import console, err_console, plain, print_json, user_errors
-from railcap.model.errors import Problem, RailcapError
 
 if TYPE_CHECKING:  # the engine (HiGHS, scipy) loads only when a resilience command runs
     from railcap.resilience.analysis import ResilienceModel
@@ -102,11 +101,7 @@ def _pick_scenarios(model: ResilienceModel, name_or_file: str, scen_doc: dict | 
     path = Path(name_or_file)
     if path.suffix == ".json" or path.exists():
         return list(load_scenarios(path, model.network, types).values())
-    if scen_doc is None:
-        raise RailcapError(Problem("scenario", "name", "no scenario file for this network; give a FILE"))
-    known = scenarios_from_dict(scen_doc, model.network, types, "scenarios.json")
-    if name_or_file not in known:
-        raise RailcapError(Problem("scenario", "name", f"no scenario called '{name_or_file}'; known: {sorted(known)}"))
+    known = scenarios_from_dict(scen_doc or {}, model.network, types, "scenarios.json")
     return [known[name_or_file]]
 
 
@@ -161,6 +156,9 @@ def scenario(name: str = typer.Argument(..., help=_scenario_help()),
              freight_factor: float = typer.Option(1.0, "--freight-factor", min=0.0,
                                                   help="scale every civil freight flow (e.g. 2 = doubled demand)")) -> None:
     """Run a named scenario (or every scenario in a file): worst case, recovery curve, resilience loss."""
+    from railcap.services.resilience import check_scenario_name
+
+    check_scenario_name(network, name)
     model, scen_doc = _model(network, demand, passenger, limits, freight_factor=freight_factor)
     reports = [model.scenario(s) for s in _pick_scenarios(model, name, scen_doc)]
     if as_json:

@@ -119,6 +119,28 @@ def network_and_files(name: str) -> tuple[Network, dict, dict | None]:
     raise RailcapError(Problem("--network", "name", f"unknown network {name!r}; use 'nl' or 'sample'"))
 
 
+def scenario_names(network: str = "nl") -> list[str] | None:
+    """The names in the network's scenario file (None when it has none), read without building a model."""
+    _, _, scen_doc = network_and_files(network)
+    if scen_doc is None:
+        return None
+    return [str(rec["name"]) for rec in scen_doc.get("scenarios", []) if isinstance(rec, dict) and "name" in rec]
+
+
+def check_scenario_name(network: str, name_or_file: str) -> None:
+    """Refuse an unknown scenario name before the model is built (which takes seconds on nl);
+    a file (``.json`` or an existing path) is checked when it is read."""
+    path = Path(name_or_file)
+    if path.suffix == ".json" or path.exists():
+        return
+    known = scenario_names(network)
+    if known is None:
+        raise RailcapError(Problem("scenario", "name", "no scenario file for this network; give a FILE"))
+    if name_or_file not in known:
+        raise RailcapError(Problem("scenario", "name",
+                                   f"no scenario called '{name_or_file}'; known: {sorted(known)}"))
+
+
 def model(network: str = "nl", demand: Path | None = None, passenger: str = "auto", limits: bool = True,
           day: float = 0.0, freight_factor: float = 1.0) -> tuple[ResilienceModel, dict | None]:
     """(model, scenario document or None) for ``--network nl|sample``.
