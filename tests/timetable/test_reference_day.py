@@ -206,11 +206,10 @@ def test_rolling_stock_follows_the_longest_matching_product_name():
 
 def test_a_freight_train_that_cannot_run_through_waits_at_a_stand():
     """Port line free only early, main line only an hour later: the train waits at yard Y."""
-    from railcap.occupancy import Occupation
+    from railcap.occupancy import FreeIntervalIndex, Occupation
     from railcap.physics.route import RouteLeg
     from railcap.timetable.freight import insert_freight as _insert_freight
     from railcap.timetable.templates import BuildReport, build_template
-    from railcap.timetable.slots import BusyBoard
 
     from dataclasses import replace
 
@@ -229,11 +228,8 @@ def test_a_freight_train_that_cannot_run_through_waits_at_a_stand():
         free = (d - 1800, d + 1200) if r.startswith("p-y") else (d + 3000, d + 7000)
         busy += [Occupation("busy", r, -1e6, free[0]), Occupation("busy", r, free[1], 1e6)]
 
-    def board() -> BusyBoard:
-        b = BusyBoard()
-        for o in busy:
-            b.add([o.resource_id], np.array([o.start_s]), np.array([o.end_s]))
-        return b
+    def board() -> FreeIntervalIndex:
+        return FreeIntervalIndex(busy)
 
     report = BuildReport()
     (run,) = _insert_freight(board(), [(t, [d])], {}, report, net)

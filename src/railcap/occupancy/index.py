@@ -1,49 +1,40 @@
 """The free-interval index: per resource, when it is busy and when it is free.
 
-Busy intervals are the occupations of the timetable. An interval ``[a, b]``
-is *free* on a resource when no occupation overlaps it by a positive amount
-(an occupation that ends at ``a`` or starts at ``b`` is fine), the same rule
-as the conflict detector with tolerance 0.
+This is the one interval structure of the project: the path search, the store,
+capacity and resilience query it, and the reference-day builder inserts its
+trains on it. Busy intervals are the occupations of the timetable. An interval
+``[a, b]`` is *free* on a resource when no occupation overlaps it by a positive
+amount (an occupation that ends at ``a`` or starts at ``b`` is fine), the same
+rule as the conflict detector with tolerance 0; an occupation of zero length
+occupies nothing, and a zero-width query ``[x, x]`` is busy only when ``x`` lies
+strictly inside a busy interval (so it is free at the seam of two occupations
+that touch).
 
 The index keeps every occupation in flat numpy columns sorted by resource,
-then start (with their trains, so a train can be taken out again), and, built
-on demand for all resources at once, their union as disjoint sorted intervals;
-queries bisect the union. Deriving an index without some trains
-(:meth:`FreeIntervalIndex.without`) or adding and removing a train costs one
-vectorised pass over the columns, not a rebuild resource by resource.
+then start (with their trains, so a train can be taken out again), and their
+union as disjoint sorted intervals (:mod:`railcap.occupancy.unions`) in two
+forms: for all resources at once, built on demand in one vectorised pass, and
+per resource as plain lists, kept up to date on every addition. Adding a train
+touches only its own resources: its rows wait to be sorted in until a query
+needs the columns, and its intervals are merged into the lists of its
+resources, on which the run queries (is a shifted run free, which of its
+occupations hit, where does the first hit end) bisect. Deriving an index
+without some trains (:meth:`FreeIntervalIndex.without`) or removing a train
+costs one vectorised pass over the columns, not a rebuild resource by resource.
 """
 
 from __future__ import annotations
 
 import math
-from typing import Iterable
+from bisect import bisect_left
+from typing import Iterable, Iterator, Sequence
 
 import numpy as np
 
 from railcap.model.occupation import Occupation, OccupationTable, as_table
+from railcap.occupancy.unions import KEY_US, US, Names, Unions, insert_busy
 
-_US = 1_000_000  # the flat axis counts microseconds
-_KEY_US = 10**12  # resource spacing on the flat axis
-
-
-class _Names:
-    """Strings to integer codes, in order of first appearance (append only)."""
-
-    def __init__(self, names: Iterable[str] = ()) -> None:
-        self.names: list[str] = list(names)
-        self.code: dict[str, int] = {n: i for i, n in enumerate(self.names)}
-
-    def copy(self) -> _Names:
-        return _Names(self.names)
-
-    def codes(self, values: np.ndarray) -> np.ndarray:
-        """The codes of ``values``, new names appended."""
-        items = values.tolist()
-        for name in dict.fromkeys(items):
-            if name not in self.code:
-                self.code[name] = len(self.names)
-                self.names.append(name)
-        return np.fromiter(map(self.code.__getitem__, items), dtype=np.int64, count=len(items))
+_Busy = tuple[list[float], list[float]]  # one resource's busy intervals: (starts, ends)
 
 
 class FreeIntervalIndex:
@@ -59,25 +50,36 @@ class FreeIntervalIndex:
     260.0
     >>> idx.without(["ic1"]).is_free("b/+/0", 100, 150)
     True
+
+    A run (its blocks and blocking times relative to its departure) is checked
+    and granted at a departure ``shift_s``:
+
+    >>> run = (["b/+/0", "b/+/1"], np.array([0.0, 40.0]), np.array([60.0, 90.0]))
+    >>> idx.run_is_free(*run, shift_s=200), idx.run_first_hit(*run, shift_s=230)
+    (False, (0, 260.0))
+    >>> idx.add_run("sp3", *run, shift_s=260); idx.run_hit_resources(*run, shift_s=300)
+    ['b/+/0', 'b/+/1']
     """
 
     def __init__(self, occupations: OccupationTable | Iterable[Occupation] = ()) -> None:
-        self._resources, self._trains = _Names(), _Names()
+        self._resources, self._trains = Names(), Names()
         empty_i, empty_f = np.zeros(0, np.int64), np.zeros(0, np.float64)
         # the occupations, sorted by (resource code, start), stable
         self._rc, self._tc, self._s, self._e = empty_i, empty_i, empty_f, empty_f
-        self._unions: _Unions | None = None  # built on demand; None = stale
+        self._pending: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []  # added, not sorted in
+        self._unions: Unions | None = None  # all resources at once; built on demand, None = not built
+        self._unions_stale = False  # built, but rows were added since (their resources are in _busy)
+        self._busy: dict[str, _Busy] = {}  # per resource, always up to date; filled as resources are used
         table = as_table(occupations)
         if len(table):
-            self._rows(self._resources.codes(table.resource_id), self._trains.codes(table.train_id),
-                       table.start_s, table.end_s)
+            self._append(table.resource_id, table.train_id, table.start_s, table.end_s)
 
-    # ----- queries -----------------------------------------------------------
+    # ----- queries on one resource -------------------------------------------
 
     @property
     def resources(self) -> list[str]:
         """The resources with at least one occupation."""
-        return [self._resources.names[c] for c in np.unique(self._rc).tolist()]
+        return [self._resources.names[c] for c in np.unique(self._columns()[0]).tolist()]
 
     def busy_intervals(self, resource_id: str) -> list[tuple[float, float]]:
         """The union of the occupations of a resource, as disjoint sorted intervals."""
@@ -89,10 +91,11 @@ class FreeIntervalIndex:
         c = self._resources.code.get(resource_id)
         if c is None:
             return []
-        lo, hi = np.searchsorted(self._rc, [c, c + 1]).tolist()
+        rc, tc, s, e = self._columns()
+        lo, hi = np.searchsorted(rc, [c, c + 1]).tolist()
         names = self._trains.names
-        return [Occupation(names[t], resource_id, s, e) for t, s, e in
-                zip(self._tc[lo:hi].tolist(), self._s[lo:hi].tolist(), self._e[lo:hi].tolist())]
+        return [Occupation(names[t], resource_id, a, b) for t, a, b in
+                zip(tc[lo:hi].tolist(), s[lo:hi].tolist(), e[lo:hi].tolist())]
 
     def is_free(self, resource_id: str, start_s: float, end_s: float) -> bool:
         """True when no occupation of the resource overlaps ``[start_s, end_s]``."""
@@ -126,6 +129,39 @@ class FreeIntervalIndex:
             i += 1
         return x if x <= latest_s else None
 
+    # ----- queries on a run: its occupations relative to a departure ----------
+
+    def run_is_free(self, resource_ids: Sequence[str], starts: np.ndarray, ends: np.ndarray,
+                    shift_s: float = 0.0) -> bool:
+        """True when no occupation of the run, shifted by ``shift_s``, overlaps a busy interval
+        (stops at the first that does)."""
+        return not any(self._hits(resource_ids, starts, ends, shift_s))
+
+    def run_hits(self, resource_ids: Sequence[str], starts: np.ndarray, ends: np.ndarray,
+                 shift_s: float = 0.0) -> int:
+        """How many of the run's occupations (shifted) overlap a busy interval."""
+        return sum(self._hits(resource_ids, starts, ends, shift_s))
+
+    def run_hit_resources(self, resource_ids: Sequence[str], starts: np.ndarray, ends: np.ndarray,
+                          shift_s: float = 0.0) -> list[str]:
+        """The resources on which the run (shifted) meets a busy interval: why it does not fit."""
+        return [r for r, hit in zip(resource_ids, self._hits(resource_ids, starts, ends, shift_s)) if hit]
+
+    def run_first_hit(self, resource_ids: Sequence[str], starts: np.ndarray, ends: np.ndarray,
+                      shift_s: float = 0.0) -> tuple[int, float] | None:
+        """The first occupation of the run (in the given order, shifted) that overlaps a busy
+        interval, and when the resource is free again: (row, end of the busy time, on the
+        index's clock), or None. Busy intervals that touch are walked over, so the end is
+        that of the whole busy stretch the occupation runs into."""
+        for k, (r, s, e) in enumerate(zip(resource_ids, starts, ends)):
+            st, en = self._busy.get(r) or self._busy_of(r)
+            i = bisect_left(st, e + shift_s) - 1  # the last busy interval starting before the end
+            if i >= 0 and en[i] > s + shift_s:
+                while i + 1 < len(st) and st[i + 1] == en[i]:
+                    i += 1
+                return k, en[i]
+        return None
+
     def earliest_fit(self, resource_ids: list[str], rel_start_s: np.ndarray, rel_end_s: np.ndarray,
                      lower_s: float, latest_s: float = math.inf) -> float | None:
         """The earliest shift ``d`` in ``[lower_s, latest_s]`` at which every interval
@@ -147,16 +183,16 @@ class FreeIntervalIndex:
         if not known.any() or not len(ends):
             return lower_s if lower_s <= latest_s else None
         code = c[known]
-        base = code * _KEY_US
-        s = base + np.floor(np.asarray(rel_start_s)[known] * _US).astype(np.int64)  # widened outwards
-        e = base + np.ceil(np.asarray(rel_end_s)[known] * _US).astype(np.int64)
-        d, last = int(math.ceil(lower_s * _US)), latest_s * _US
+        base = code * KEY_US
+        s = base + np.floor(np.asarray(rel_start_s)[known] * US).astype(np.int64)  # widened outwards
+        e = base + np.ceil(np.asarray(rel_end_s)[known] * US).astype(np.int64)
+        d, last = int(math.ceil(lower_s * US)), latest_s * US
         while d <= last:
             i = np.searchsorted(ends, s + d, side="right")  # first busy interval ending after the start
             i_ok = np.minimum(i, len(ends) - 1)
             hit = (i < len(ends)) & (owner[i_ok] == code) & (keys[i_ok] < e + d)
             if not hit.any():
-                return d / _US
+                return d / US
             d = int(np.max(ends[i_ok][hit] - s[hit])) + 1  # 1 µs clear of the interval's end
         return None
 
@@ -176,7 +212,7 @@ class FreeIntervalIndex:
         out = FreeIntervalIndex()
         out._resources, out._trains = self._resources.copy(), self._trains.copy()
         keep = ~self._of_trains(train_ids)
-        out._rc, out._tc, out._s, out._e = self._rc[keep], self._tc[keep], self._s[keep], self._e[keep]
+        out._rc, out._tc, out._s, out._e = (col[keep] for col in self._columns())
         return out
 
     def add(self, occupations: OccupationTable | Iterable[Occupation]) -> None:
@@ -184,9 +220,15 @@ class FreeIntervalIndex:
         starts they come after the occupations already held."""
         table = as_table(occupations)
         if len(table):
-            self._rows(np.r_[self._rc, self._resources.codes(table.resource_id)],
-                       np.r_[self._tc, self._trains.codes(table.train_id)],
-                       np.r_[self._s, table.start_s], np.r_[self._e, table.end_s])
+            self._append(table.resource_id, table.train_id, table.start_s, table.end_s)
+
+    def add_run(self, train_id: str, resource_ids: Sequence[str], starts: np.ndarray, ends: np.ndarray,
+                shift_s: float = 0.0) -> None:
+        """Add the occupations of one train's run, shifted by ``shift_s`` (a departure granted
+        after :meth:`run_is_free`); only the run's resources are touched."""
+        n = len(resource_ids)
+        self._append(np.array(resource_ids, dtype=object), np.full(n, train_id, dtype=object),
+                     np.asarray(starts, np.float64) + shift_s, np.asarray(ends, np.float64) + shift_s)
 
     def remove_train(self, train_id: str, resource_ids: Iterable[str] | None = None) -> int:
         """Take every occupation of ``train_id`` out (only on ``resource_ids`` if given).
@@ -211,28 +253,64 @@ class FreeIntervalIndex:
 
     _EMPTY = (np.zeros(0), np.zeros(0))
 
-    def _rows(self, rc: np.ndarray, tc: np.ndarray, s: np.ndarray, e: np.ndarray) -> None:
-        """Hold these rows, sorted by (resource, start); stable, so ties keep their order."""
-        order = np.lexsort((s, rc))
-        self._rc, self._tc = rc[order], tc[order]
-        self._s, self._e = np.asarray(s, np.float64)[order], np.asarray(e, np.float64)[order]
-        self._unions = None
+    def _append(self, resource_ids: np.ndarray, train_ids: np.ndarray, s: np.ndarray, e: np.ndarray) -> None:
+        """Hold these rows: queued for the columns, merged at once into the busy lists of their
+        resources when the unions exist (before that, the first build takes them in)."""
+        s, e = np.asarray(s, np.float64), np.asarray(e, np.float64)
+        self._pending.append((self._resources.codes(resource_ids), self._trains.codes(train_ids), s, e))
+        if self._unions is None:
+            return
+        for r, a, b in zip(resource_ids.tolist(), s.tolist(), e.tolist()):
+            insert_busy(*(self._busy.get(r) or self._busy_of(r)), a, b)
+        self._unions_stale = True
+
+    def _columns(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """The rows sorted by (resource, start), the queued ones sorted in; stable, so ties keep
+        the order of addition."""
+        if self._pending:
+            rc, tc, s, e = (np.concatenate(cols) for cols in
+                            zip((self._rc, self._tc, self._s, self._e), *self._pending))
+            self._pending = []
+            order = np.lexsort((s, rc))
+            self._rc, self._tc, self._s, self._e = rc[order], tc[order], s[order], e[order]
+        return self._rc, self._tc, self._s, self._e
+
+    def _hits(self, resource_ids: Sequence[str], starts: np.ndarray, ends: np.ndarray,
+              shift_s: float) -> Iterator[bool]:
+        """For each occupation of a run (shifted), whether it overlaps a busy interval; lazily."""
+        busy = self._busy
+        for r, s, e in zip(resource_ids, starts, ends):
+            st, en = busy.get(r) or self._busy_of(r)
+            i = bisect_left(st, e + shift_s) - 1  # the last busy interval starting before the end
+            yield i >= 0 and en[i] > s + shift_s
+
+    def _busy_of(self, resource_id: str) -> _Busy:
+        """The busy lists of a resource not yet in ``_busy``, taken from the unions (current for
+        every resource that is not in ``_busy``) and kept from now on."""
+        u = self._unions if self._unions is not None else self._built()
+        c = self._resources.code.get(resource_id)
+        lists = u.lists(c) if c is not None else ([], [])
+        self._busy[resource_id] = lists
+        return lists
 
     def _of_trains(self, train_ids: Iterable[str]) -> np.ndarray:
+        tc = self._columns()[1]
         codes = [self._trains.code[t] for t in train_ids if t in self._trains.code]
-        return np.isin(self._tc, codes) if codes else np.zeros(len(self._tc), dtype=bool)
+        return np.isin(tc, codes) if codes else np.zeros(len(tc), dtype=bool)
 
     def _drop(self, rows: np.ndarray) -> int:
         n = int(rows.sum())
         if n:
             keep = ~rows
             self._rc, self._tc, self._s, self._e = self._rc[keep], self._tc[keep], self._s[keep], self._e[keep]
-            self._unions = None
+            self._unions, self._unions_stale, self._busy = None, False, {}
         return n
 
-    def _built(self) -> _Unions:
-        if self._unions is None:
-            self._unions = _Unions.of(self._rc, self._s, self._e, len(self._resources.names))
+    def _built(self) -> Unions:
+        if self._unions is None or self._unions_stale:
+            rc, _, s, e = self._columns()
+            self._unions = Unions.of(rc, s, e, len(self._resources.names))
+            self._unions_stale = False  # the busy lists agree with it: the same rule, the same rows
         return self._unions
 
     def _merged(self, resource_id: str) -> tuple[np.ndarray, np.ndarray]:
@@ -242,45 +320,3 @@ class FreeIntervalIndex:
         u = self._built()
         lo, hi = u.bounds[c], u.bounds[c + 1]
         return u.start[lo:hi], u.end[lo:hi]
-
-
-class _Unions:
-    """Every resource's busy union: float seconds per resource (``bounds[c]:bounds[c + 1]``) and
-    the same on one integer axis in microseconds, resource c offset by c × 10¹² µs (times stay
-    within ±5·10⁵ s), starts rounded down, ends up."""
-
-    __slots__ = ("code", "start", "end", "bounds", "flat_start", "flat_end")
-
-    def __init__(self, code: np.ndarray, start: np.ndarray, end: np.ndarray, n_resources: int) -> None:
-        self.code, self.start, self.end = code, start, end
-        self.bounds = np.searchsorted(code, np.arange(n_resources + 1)).tolist()
-        self.flat_start = np.floor(start * _US).astype(np.int64) + code * _KEY_US
-        self.flat_end = np.ceil(end * _US).astype(np.int64) + code * _KEY_US
-
-    @classmethod
-    def of(cls, rc: np.ndarray, s: np.ndarray, e: np.ndarray, n_resources: int) -> _Unions:
-        """Merge the intervals of every resource at once (rows sorted by resource, then start).
-
-        Overlapping intervals merge; intervals that only touch stay apart, so that a
-        zero-width query at the seam between two back-to-back occupations is free, as
-        it is against the occupations themselves (overlap is strict at both ends).
-
-        >>> u = _Unions.of(np.array([0, 0, 0, 1]), np.array([0.0, 1.0, 1.5, 0.5]),
-        ...                np.array([1.0, 2.0, 3.0, 0.7]), 2)
-        >>> u.start.tolist(), u.end.tolist(), u.bounds
-        ([0.0, 1.0, 0.5], [1.0, 3.0, 0.7], [0, 2, 3])
-        """
-        n = len(s)
-        if not n:
-            return cls(rc, s, e, n_resources)
-        # the running maximum of the ends within each resource, exactly: ends ranked, the rank offset
-        # by resource × n, so that one running maximum over all rows never reaches back into another
-        by_end = np.argsort(e, kind="stable")
-        rank = np.empty(n, dtype=np.int64)
-        rank[by_end] = np.arange(n)
-        offset = rc * n
-        reach = e[by_end[np.maximum.accumulate(offset + rank) - offset]]
-        new = np.r_[True, (rc[1:] != rc[:-1]) | (s[1:] >= reach[:-1])]
-        first = np.flatnonzero(new)
-        last = np.r_[first[1:] - 1, n - 1]
-        return cls(rc[first], s[first], reach[last], n_resources)

@@ -20,10 +20,10 @@ import numpy as np
 from railcap.model.errors import ValidationError
 from railcap.model.infrastructure import Network
 from railcap.model.timetable import TRIP_PART_MARK, TrainRun
+from railcap.occupancy import FreeIntervalIndex
 from railcap.timetable.insertion import PASSENGER_SHIFT_S, insert
 from railcap.timetable.periodic import GRID_S, PeriodicTrain, forbidden_offsets, free_phases, periodic_departures
 from railcap.timetable.templates import BuildReport, Job, Template, on_lane, recomputed, to_run, with_extra_dwell
-from railcap.timetable.slots import BusyBoard
 
 PATTERN_WAITS_S = (60.0, 120.0, 180.0)  # longer dwells a periodic train left out of the pattern may take at one stop
 LOOP_WAIT_MAX_S = 300.0  # ... or at several stops where it stands clear, up to this at each ...
@@ -314,7 +314,7 @@ def _both_parts(pa, pb, t0: float, h: int) -> tuple[int, int, float] | None:
     return int(free_a[i]), int(free_b[j]), float(wait[i, j])
 
 
-def insert_parts(board: BusyBoard, job: Job, trip_id: str, departure_s: float, report: BuildReport,
+def insert_parts(board: FreeIntervalIndex, job: Job, trip_id: str, departure_s: float, report: BuildReport,
                  network: Network) -> list[TrainRun]:
     """The runs of one trip of a series cut in parts (``hold_parts``), each part fitted on its own;
     they share the trip's id (``TrainRun.trip_id``). The second part of a cut train does not leave
@@ -323,9 +323,11 @@ def insert_parts(board: BusyBoard, job: Job, trip_id: str, departure_s: float, r
     for n, (part, offset) in enumerate(job.parts, 1):
         at = departure_s + offset
         after = runs[-1].arrival_s if runs and runs[-1].destination == part.points[0][0] else -math.inf
-        got = insert(board, part, at, [dt for dt in PASSENGER_SHIFT_S if at + dt >= after])  # not before it arrives
+        part_id = f"{trip_id}{TRIP_PART_MARK}{n}"
+        shifts = [dt for dt in PASSENGER_SHIFT_S if at + dt >= after]  # not before the first part arrives
+        got = insert(board, part, part_id, at, shifts)
         if got is not None:
-            runs.append(to_run(part, f"{trip_id}{TRIP_PART_MARK}{n}", got, notes=(_part_note(job, n, network),)))
+            runs.append(to_run(part, part_id, got, notes=(_part_note(job, n, network),)))
     if not runs:
         first_part, offset = job.parts[0]
         report.note_dropped(board, first_part, trip_id, departure_s + offset)

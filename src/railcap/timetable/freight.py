@@ -6,13 +6,11 @@ from __future__ import annotations
 import math
 from dataclasses import replace
 
-import numpy as np
-
 from railcap.model.errors import Problem
 from railcap.model.infrastructure import Network
 from railcap.model.rolling_stock import Catalogue
 from railcap.model.timetable import PassingPoint, Timetable, TrainClass, TrainRun
-from railcap.occupancy import FreeIntervalIndex, OccupationTable
+from railcap.occupancy import FreeIntervalIndex
 from railcap.occupancy.runs import timetable_occupations
 from railcap.pathing.request import make_request
 from railcap.pathing.search import RouteSearch
@@ -21,7 +19,6 @@ from railcap.physics.route import Route
 from railcap.physics.running_time import Allowance
 from railcap.timetable.periodic import PERIOD_S
 from railcap.timetable.insertion import DAY_S, FREIGHT_MAX_SHIFT_S, FREIGHT_SHIFTS_S, insert
-from railcap.timetable.slots import BusyBoard
 from railcap.timetable.templates import BuildReport, Template, build_template, to_run
 
 WAITING_TRIES = 6  # a freight train that must wait at stands: searches tried ...
@@ -52,7 +49,7 @@ def freight_jobs(catalogue, router, flows, report, progress) -> list[tuple[Templ
     return jobs
 
 
-def insert_freight(board: BusyBoard, jobs: list[tuple[Template, list[float]]], phases: dict[str, int],
+def insert_freight(board: FreeIntervalIndex, jobs: list[tuple[Template, list[float]]], phases: dict[str, int],
                     report: BuildReport, network: Network | None = None) -> list[TrainRun]:
     """Freight trains after the passenger trains: on their flow's hourly path where the pattern
     holds one (the nearest free hour first), else at the first free shift within ±8 h; a train
@@ -64,12 +61,10 @@ def insert_freight(board: BusyBoard, jobs: list[tuple[Template, list[float]]], p
             report.wanted["freight"] = report.wanted.get("freight", 0) + 1
             rid = f"{t.key}/{k:03d}"
             report.planned.append(to_run(t, rid, d))
-            got = insert(board, t, d, _freight_shifts_for(d, phases.get(t.key)))
+            got = insert(board, t, rid, d, _freight_shifts_for(d, phases.get(t.key)))
             if got is not None:
                 report.shifted += int(got != d)
                 runs.append(to_run(t, rid, got))
-                if waits is not None:
-                    waits.granted(t.resources, t.starts + got, t.ends + got)
                 continue
             waited = waits.run(t, rid, d) if waits is not None else None
             if waited is None:
@@ -83,27 +78,15 @@ def insert_freight(board: BusyBoard, jobs: list[tuple[Template, list[float]]], p
 class _WaitingSearch:
     """The path search (``pathing``) for freight trains that must wait at stands to fit in.
 
-    It searches a free-interval index of everything granted so far. A path it finds
-    becomes a timetable run, whose blocking times are computed again by the one
-    occupation function and checked exactly against the board before the run is
-    granted, so the referee sees exactly what was checked.
+    It searches the board itself (the free-interval index of everything granted so
+    far). A path it finds becomes a timetable run, whose blocking times are computed
+    again by the one occupation function and checked exactly against the board before
+    the run is granted, so the referee sees exactly what was checked.
     """
 
-    def __init__(self, board: BusyBoard, network: Network):
+    def __init__(self, board: FreeIntervalIndex, network: Network):
         self.board, self.net = board, network
-        self._index = None  # built from the board when a train first needs to wait
         self._segments: dict[str, object] = {}
-
-    @property
-    def index(self):
-        if self._index is None:
-            self._index = FreeIntervalIndex(_occupations(*self.board.intervals()))
-        return self._index
-
-    def granted(self, resources, starts, ends) -> None:
-        """Keep the index (once it exists) in step with the board."""
-        if self._index is not None:
-            self._index.add(_occupations(list(resources), starts, ends))
 
     def run(self, t: Template, rid: str, departure_s: float) -> TrainRun | None:
         route = Route(tuple(t.legs))
@@ -113,7 +96,7 @@ class _WaitingSearch:
             req = make_request(self.net, origin=route.origin, destination=route.destination, consist=t.consist,
                                earliest_departure_s=earliest,
                                latest_arrival_s=departure_s + FREIGHT_MAX_SHIFT_S + t.points[-1][1], train_id=rid)
-            path = RouteSearch(self.net, route, req, self.index, segments).run()
+            path = RouteSearch(self.net, route, req, self.board, segments).run()
             if path is None:
                 return None
             found = path.to_run("freight", t.consist.id)
@@ -122,18 +105,12 @@ class _WaitingSearch:
                                        for q in found.points))  # as the timetable file keeps them
             occ = timetable_occupations(Timetable((run,)), self.net, Catalogue({}, {t.consist.id: t.consist}))
             res = occ.resource_id.tolist()
-            if self.board.is_free(res, occ.start_s, occ.end_s):
-                self.board.add(res, occ.start_s, occ.end_s)
-                self.granted(res, occ.start_s, occ.end_s)
+            if self.board.run_is_free(res, occ.start_s, occ.end_s):
+                self.board.add(occ)
                 return run
             # the whole run, computed again, differs by seconds from the search's segments: try later
             earliest = path.departure_s + WAITING_RETRY_S
         return None
-
-
-def _occupations(resources: list[str], starts, ends) -> OccupationTable:
-    return OccupationTable.from_columns(np.array(["granted"] * len(resources), dtype=object),
-                                        np.array(resources, dtype=object), starts, ends)
 
 
 def _freight_shifts_for(departure_s: float, phase_s: int | None) -> list[float]:

@@ -1,5 +1,6 @@
-"""Inserting trips on the board of what is already granted: the first free shift, a longer
-wait at a stop where the next block is busy, the phase whose trips hit least."""
+"""Inserting trips on the board of what is already granted (a free-interval index of their
+blocking times): the first free shift, a longer wait at a stop where the next block is busy,
+the phase whose trips hit least."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from typing import Sequence
 
 import numpy as np
 
-from railcap.timetable.slots import BusyBoard
+from railcap.occupancy import FreeIntervalIndex
 from railcap.timetable.templates import Template, with_extra_dwell
 
 DAY_S = 86_400.0
@@ -22,14 +23,14 @@ FREIGHT_SHIFT_STEP_S = 120.0
 FREIGHT_MAX_SHIFT_S = 8 * 3600.0  # a freight train may run this much off its even spread (much Dutch freight runs at night)
 
 
-def best_phase(board: BusyBoard, t: Template, departures: np.ndarray, headway_s: float) -> float:
+def best_phase(board: FreeIntervalIndex, t: Template, departures: np.ndarray, headway_s: float) -> float:
     """The offset (whole minutes within one headway) whose trips hit the fewest busy intervals."""
     if headway_s <= 60 or len(departures) == 0:
         return 0.0
     sample = departures[:: max(1, len(departures) // 6)]
     best, best_hits = 0.0, math.inf
     for phase in np.arange(0.0, headway_s, 60.0):
-        hits = sum(board.overlaps(t.resources, t.starts, t.ends, float(d + phase)) for d in sample)
+        hits = sum(board.run_hits(t.resources, t.starts, t.ends, float(d + phase)) for d in sample)
         if hits < best_hits:
             best, best_hits = float(phase), hits
             if hits == 0:
@@ -37,19 +38,20 @@ def best_phase(board: BusyBoard, t: Template, departures: np.ndarray, headway_s:
     return best
 
 
-def insert(board: BusyBoard, t: Template, departure_s: float, shifts: Sequence[float]) -> float | None:
-    """The first shift at which the trip is free on all its blocks; it is then granted."""
+def insert(board: FreeIntervalIndex, t: Template, train_id: str, departure_s: float, shifts: Sequence[float]
+           ) -> float | None:
+    """The first shift at which the trip is free on all its blocks; it is then granted (as ``train_id``)."""
     for dt in shifts:
         dep = departure_s + dt
         if dep < 0 or dep >= DAY_S:
             continue
-        if board.is_free(t.resources, t.starts, t.ends, dep):
-            board.add(t.resources, t.starts, t.ends, dep)
+        if board.run_is_free(t.resources, t.starts, t.ends, dep):
+            board.add_run(train_id, t.resources, t.starts, t.ends, dep)
             return dep
     return None
 
 
-def insert_waiting(board: BusyBoard, t: Template, departure_s: float, shifts: Sequence[float]
+def insert_waiting(board: FreeIntervalIndex, t: Template, train_id: str, departure_s: float, shifts: Sequence[float]
                    ) -> tuple[float, dict[int, float]] | None:
     """Like ``insert``, but the trip may also wait longer at its stops (a planner's dwell supplement).
 
@@ -70,7 +72,7 @@ def insert_waiting(board: BusyBoard, t: Template, departure_s: float, shifts: Se
         st, en = t.starts.copy(), t.ends.copy()
         extra: dict[int, float] = {}
         for _ in range(DWELL_MAX_TRIES):
-            hit = board.first_hit(t.resources, st, en, dep)
+            hit = board.run_first_hit(t.resources, st, en, dep)
             if hit is None:
                 break
             row, busy_until = hit
@@ -89,8 +91,8 @@ def insert_waiting(board: BusyBoard, t: Template, departure_s: float, shifts: Se
         if hit is not None or not extra:
             continue
         waited = with_extra_dwell(t, extra)
-        if board.is_free(waited.resources, waited.starts, waited.ends, dep):
-            board.add(waited.resources, waited.starts, waited.ends, dep)
+        if board.run_is_free(waited.resources, waited.starts, waited.ends, dep):
+            board.add_run(train_id, waited.resources, waited.starts, waited.ends, dep)
             return dep, extra
     return None
 

@@ -8,7 +8,8 @@ where those are longer), and its blocking times from the occupancy engine.
 Trips of one series share a template (the same route and times, shifted).
 First the hourly pattern is solved (``timetable.periodic``): the phases of all
 periodic templates and of one hourly path per freight flow at once. Then the
-trips are inserted on a board of what is already granted: the pattern's
+trips are inserted on a board of what is already granted (the free-interval
+index of ``occupancy``): the pattern's
 templates at their phases, fast trains first, then the templates the pattern
 could not hold at the phase that hits least, then freight on its hourly path.
 A trip may shift a little or wait longer at its stops; one that finds no free
@@ -30,6 +31,7 @@ from railcap.model.infrastructure import Network
 from railcap.model.rolling_stock import Catalogue
 from railcap.model.service import FreightFlow, ServicePattern
 from railcap.model.timetable import Timetable, TrainRun
+from railcap.occupancy import FreeIntervalIndex
 from railcap.timetable.fitting import insert_parts
 from railcap.timetable.freight import freight_jobs, insert_freight
 from railcap.timetable.insertion import PASSENGER_SHIFT_S, best_phase, insert, insert_waiting
@@ -39,7 +41,6 @@ from railcap.timetable.pattern import (
     pattern_trains,
 )
 from railcap.timetable.periodic import LNS_STEP_TIME, PeriodicTrain
-from railcap.timetable.slots import BusyBoard
 from railcap.timetable.templates import BuildReport, Job, Router, Template, product_rank, to_run
 
 
@@ -49,7 +50,7 @@ def build_reference_day(network: Network, catalogue: Catalogue,
                         progress: Callable[[str], None] = lambda _: None,
                         pattern_time: float = LNS_STEP_TIME) -> tuple[Timetable, BuildReport]:
     """The whole weekday; see the module docstring for the method."""
-    router, board, report = Router(network), BusyBoard(), BuildReport()
+    router, board, report = Router(network), FreeIntervalIndex(), BuildReport()
     runs: list[TrainRun] = []
     cache: dict[str, Template | None] = {}
     day = passenger_jobs(catalogue, router, day_patterns, DAY_WINDOW, stop_of, report, cache)
@@ -84,10 +85,10 @@ def build_reference_day(network: Network, catalogue: Catalogue,
             if job.parts:
                 runs += insert_parts(board, job, rid, wanted, report, network)
                 continue
-            got = insert(board, template, wanted, PASSENGER_SHIFT_S)
+            got = insert(board, template, rid, wanted, PASSENGER_SHIFT_S)
             extra = None
             if got is None:
-                waited = insert_waiting(board, template, wanted, PASSENGER_SHIFT_S)
+                waited = insert_waiting(board, template, rid, wanted, PASSENGER_SHIFT_S)
                 if waited is not None:
                     got, extra = waited
                     report.waited += 1
