@@ -268,8 +268,8 @@ class FreeIntervalIndex:
         """The rows sorted by (resource, start), the queued ones sorted in; stable, so ties keep
         the order of addition."""
         if self._pending:
-            rc, tc, s, e = (np.concatenate(cols) for cols in
-                            zip((self._rc, self._tc, self._s, self._e), *self._pending))
+            chunks = self._pending if not len(self._rc) else [(self._rc, self._tc, self._s, self._e), *self._pending]
+            rc, tc, s, e = (np.concatenate(cols) if len(cols) > 1 else cols[0] for cols in zip(*chunks))
             self._pending = []
             order = np.lexsort((s, rc))
             self._rc, self._tc, self._s, self._e = rc[order], tc[order], s[order], e[order]
