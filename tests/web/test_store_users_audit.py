@@ -23,7 +23,7 @@ def test_migrations_reach_head_and_are_idempotent(db_url):
     assert current_revision(db_url) is None
     migrate(db_url)
     migrate(db_url)
-    assert current_revision(db_url) == "0003"
+    assert current_revision(db_url) == "0004"
     names = set(sqlalchemy.inspect(plain_engine(db_url)).get_table_names())
     assert {"users", "audit_log", "secrets", "allocations", "train_versions",
             "train_occupations", "railcap_meta", "store_version", "request_details"} <= names
@@ -34,7 +34,7 @@ def test_migrations_go_down_and_up_again(db_url):
     downgrade(db_url)
     assert current_revision(db_url) is None
     migrate(db_url)
-    assert current_revision(db_url) == "0003"
+    assert current_revision(db_url) == "0004"
 
 
 def test_password_is_stored_as_argon2id_and_checked(engine):

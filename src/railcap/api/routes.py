@@ -113,7 +113,7 @@ def _corridor(ctx, user: dict, ops: list[str], window: str) -> dict:
     sees = redact.details_visible_to(ctx, user)
     lines = []
     for row in paths.list_rows(ctx):
-        if row["status"] == "cancelled" or row["service_date"]:
+        if row["status"] in ("cancelled", "used") or row["service_date"]:  # holding no blocks, or another day
             continue
         full = paths.get(ctx, row["id"])
         doc = full["result"]["paths"][0] if full["result"].get("paths") else None
@@ -179,7 +179,7 @@ def allocate(body: AllocateIn, request: Request, user: dict = Depends(current_us
             "departure_note": note}
 
 
-Status = Literal["proposed", "confirmed", "cancelled"]
+Status = Literal["proposed", "confirmed", "cancelled", "used"]  # used: a reserve path a military path took
 
 
 @router.get("/allocations", responses={**FORBIDDEN, **CACHED}, tags=["paths"],
@@ -198,7 +198,7 @@ def _allocation_rows(ctx, user: dict, status: str | None) -> list[dict]:
 
 
 CSV_COLUMNS = ["id", "train_id", "status", "priority", "origin", "destination", "consist", "service_date",
-               "departure", "arrival"]
+               "departure", "arrival", "used_by"]
 
 
 @router.get("/allocations.csv", responses={**FORBIDDEN, **CACHED}, tags=["paths"], response_class=Response)

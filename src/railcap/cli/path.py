@@ -209,7 +209,8 @@ def _audited_status(allocation_id: int, status: str):
 
 @app.command("list")
 @user_errors
-def list_(status: str | None = typer.Option(None, "--status", help="proposed | confirmed | cancelled"),
+def list_(status: str | None = typer.Option(None, "--status", help="proposed | confirmed | cancelled | used "
+                                            "(a reserve path a military path took)"),
           db: str | None = typer.Option(None, "--db", help=DB_HELP),
           as_json: bool = typer.Option(False, "--json", help="Machine-readable output.")) -> None:
     """The allocations in the database: current status and times, and what moved them (reads only)."""
@@ -224,7 +225,8 @@ def list_(status: str | None = typer.Option(None, "--status", help="proposed | c
     for col in ("id", "train", "status", "priority", "from", "to", "consist", "day", "departs", "arrives", "note"):
         t.add_column(col, overflow="fold")
     for r in rows:
-        t.add_row(str(r["id"]), plain(r["train_id"]), r["status"], r["priority"], plain(r["origin"]),
+        state = f"used by {r['used_by']}" if r["status"] == "used" else r["status"]
+        t.add_row(str(r["id"]), plain(r["train_id"]), state, r["priority"], plain(r["origin"]),
                   plain(r["destination"]), plain(r["consist"]), r["service_date"] or "reference", clock(r["departure_s"]), clock(r["arrival_s"]),
                   plain(r["note"]))
     console.print(t)

@@ -58,6 +58,7 @@ from railcap.store.state import NewAllocation, Snapshot, State, TrainChange, day
 
 ACTION_ALLOCATED = "allocated"
 ACTION_CANCELLED = "cancelled"
+ACTION_RESERVE_USED = "reserve used"  # a reserve path a military path took (the planner's ``Hindrance.action``)
 RULE_HOLDER = "cancelled by its holder"
 
 
@@ -385,10 +386,13 @@ def _tell_holder(conn: Connection, change: TrainChange, by: int, now: str) -> No
                            .where(allocations.c.train_id == change.train_id)).first()
     if key_row is None:
         return
-    what = f"cancelled (it was {key_row.status})" if change.run is None else f"{change.action}"
+    used = change.run is None and change.action == ACTION_RESERVE_USED
+    what = "used" if used else f"cancelled (it was {key_row.status})" if change.run is None else change.action
     note = (key_row.note + "; " if key_row.note else "") + f"{what} by allocation {by}: {change.rule}"
     values: dict = {"note": note, "updated_at": now}
-    if change.run is None:
+    if used:
+        values.update(status="used", used_by=by)
+    elif change.run is None:
         values["status"] = "cancelled"
     else:
         values.update(departure_s=change.run.departure_s, arrival_s=change.run.arrival_s)
@@ -404,7 +408,8 @@ def list_allocations(engine: Engine, status: str | None = None) -> list[dict]:
     q = select(allocations.c.id, allocations.c.train_id, allocations.c.status, allocations.c.priority,
                allocations.c.origin, allocations.c.destination, allocations.c.consist,
                allocations.c.service_date, allocations.c.departure_s, allocations.c.arrival_s,
-               allocations.c.created_at, allocations.c.updated_at, allocations.c.note).order_by(allocations.c.id)
+               allocations.c.created_at, allocations.c.updated_at, allocations.c.note,
+               allocations.c.used_by).order_by(allocations.c.id)
     if status:
         q = q.where(allocations.c.status == status)
     with read_transaction(engine) as conn:
@@ -446,13 +451,18 @@ def set_status(engine: Engine, allocation_id: int, status: str, on_write=None) -
 def change_status(conn: Connection, allocation_id: int, status: str) -> tuple[str, int]:
     """Inside a write transaction: the status changed (a cancelled allocation's train gets a cancelled
     version); (the old status, the store version to write). Refused: unknown id, already that status,
-    anything after cancelled."""
+    anything after cancelled, confirming a used reserve path (cancelling the allocation that used it gives
+    it back)."""
     if status not in ("confirmed", "cancelled"):
         raise ValidationError(Problem("allocation", "status", f"'{status}' is not confirmed or cancelled"))
     row = conn.execute(select(allocations.c.status, allocations.c.train_id, allocations.c.service_date,
-                              allocations.c.priority).where(allocations.c.id == allocation_id)).first()
+                              allocations.c.priority, allocations.c.used_by)
+                       .where(allocations.c.id == allocation_id)).first()
     if row is None:
         raise NotFoundError("allocation", str(allocation_id))
+    if row.status == "used" and status == "confirmed":
+        raise ValidationError(Problem(f"allocation {allocation_id}", "status",
+                                      f"used by allocation {row.used_by}: cancelling that one gives it back"))
     if row.status == "cancelled":
         raise ValidationError(Problem(f"allocation {allocation_id}", "status", "already cancelled"))
     if row.status == status:

@@ -209,6 +209,8 @@ def _tell_holder(conn: Connection, train_id: str, by: int, run: TrainRun | None,
     if row.status == "cancelled":
         was = [m[1] for m in _WAS.finditer(row.note or "") if int(m[2]) == by]
         values["status"] = was[-1] if was else "confirmed"
+    elif row.status == "used":  # a reserve path the cancelled military path had used is held again
+        values.update(status="confirmed", used_by=None)
     conn.execute(update(allocations).where(allocations.c.id == row.id).values(**values))
 
 

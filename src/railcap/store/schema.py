@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from sqlalchemy import Boolean, Column, Float, ForeignKey, Integer, MetaData, String, Table, Text
 
-STATUSES = ("proposed", "confirmed", "cancelled")
+STATUSES = ("proposed", "confirmed", "cancelled", "used")  # used: a reserve path a military path took (used_by)
 SCHEMA_NAME = "railcap"
-HEAD_REVISION = "0003"
-KNOWN_REVISIONS = ("0001", "0002", "0003")
+HEAD_REVISION = "0004"
+KNOWN_REVISIONS = ("0001", "0002", "0003", "0004")
 SQLITE_HEADER = b"SQLite format 3\x00"
 
 metadata = MetaData()
@@ -45,6 +45,7 @@ allocations = Table(
     Column("result_json", Text, nullable=False),
     Column("note", Text, nullable=False, server_default=""),
     Column("updated_at", String, nullable=False, server_default=""),
+    Column("used_by", Integer, nullable=True),  # a used reserve path: the allocation that used it
 )
 train_versions = Table(
     "train_versions", metadata,

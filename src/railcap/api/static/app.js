@@ -284,11 +284,11 @@ async function pageAllocations() {
       const details = a.reserved ? "reserved path" : a.military ? `${a.military.unit} · ${a.military.load}` : "";
       const tr = el("tr", {class: a.reserved ? "reserved" : "", "data-id": String(a.id)},
         el("td", {}, String(a.id)), el("td", {}, el("a", {href: `/diagram?allocation=${a.id}`}, a.train_id)),
-        el("td", {}, a.status), el("td", {}, a.priority), el("td", {}, a.origin || ""), el("td", {}, a.destination || ""),
+        el("td", {class: "status"}, a.status === "used" ? `used by allocation ${a.used_by}` : a.status), el("td", {}, a.priority), el("td", {}, a.origin || ""), el("td", {}, a.destination || ""),
         el("td", {}, a.consist || ""), el("td", {}, a.departure), el("td", {}, a.arrival), el("td", {}, details));
       const act = el("td", {});
       if (a.status === "proposed" && me.permissions.includes("confirm")) act.append(button("confirm", a.id));
-      if (a.status !== "cancelled" && (me.permissions.includes("cancel") || me.permissions.includes("cancel-own"))) act.append(button("cancel", a.id));
+      if (!["cancelled", "used"].includes(a.status) && (me.permissions.includes("cancel") || me.permissions.includes("cancel-own"))) act.append(button("cancel", a.id));
       tr.append(act); body.append(tr);
     }
   }
