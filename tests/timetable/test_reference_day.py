@@ -206,7 +206,8 @@ def test_rolling_stock_follows_the_longest_matching_product_name():
 
 def test_a_freight_train_that_cannot_run_through_waits_at_a_stand():
     """Port line free only early, main line only an hour later: the train waits at yard Y."""
-    from railcap.occupancy import FreeIntervalIndex, Occupation
+    from railcap.occupancy import Occupation, OccupationTable
+    from railcap.timetable.board import DayBoard
     from railcap.physics.route import RouteLeg
     from railcap.timetable.freight import insert_freight as _insert_freight
     from railcap.timetable.templates import BuildReport, build_template
@@ -226,10 +227,12 @@ def test_a_freight_train_that_cannot_run_through_waits_at_a_stand():
     busy = []
     for r in dict.fromkeys(t.resources):
         free = (d - 1800, d + 1200) if r.startswith("p-y") else (d + 3000, d + 7000)
-        busy += [Occupation("busy", r, -1e6, free[0]), Occupation("busy", r, free[1], 1e6)]
+        busy += [Occupation("busy", r, 0.0, free[0]), Occupation("busy", r, free[1], 86_400.0)]
 
-    def board() -> FreeIntervalIndex:
-        return FreeIntervalIndex(busy)
+    def board() -> DayBoard:
+        b = DayBoard()
+        b.add(OccupationTable.of(busy))
+        return b
 
     report = BuildReport()
     (run,) = _insert_freight(board(), [(t, [d])], {}, report, net)

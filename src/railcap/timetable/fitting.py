@@ -20,7 +20,7 @@ import numpy as np
 from railcap.model.errors import ValidationError
 from railcap.model.infrastructure import Network
 from railcap.model.timetable import TRIP_PART_MARK, TrainRun
-from railcap.occupancy import FreeIntervalIndex
+from railcap.timetable.board import DayBoard
 from railcap.timetable.insertion import PASSENGER_SHIFT_S, insert
 from railcap.timetable.periodic import GRID_S, PeriodicTrain, forbidden_offsets, free_phases, periodic_departures
 from railcap.timetable.templates import BuildReport, Job, Template, on_lane, recomputed, to_run, with_extra_dwell
@@ -314,7 +314,7 @@ def _both_parts(pa, pb, t0: float, h: int) -> tuple[int, int, float] | None:
     return int(free_a[i]), int(free_b[j]), float(wait[i, j])
 
 
-def insert_parts(board: FreeIntervalIndex, job: Job, trip_id: str, departure_s: float, report: BuildReport,
+def insert_parts(board: DayBoard, job: Job, trip_id: str, departure_s: float, report: BuildReport,
                  network: Network) -> list[TrainRun]:
     """The runs of one trip of a series cut in parts (``hold_parts``), each part fitted on its own;
     they share the trip's id (``TrainRun.trip_id``). The second part of a cut train does not leave

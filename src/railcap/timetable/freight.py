@@ -10,13 +10,13 @@ from railcap.model.errors import Problem
 from railcap.model.infrastructure import Network
 from railcap.model.rolling_stock import Catalogue
 from railcap.model.timetable import PassingPoint, Timetable, TrainClass, TrainRun
-from railcap.occupancy import FreeIntervalIndex
 from railcap.occupancy.runs import timetable_occupations
 from railcap.pathing.request import make_request
 from railcap.pathing.search import RouteSearch
 from railcap.pathing.segments import SegmentCache
 from railcap.physics.route import Route
 from railcap.physics.running_time import Allowance
+from railcap.timetable.board import DayBoard
 from railcap.timetable.periodic import PERIOD_S
 from railcap.timetable.insertion import DAY_S, FREIGHT_MAX_SHIFT_S, FREIGHT_SHIFTS_S, insert
 from railcap.timetable.templates import BuildReport, Template, build_template, to_run
@@ -49,7 +49,7 @@ def freight_jobs(catalogue, router, flows, report, progress) -> list[tuple[Templ
     return jobs
 
 
-def insert_freight(board: FreeIntervalIndex, jobs: list[tuple[Template, list[float]]], phases: dict[str, int],
+def insert_freight(board: DayBoard, jobs: list[tuple[Template, list[float]]], phases: dict[str, int],
                     report: BuildReport, network: Network | None = None) -> list[TrainRun]:
     """Freight trains after the passenger trains: on their flow's hourly path where the pattern
     holds one (the nearest free hour first), else at the first free shift within ±8 h; a train
@@ -78,13 +78,13 @@ def insert_freight(board: FreeIntervalIndex, jobs: list[tuple[Template, list[flo
 class _WaitingSearch:
     """The path search (``pathing``) for freight trains that must wait at stands to fit in.
 
-    It searches the board itself (the free-interval index of everything granted so
-    far). A path it finds becomes a timetable run, whose blocking times are computed
+    It searches the board's free-interval index of everything granted so far (the
+    day once; the exact check folds the run by a day, see ``board``). A path it finds becomes a timetable run, whose blocking times are computed
     again by the one occupation function and checked exactly against the board before
     the run is granted, so the referee sees exactly what was checked.
     """
 
-    def __init__(self, board: FreeIntervalIndex, network: Network):
+    def __init__(self, board: DayBoard, network: Network):
         self.board, self.net = board, network
         self._segments: dict[str, object] = {}
 
@@ -96,7 +96,7 @@ class _WaitingSearch:
             req = make_request(self.net, origin=route.origin, destination=route.destination, consist=t.consist,
                                earliest_departure_s=earliest,
                                latest_arrival_s=departure_s + FREIGHT_MAX_SHIFT_S + t.points[-1][1], train_id=rid)
-            path = RouteSearch(self.net, route, req, self.board, segments).run()
+            path = RouteSearch(self.net, route, req, self.board.index, segments).run()
             if path is None:
                 return None
             found = path.to_run("freight", t.consist.id)

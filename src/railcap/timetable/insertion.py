@@ -1,5 +1,5 @@
-"""Inserting trips on the board of what is already granted (a free-interval index of their
-blocking times): the first free shift, a longer wait at a stop where the next block is busy,
+"""Inserting trips on the board of what is already granted (``board``, the day as it
+repeats): the first free shift, a longer wait at a stop where the next block is busy,
 the phase whose trips hit least."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from typing import Sequence
 
 import numpy as np
 
-from railcap.occupancy import FreeIntervalIndex
+from railcap.timetable.board import DayBoard
 from railcap.timetable.templates import Template, with_extra_dwell
 
 DAY_S = 86_400.0
@@ -23,7 +23,7 @@ FREIGHT_SHIFT_STEP_S = 120.0
 FREIGHT_MAX_SHIFT_S = 8 * 3600.0  # a freight train may run this much off its even spread (much Dutch freight runs at night)
 
 
-def best_phase(board: FreeIntervalIndex, t: Template, departures: np.ndarray, headway_s: float) -> float:
+def best_phase(board: DayBoard, t: Template, departures: np.ndarray, headway_s: float) -> float:
     """The offset (whole minutes within one headway) whose trips hit the fewest busy intervals."""
     if headway_s <= 60 or len(departures) == 0:
         return 0.0
@@ -38,7 +38,7 @@ def best_phase(board: FreeIntervalIndex, t: Template, departures: np.ndarray, he
     return best
 
 
-def insert(board: FreeIntervalIndex, t: Template, train_id: str, departure_s: float, shifts: Sequence[float]
+def insert(board: DayBoard, t: Template, train_id: str, departure_s: float, shifts: Sequence[float]
            ) -> float | None:
     """The first shift at which the trip is free on all its blocks; it is then granted (as ``train_id``)."""
     for dt in shifts:
@@ -51,7 +51,7 @@ def insert(board: FreeIntervalIndex, t: Template, train_id: str, departure_s: fl
     return None
 
 
-def insert_waiting(board: FreeIntervalIndex, t: Template, train_id: str, departure_s: float, shifts: Sequence[float]
+def insert_waiting(board: DayBoard, t: Template, train_id: str, departure_s: float, shifts: Sequence[float]
                    ) -> tuple[float, dict[int, float]] | None:
     """Like ``insert``, but the trip may also wait longer at its stops (a planner's dwell supplement).
 

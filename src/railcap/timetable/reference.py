@@ -8,17 +8,18 @@ where those are longer), and its blocking times from the occupancy engine.
 Trips of one series share a template (the same route and times, shifted).
 First the hourly pattern is solved (``timetable.periodic``): the phases of all
 periodic templates and of one hourly path per freight flow at once. Then the
-trips are inserted on a board of what is already granted (the free-interval
-index of ``occupancy``): the pattern's
+trips are inserted on a board of what is already granted (``board``: the
+free-interval index of ``occupancy``, for a day that repeats): the pattern's
 templates at their phases, fast trains first, then the templates the pattern
 could not hold at the phase that hits least, then freight on its hourly path.
 A trip may shift a little or wait longer at its stops; one that finds no free
 slot is left out and reported. The result is conflict-free by construction,
-and the independent conflict detector checks it again.
+also with the day repeated (its trains after 24:00 against its early trains a
+day later), and the independent conflict detector checks it again.
 
 The work is split by job: ``templates`` (a route and its timing, with blocking times),
 ``passenger`` (jobs from the service patterns), ``pattern`` (the hourly pattern laid
-out), ``insertion`` (trips on the board), ``fitting`` (series the pattern cannot hold
+out), ``board`` (the day as a cycle), ``insertion`` (trips on the board), ``fitting`` (series the pattern cannot hold
 whole), ``freight`` (freight jobs and waiting at stands).
 """
 
@@ -31,7 +32,7 @@ from railcap.model.infrastructure import Network
 from railcap.model.rolling_stock import Catalogue
 from railcap.model.service import FreightFlow, ServicePattern
 from railcap.model.timetable import Timetable, TrainRun
-from railcap.occupancy import FreeIntervalIndex
+from railcap.timetable.board import DayBoard
 from railcap.timetable.fitting import insert_parts
 from railcap.timetable.freight import freight_jobs, insert_freight
 from railcap.timetable.insertion import PASSENGER_SHIFT_S, best_phase, insert, insert_waiting
@@ -50,7 +51,7 @@ def build_reference_day(network: Network, catalogue: Catalogue,
                         progress: Callable[[str], None] = lambda _: None,
                         pattern_time: float = LNS_STEP_TIME) -> tuple[Timetable, BuildReport]:
     """The whole weekday; see the module docstring for the method."""
-    router, board, report = Router(network), FreeIntervalIndex(), BuildReport()
+    router, board, report = Router(network), DayBoard(), BuildReport()
     runs: list[TrainRun] = []
     cache: dict[str, Template | None] = {}
     day = passenger_jobs(catalogue, router, day_patterns, DAY_WINDOW, stop_of, report, cache)

@@ -14,7 +14,8 @@ from railcap.model.errors import Problem
 from railcap.model.infrastructure import Network
 from railcap.model.rolling_stock import Consist
 from railcap.model.timetable import Leg, PassingPoint, TrainClass, TrainRun
-from railcap.occupancy import DEFAULT_PARAMETERS, FreeIntervalIndex
+from railcap.occupancy import DEFAULT_PARAMETERS
+from railcap.timetable.board import DayBoard
 from railcap.occupancy.resources import lanes
 from railcap.occupancy.runs import platform_points, relative_occupations
 from railcap.physics.route import Route, RouteFinder, RouteLeg
@@ -91,7 +92,7 @@ class BuildReport:
     blocked_by: Counter = field(default_factory=Counter)  # section -> dropped trips that hit it there
     patterns: dict[str, dict] = field(default_factory=dict)  # day/evening -> what the hourly pattern holds
 
-    def note_dropped(self, board: FreeIntervalIndex, t: "Template", run_id: str, departure_s: float) -> None:
+    def note_dropped(self, board: DayBoard, t: "Template", run_id: str, departure_s: float) -> None:
         self.dropped.append(run_id)
         self.blocked_by.update(sorted({r.split("/", 1)[0] for r in board.run_hit_resources(
             t.resources, t.starts, t.ends, departure_s)}))  # sorted: ties list in one order in every run
