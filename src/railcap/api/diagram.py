@@ -15,10 +15,13 @@ allocations; a military one as a reserved path, for every reader alike).
 
 from __future__ import annotations
 
+import math
+
 from railcap.api.redact import RESERVED, reserved_train_id
 from railcap.model.timetable import Timetable
 from railcap.services.diagram import neighbour_runs
 from railcap.viz.spacetime import Corridor, blocking_boxes, neighbour_day, parse_window, train_lines
+from railcap.viz.spacetime import _overlaps as overlaps  # the window rule of train_lines, applied to a day's lines
 
 MAX_WINDOW_S = 6 * 3600
 
@@ -66,17 +69,53 @@ def corridor_data(warm, ops: list[str], window: str | tuple[float, float], *, pa
 
 def _day_on_corridor(warm, ops: tuple[str, ...], win: tuple[float, float]):
     """The corridor, the reference day's train lines on it and those of the reference weekday before and after
-    it: the same for every user, kept (64 at most)."""
+    it in the window: the same for every user.
+
+    The corridor and all the lines of the three days on it are kept per list of points (64 at most; finding
+    the corridor and walking the days' runs cost ≈0.1 s, most of a searched plan), a window's lines are cut
+    from them (and kept, 64 at most).
+    """
     cache = warm.__dict__.setdefault("_corridors", {})
     key = (ops, win)
     if key not in cache:
-        corridor = Corridor.between(warm.net, ops)
-        if "_neighbour_days" not in warm.__dict__:
-            warm.__dict__["_neighbour_days"] = Timetable(neighbour_runs(warm.timetable))
-        lines = _lines(warm, corridor, warm.timetable, win)
+        corridor, day, neighbours = _bounded(warm.__dict__.setdefault("_corridor_days", {}), ops,
+                                             lambda: _all_day(warm, ops))
+        _bounded(cache, key, lambda: (corridor, _cut(day, win), _cut(neighbours, win)))
+    return cache[key]
+
+
+def _all_day(warm, ops: tuple[str, ...]) -> tuple[Corridor, list[dict], list[dict]]:
+    corridor = Corridor.between(warm.net, ops)
+    if "_neighbour_days" not in warm.__dict__:
+        warm.__dict__["_neighbour_days"] = Timetable(neighbour_runs(warm.timetable))
+    whole = (-math.inf, math.inf)
+    return (corridor, _lines(warm, corridor, _runs_on(warm, "", warm.timetable, corridor), whole),
+            _lines(warm, corridor, _runs_on(warm, "neighbours", warm.__dict__["_neighbour_days"], corridor), whole))
+
+
+def _runs_on(warm, name: str, timetable: Timetable, corridor: Corridor) -> Timetable:
+    """The runs of ``timetable`` that use a section of the corridor, in its order (the others draw nothing)."""
+    by_section = warm.__dict__.setdefault("_runs_by_section", {}).get(name)
+    if by_section is None:
+        by_section = warm.__dict__["_runs_by_section"][name] = {}
+        for k, run in enumerate(timetable.runs):
+            for g in run.legs:
+                by_section.setdefault(g.section_id, set()).add(k)
+    keep = sorted(set().union(*(by_section.get(g.section_id, ()) for g in corridor.legs)))
+    return Timetable(tuple(timetable.runs[k] for k in keep), timetable.meta)
+
+
+def _cut(lines: list[dict], win: tuple[float, float]) -> list[dict]:
+    """The lines with a stretch in the window, with those stretches only (as ``train_lines`` keeps them)."""
+    return [{**line, "stretches": kept} for line in lines
+            if (kept := [s for s in line["stretches"] if overlaps(s, win)])]
+
+
+def _bounded(cache: dict, key, make):
+    if key not in cache:
         if len(cache) >= 64:
             cache.pop(next(iter(cache)))
-        cache[key] = (corridor, lines, _lines(warm, corridor, warm.__dict__["_neighbour_days"], win))
+        cache[key] = make()
     return cache[key]
 
 

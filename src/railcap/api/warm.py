@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from railcap.pathing.caches import SearchCaches
 from railcap.services import paths as path_service
 from railcap.store import allocations as allocation_store
 
@@ -30,7 +31,7 @@ class Warm:
     base: object  # OccupationTable of the reference day
     lock: threading.RLock = field(default_factory=threading.RLock)
     _planners: dict = field(default_factory=dict)
-    _segments: dict = field(default_factory=dict)
+    caches: SearchCaches = field(default_factory=SearchCaches)  # what no allocation changes, for every planner
 
     @classmethod
     def load(cls) -> "Warm":
@@ -52,8 +53,7 @@ class Warm:
         with self.lock:
             planner = self._planners.get(key)
             if planner is None:
-                planner = path_service.planner_for(self.day, snap)
-                planner._segments = self._segments  # running times do not depend on the day's state
+                planner = path_service.planner_for(self.day, snap, self.caches)
                 if len(self._planners) >= PLANNERS_KEPT:
                     self._planners.pop(next(iter(self._planners)))
                 self._planners[key] = planner

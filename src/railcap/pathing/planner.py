@@ -30,6 +30,7 @@ from railcap.model.infrastructure import Network
 from railcap.model.rolling_stock import Catalogue
 from railcap.model.timetable import Timetable, TrainClass, TrainRun
 from railcap.occupancy import FreeIntervalIndex, OccupationTable
+from railcap.pathing.caches import SearchCaches
 from railcap.pathing.explain import Explanation, explain
 from railcap.pathing.request import PathRequest, Via, clock, waypoints_of
 from railcap.pathing.routes import candidate_routes
@@ -113,7 +114,9 @@ class Planner:
     trains) with ``extra_classes`` naming their class; ``removed`` lists the
     timetable's trains that no longer run as planned. ``runs`` are the current
     runs of trains that differ from the timetable (allocated, re-planned),
-    ``allocated`` maps an allocated train to its allocation id.
+    ``allocated`` maps an allocated train to its allocation id. ``caches`` holds
+    what does not depend on the day (routes, running and blocking times of
+    segments): a warm service shares one across its planners.
     """
 
     def __init__(self, net: Network, timetable: Timetable | Callable[[], Timetable], *,
@@ -122,7 +125,7 @@ class Planner:
                  extra: OccupationTable | None = None, extra_classes: dict[str, str] | None = None,
                  removed: frozenset[str] = frozenset(), classes: dict[str, str] | None = None,
                  runs: dict[str, TrainRun] | None = None, allocated: dict[str, int] | None = None,
-                 base_runs: Mapping[str, TrainRun] | None = None):
+                 base_runs: Mapping[str, TrainRun] | None = None, caches: SearchCaches | None = None):
         # ``timetable`` may be a loader, called only when a run is needed (re-planning a displaced
         # train), with ``base`` and ``classes`` given: a cold query then costs no timetable read;
         # ``base_runs`` (the timetable's runs by id, read one at a time) spares even that read
@@ -141,7 +144,7 @@ class Planner:
             {r.id: r.train_class.value for r in self.timetable.runs}
         self.classes.update(extra_classes or {})
         self._indices: dict[frozenset[str], FreeIntervalIndex] = {}
-        self._segments: dict[tuple, SegmentCache] = {}
+        self.caches = caches if caches is not None else SearchCaches()
 
     @property
     def timetable(self) -> Timetable:
@@ -158,10 +161,7 @@ class Planner:
 
     def segments(self, req: PathRequest) -> SegmentCache:
         """The segment cache of the request's consist and allowance, shared by later requests."""
-        key = (req.consist, req.allowance)
-        if key not in self._segments:
-            self._segments[key] = SegmentCache(req.consist, req.allowance)
-        return self._segments[key]
+        return self.caches.segment_cache(req.consist, req.allowance)
 
     # -- the busy picture ------------------------------------------------------------
 
@@ -205,7 +205,7 @@ class Planner:
     def plan(self, req: PathRequest) -> PlanResult:
         routes = self.routes(req)
         if not routes:
-            return PlanResult(req, [], "none", explanation=explain(self, req, routes=[]))
+            return PlanResult(req, [], "none", explanation=self._no_route(req))
         segments = self.segments(req)
         military = req.priority == TrainClass.MILITARY
         first = frozenset({TrainClass.RESERVE.value}) if military else frozenset()
@@ -235,7 +235,17 @@ class Planner:
 
     def routes(self, req: PathRequest) -> list[Route]:
         """Candidate routes through the vias and the window points (after the vias)."""
-        return candidate_routes(self.net, req.consist, waypoints_of(req), req.alternatives + 1)
+        waypoints, n = waypoints_of(req), req.alternatives + 1
+        return list(self.caches.routes.get((req.consist, tuple(waypoints), n), lambda: tuple(
+            candidate_routes(self.net, req.consist, waypoints, n))))
+
+    def _no_route(self, req: PathRequest) -> Explanation:
+        """Why no route admits the consist: the same for every request with its consist and waypoints."""
+        found = self.caches.no_route.get((req.consist, tuple(waypoints_of(req))),
+                                         lambda: explain(self, req, routes=[]))
+        return replace(found, excluded=[dict(r) for r in found.excluded], blocking_trains=list(found.blocking_trains),
+                       windows=list(found.windows),
+                       excluded_by_field=dict(found.excluded_by_field))
 
     def _search(self, req: PathRequest, routes: list[Route], index: FreeIntervalIndex,
                 segments: SegmentCache) -> list[TimedPath]:
@@ -377,7 +387,7 @@ class Planner:
         req = PathRequest(run.origin, run.destination, consist, run.departure_s,
                   latest_arrival_s=run.arrival_s + FREIGHT_REPLAN_S, train_id=run.id)
         try:
-            return RouteSearch(self.net, route, req, index, SegmentCache(consist, req.allowance)).run()
+            return RouteSearch(self.net, route, req, index, self.caches.segment_cache(consist, req.allowance)).run()
         except ValidationError:
             return None
 

@@ -29,24 +29,24 @@ def running_cost(consist: Consist) -> Callable[[Section], float | None]:
 
 
 @lru_cache(maxsize=64)
-def _costs(consist: Consist) -> dict[Section, float | None]:
+def _costs(consist: Consist) -> _CostTable:
     return _CostTable(consist)
 
 
-class _CostTable(dict):
-    """Section → cost, filled on first use (the admission rule is asked once per section)."""
+class _CostTable:
+    """Section → cost, filled on first use (the admission rule is asked once per section); kept by section
+    id, which hashes far faster than the section itself."""
 
     def __init__(self, consist: Consist):
-        super().__init__()
         self.consist = consist
-
-    def __missing__(self, s: Section) -> float | None:
-        c = None if self.consist.problems_on(s) else s.length_m / min(s.max_speed_ms, self.consist.max_speed_ms)
-        self[s] = c
-        return c
+        self._by_id: dict[str, float | None] = {}
 
     def get(self, s: Section, default=None) -> float | None:
-        return self[s]
+        c = self._by_id.get(s.id, -1.0)
+        if c == -1.0:
+            c = None if self.consist.problems_on(s) else s.length_m / min(s.max_speed_ms, self.consist.max_speed_ms)
+            self._by_id[s.id] = c
+        return c
 
 
 def route_through(net: Network, waypoints: list[str], cost: Callable[[Section], float | None]) -> Route | None:

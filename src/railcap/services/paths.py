@@ -34,6 +34,7 @@ from railcap.model.infrastructure import Network
 from railcap.model.timetable import Timetable, TrainRun
 from railcap.occupancy import OccupationTable
 from railcap.pathing import Planner, PlanResult, make_request
+from railcap.pathing.caches import SearchCaches
 from railcap.pathing.request import PathRequest
 from railcap.services.embedded import catalogue
 from railcap.store.state import NewAllocation, Snapshot, State, TrainChange, day_table, window_table
@@ -167,14 +168,15 @@ def _store() -> ModuleType:
     return allocations
 
 
-def planner_for(day: ReferenceDay, state: State | Snapshot) -> Planner:
+def planner_for(day: ReferenceDay, state: State | Snapshot, caches: SearchCaches | None = None) -> Planner:
     """The planner on the day as it will be (one table: the reference day with the store's changes); given a
-    snapshot, also what the days before and after reach into the day (``store.state.window_table``)."""
+    snapshot, also what the days before and after reach into the day (``store.state.window_table``).
+    ``caches``: routes and segment times shared with earlier planners (a warm service's)."""
     snap = state if isinstance(state, Snapshot) else Snapshot(state, 0, None, state, state)
     return Planner(day.net, day.timetable, catalogue=catalogue(), base=window_table(day.base, snap),
                    classes=day.classes,
                    extra_classes=snap.state.classes, runs=snap.state.runs, allocated=snap.state.allocated,
-                   base_runs=day.runs)
+                   base_runs=day.runs, caches=caches)
 
 
 def day_as_it_will_be(db: str | Path | None, service_date: dt.date | None = None,
