@@ -149,6 +149,35 @@ async def run_load(url: str, token: str, jobs: list[tuple[str, str, dict | None]
                         for k, v in by_path.items()}}
 
 
+def cpu_seconds(pid: int) -> tuple[float, float]:
+    """(CPU seconds of process ``pid``, CPU seconds of its child processes still running: the planners)."""
+    tick = os.sysconf("SC_CLK_TCK")
+
+    def own(p: int | str) -> tuple[int, float]:
+        fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+        return int(fields[1]), (int(fields[11]) + int(fields[12])) / tick  # ppid, utime + stime
+
+    children = 0.0
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                ppid, cpu = own(entry.name)
+            except (OSError, IndexError, ValueError):
+                continue  # gone meanwhile
+            children += cpu if ppid == pid else 0.0
+    return own(pid)[1], children
+
+
+def with_cpu(pid: int, run) -> dict:
+    """``run()``'s result with the server's and the planners' CPU milliseconds per request."""
+    before = cpu_seconds(pid)
+    r = run()
+    after = cpu_seconds(pid)
+    n = max(1, r["requests"])
+    r["cpu_ms"] = tuple(round((b - a) * 1000.0 / n, 1) for a, b in zip(before, after))
+    return r
+
+
 def cold_cli(bodies: list[dict], db: str) -> list[float]:
     exe = Path(sys.executable).with_name("railcap")
     out = []
@@ -184,7 +213,8 @@ def main(argv: list[str] | None = None) -> None:
     t = time.perf_counter()
     proc = start_server(db, port)
     print(f"server log: {Path(db).with_suffix('.log')}")
-    print(f"server ready in {time.perf_counter() - t:.1f} s (network, day, blocking times loaded once)")
+    print(f"server ready in {time.perf_counter() - t:.1f} s (network, day, blocking times loaded once); "
+          f"load average {os.getloadavg()[0]:.2f}")
     try:
         token = httpx.post(f"{url}/api/token", json={"name": "bench", "password": "bench-password"}
                            ).json()["access_token"]
@@ -204,13 +234,14 @@ def main(argv: list[str] | None = None) -> None:
                 run_load(url, token, reads, CLIENTS, args.time_limit),
                 run_load(url, token, [("POST", "/api/paths/plan", b) for b in beside], 10, args.time_limit))
             return r, p
+        def load(jobs, clients):
+            return with_cpu(proc.pid, lambda: asyncio.run(run_load(url, token, jobs, clients, args.time_limit)))
         rows = [
-            ("reads, 50 clients", asyncio.run(run_load(url, token, reads, CLIENTS, args.time_limit))),
-            ("reads, 1 client", asyncio.run(run_load(url, token, reads[:200], 1, args.time_limit))),
-            ("plan searched, 50 cl.", asyncio.run(run_load(url, token, plans, CLIENTS, args.time_limit))),
-            ("plan cached, 50 cl.", asyncio.run(run_load(url, token, plans, CLIENTS, args.time_limit))),
-            ("plan searched, 1 cl.", asyncio.run(run_load(url, token, [("POST", "/api/paths/plan", b)
-                                                                       for b in alone], 1, args.time_limit))),
+            ("reads, 50 clients", load(reads, CLIENTS)),
+            ("reads, 1 client", load(reads[:200], 1)),
+            ("plan searched, 50 cl.", load(plans, CLIENTS)),
+            ("plan cached, 50 cl.", load(plans, CLIENTS)),
+            ("plan searched, 1 cl.", load([("POST", "/api/paths/plan", b) for b in alone], 1)),
         ]
         mixed_reads, mixed_plans = asyncio.run(reads_while_planning())
         rows += [("reads, 50 cl. + 10 plan", mixed_reads), ("  (the 10 plan clients)", mixed_plans)]
@@ -218,10 +249,13 @@ def main(argv: list[str] | None = None) -> None:
         proc.send_signal(signal.SIGTERM)
         proc.wait(30)
     cold = cold_cli(plan_bodies(args.cold, args.seed), db)
-    print(f"{'workload':<26}{'requests':>9}{'s':>8}{'req/s':>8}{'p50 ms':>9}{'p95 ms':>9}  status codes, plan cache")
+    print(f"load average at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    print(f"{'workload':<26}{'requests':>9}{'s':>8}{'req/s':>8}{'p50 ms':>9}{'p95 ms':>9}{'CPU ms/req':>16}"
+          f"  status codes, plan cache")
     for name, r in rows:
+        cpu = "server %s + planners %s" % r["cpu_ms"] if "cpu_ms" in r else ""
         print(f"{name:<26}{r['requests']:>9}{r['seconds']:>8}{r['rps']:>8}{r['p50_ms']:>9}{r['p95_ms']:>9}  "
-              f"{r['codes']} {r['plan_cache'] or ''}")
+              f"{cpu:<28}{r['codes']} {r['plan_cache'] or ''}")
     for name, r in (rows[0], rows[1], rows[5]):
         print(f"  {name}, p50/p95 ms per endpoint: " + ", ".join(f"{k} {a}/{b}" for k, (a, b) in r["by_path"].items()))
     one = rows[4][1]["p50_ms"]

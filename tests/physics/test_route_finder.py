@@ -41,3 +41,14 @@ def test_same_paths_as_networkx(consist_id):
             want = _networkx_paths(net, cost, a)
             got = {b: finder.ops(a, b) for b in net.ops}
             assert {b: p for b, p in got.items() if p is not None} == want, (consist_id, a)
+
+
+def test_a_search_stopped_at_its_target_gives_the_same_path():
+    """The finder settles points only until the target is settled: a new finder per question (the search stopped
+    early each time) answers as one asked for every point in turn (the search resumed) and as networkx."""
+    net, consist = load_network(), load_catalogue().consist("intermodal-650")
+    cost = running_cost(consist)
+    for a in sorted(net.ops)[::97]:
+        want = _networkx_paths(net, cost, a)
+        for b in sorted(net.ops, reverse=True)[::41]:
+            assert RouteFinder(net, cost).ops(a, b) == want.get(b), (a, b)

@@ -37,6 +37,7 @@ from railcap.pathing.segments import Segment, SegmentCache
 from railcap.physics.route import Route
 
 MAX_HOPS = 2  # a segment may pass at most this many stand points without stopping
+FIRST_SPAN_S = 900.0  # a segment's departure is looked for 15 min at a time first, then over spans doubling
 
 
 def may_stand_at(op: OperationalPoint, consist: Consist) -> bool:
@@ -194,10 +195,11 @@ class RouteSearch:
             start = max(start, self.windows[0][0])
         best = {0: start}
         back: dict[int, tuple[int, Run]] = {}
-        heap: list[tuple[float, int, int, int]] = [(start + self._h(0), 0, 0, -1)]  # (f, kind, i, j)
+        # (f, kind, i, j, from_s, span_s): a stand (kind 0) or a segment (kind 1) to look at from from_s for span_s
+        heap: list[tuple[float, int, int, int, float, float]] = [(start + self._h(0), 0, 0, -1, 0.0, 0.0)]
         last = len(self.ops) - 1
         while heap:
-            f, kind, i, j = heapq.heappop(heap)
+            f, kind, i, j, from_s, span_s = heapq.heappop(heap)
             if f > self.latest + 1e-6:
                 return None
             if kind == 0:  # a stand reached
@@ -208,19 +210,26 @@ class RouteSearch:
                 ready = best[i] + (self.dwell[i] if i > 0 else 0.0)
                 for j2 in self._targets(i):
                     opt = ready + (self.nonstop[j2] - self.nonstop[i]) + self._h(j2)
-                    heapq.heappush(heap, (opt, 1, i, j2))
+                    heapq.heappush(heap, (opt, 1, i, j2, -math.inf, FIRST_SPAN_S))
             else:  # a segment to evaluate
-                run = self._evaluate(i, j, best[i] + (self.dwell[i] if i > 0 else 0.0))
+                run, later_s = self._evaluate(i, j, best[i] + (self.dwell[i] if i > 0 else 0.0), from_s, span_s)
+                if later_s is not None:  # no departure up to later_s: back in the queue, to go on from there
+                    bound = later_s + self.segment(i, j).run_s + self._h(j)
+                    heapq.heappush(heap, (bound, 1, i, j, later_s, 2.0 * span_s))
+                    continue
                 if run is None:
                     continue
                 if run.arrival_s < best.get(j, math.inf) - 1e-9:
                     best[j] = run.arrival_s
                     back[j] = (i, run)
-                    heapq.heappush(heap, (run.arrival_s + self._h(j), 0, j, -1))
+                    heapq.heappush(heap, (run.arrival_s + self._h(j), 0, j, -1, 0.0, 0.0))
         return None
 
-    def _evaluate(self, i: int, j: int, ready_s: float) -> Run | None:
-        """The earliest run of the segment i → j leaving no earlier than ``ready_s``."""
+    def _evaluate(self, i: int, j: int, ready_s: float, from_s: float = -math.inf,
+                  span_s: float = math.inf) -> tuple[Run | None, float | None]:
+        """The earliest run of the segment i → j leaving no earlier than ``ready_s``, looked for from
+        ``from_s`` over ``span_s`` seconds: (the run, None), or (None, where to go on) when there is none in
+        the span but may be one later, or (None, None) when there is none at all."""
         self.evaluated += 1
         seg = self.segment(i, j)
         lower, upper = ready_s, self.latest
@@ -233,15 +242,17 @@ class RouteSearch:
             upper = min(upper, self.req.latest_arrival_s - seg.run_s)
         for k, (_, b) in passes:
             upper = min(upper, b - seg.op_time(k - i))
+        lo = max(lower, from_s)
+        hi = min(upper, lo + span_s)
         best: Run | None = None
         for lane in seg.lane_options:  # the second lane only when the first makes it wait
             occ = self.segments.occupations(seg, lane)
-            d = earliest_departure(self.index, occ[0], occ[1], occ[2], lower, upper)
-            if d is not None and d <= upper + 1e-9 and (best is None or d < best.departure_s - 1e-9):
+            d = earliest_departure(self.index, occ[0], occ[1], occ[2], lo, hi)
+            if d is not None and d <= hi + 1e-9 and (best is None or d < best.departure_s - 1e-9):
                 best = Run(seg, i, d, lane, occ)
             if best is not None and best.departure_s <= lower + 1e-6:
                 break
-        return best
+        return best, (hi if best is None and hi < upper else None)
 
     def _path(self, back: dict[int, tuple[int, Run]]) -> TimedPath:
         runs, j = [], len(self.ops) - 1

@@ -182,13 +182,16 @@ class RouteFinder:
             if old is None or w < old[0]:
                 adj[s.from_op][s.to_op] = adj.setdefault(s.to_op, {})[s.from_op] = (w, s)
         self._adj = adj
-        self._paths: dict[str, dict[str, list[str]]] = {}
+        self._searches: dict[str, _Search] = {}
 
     def ops(self, a: str, b: str) -> list[str] | None:
         """The points from ``a`` to ``b``, or None when the train cannot get there."""
-        if a not in self._paths:
-            self._paths[a] = self._shortest_paths(a) if a in self._adj else {}
-        return self._paths[a].get(b)
+        if a not in self._adj:
+            return None
+        search = self._searches.get(a)
+        if search is None:
+            search = self._searches[a] = _Search(self._adj, a)
+        return search.path_to(b)
 
     def legs(self, a: str, b: str) -> list[RouteLeg] | None:
         """The legs from ``a`` to ``b`` (empty when a == b), or None when not connected."""
@@ -197,25 +200,37 @@ class RouteFinder:
             return None
         return [RouteLeg(self._adj[u][v][1], self._adj[u][v][1].from_op != u) for u, v in zip(nodes, nodes[1:])]
 
-    def _shortest_paths(self, source: str) -> dict[str, list[str]]:
-        """The cheapest path from ``source`` to every point it reaches."""
-        done: dict[str, float] = {}
-        best: dict[str, float] = {source: 0.0}
-        paths: dict[str, list[str]] = {source: [source]}
-        order = count()
-        heap: list[tuple[float, int, str]] = [(0.0, next(order), source)]
-        while heap:
+
+class _Search:
+    """Dijkstra's search from one point, run only as far as the points asked for so far.
+
+    A point's path is final once the point is settled (taken from the heap), so stopping there and
+    going on for a later question gives exactly the paths of a search run to the end.
+    """
+
+    def __init__(self, adj: dict[str, dict[str, tuple[float, Section]]], source: str):
+        self._adj = adj
+        self.done: dict[str, float] = {}
+        self._best: dict[str, float] = {source: 0.0}
+        self._paths: dict[str, list[str]] = {source: [source]}
+        self._order = count()
+        self._heap: list[tuple[float, int, str]] = [(0.0, next(self._order), source)]
+
+    def path_to(self, target: str) -> list[str] | None:
+        """The cheapest path to ``target``, settling points until it is settled (None: never reached)."""
+        done, best, paths, heap, adj = self.done, self._best, self._paths, self._heap, self._adj
+        while target not in done and heap:
             d, _, v = heappop(heap)
             if v in done:
                 continue
             done[v] = d
-            for u, (w, _) in self._adj[v].items():
+            for u, (w, _) in adj[v].items():
                 via = d + w
                 if u not in done and (u not in best or via < best[u]):
                     best[u] = via
-                    heappush(heap, (via, next(order), u))
+                    heappush(heap, (via, next(self._order), u))
                     paths[u] = paths[v] + [u]
-        return paths
+        return paths[target] if target in done else None
 
 
 class LegRouter:
