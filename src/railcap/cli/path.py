@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 import typer
+from rich import box
 from rich.table import Table
 
 from rich.text import Text
@@ -207,6 +208,9 @@ def _audited_status(allocation_id: int, status: str):
     return lambda conn, _id, old_status: audit.record_status(conn, actor, allocation_id, old_status, status)
 
 
+LIST_CONSIST_MIN_WIDTH = 100  # terminal columns
+
+
 @app.command("list")
 @user_errors
 def list_(status: str | None = typer.Option(None, "--status", help="proposed | confirmed | cancelled | used "
@@ -221,14 +225,26 @@ def list_(status: str | None = typer.Option(None, "--status", help="proposed | c
     if as_json:
         print_json(rows)
         return
-    t = Table(title=f"allocations in {plain(_db(db))}")
-    for col in ("id", "train", "status", "priority", "from", "to", "consist", "day", "departs", "arrives", "note"):
-        t.add_column(col, overflow="fold")
+    days = {r["service_date"] or "reference day" for r in rows}
+    one_day = days.pop() if len(days) == 1 else None  # then said once, in the title
+    columns = ["id", "train", "status", *([] if one_day else ["day"]), "departs", "arrives"]
+    narrow = console.width < LIST_CONSIST_MIN_WIDTH  # then the consist gives way (path show gives it)
+    folding = ["route", *([] if narrow else ["consist"]), *(["note"] if any(r["note"] for r in rows) else [])]
+    # ids, statuses, days and times never break; the route, consist and note wrap where they must
+    t = Table(title=f"allocations in {plain(_db(db))}" + (f", {one_day}" if one_day else ""),
+              caption="consists: railcap path show ID, or a wider terminal" if narrow else None,
+              box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True)
+    for col in columns:
+        t.add_column(col, no_wrap=True, justify="right" if col == "id" else "left")
+    for col in folding:
+        t.add_column(col, overflow="fold", ratio=1)
     for r in rows:
         state = f"used by {r['used_by']}" if r["status"] == "used" else r["status"]
-        t.add_row(str(r["id"]), plain(r["train_id"]), state, r["priority"], plain(r["origin"]),
-                  plain(r["destination"]), plain(r["consist"]), r["service_date"] or "reference", clock(r["departure_s"]), clock(r["arrival_s"]),
-                  plain(r["note"]))
+        cells = {"id": str(r["id"]), "train": plain(r["train_id"]), "status": state,
+                 "day": r["service_date"] or "reference", "departs": clock(r["departure_s"]),
+                 "arrives": clock(r["arrival_s"]), "route": plain(f"{r['origin']} → {r['destination']}"),
+                 "consist": plain(r["consist"]), "note": plain(r["note"])}
+        t.add_row(*(cells[c] for c in columns + folding))
     console.print(t)
 
 
@@ -245,13 +261,17 @@ def show(allocation_id: int = typer.Argument(..., help="Allocation id (see `rail
     if as_json:
         print_json(rec)
         return
-    console.print(f"allocation {rec['id']} ({plain(rec['train_id'])}): {rec['status']}, {plain(rec['origin'])} → "
-                  f"{plain(rec['destination'])}, departs {clock(rec['departure_s'])}, arrives {clock(rec['arrival_s'])}")
+    console.print(f"allocation {rec['id']} ({plain(rec['train_id'])}, {rec['priority']}): {rec['status']}, "
+                  f"{plain(rec['origin'])} → {plain(rec['destination'])}, {plain(rec['consist'])}, "
+                  f"{rec['service_date'] or 'reference day'}, departs {clock(rec['departure_s'])}, "
+                  f"arrives {clock(rec['arrival_s'])}")
     if rec["note"]:
         console.print(f"  {plain(rec['note'])}")
-    t = Table(title="history")
-    for col in ("action", "departs", "arrives", "by allocation", "rule", "current"):
-        t.add_column(col, overflow="fold")
+    t = Table(title="history", box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True)
+    for col in ("action", "departs", "arrives", "by allocation"):
+        t.add_column(col, no_wrap=True)
+    t.add_column("rule", overflow="fold", ratio=1)
+    t.add_column("current", no_wrap=True)
     for h in rec["history"]:
         t.add_row(h["action"], "–" if h["departure_s"] is None else clock(h["departure_s"]),
                   "–" if h["arrival_s"] is None else clock(h["arrival_s"]), str(h["changed_by"] or ""),
