@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 import typer
+from rich import box
 from rich.table import Table
 
 from railcap.cli._common import check_output_path, console, plain, print_json, user_errors
@@ -93,6 +94,32 @@ def point_detail(net: Network, op: OperationalPoint) -> dict[str, Any]:
             "notes": list(op.notes), "sources": list(op.sources)}
 
 
+SECTION_IDS_MIN_WIDTH = 150  # terminal columns; narrower, the neighbour's name stands for the section
+
+
+def _sections_table(sections: list[dict], net) -> Table:
+    """A point's sections, one row each: the figures never break; the neighbour's name wraps."""
+    with_ids = console.width >= SECTION_IDS_MIN_WIDTH
+    t = Table(title="Sections", box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True,
+              caption=None if with_ids else "section ids: --json, or a wider terminal")
+    if with_ids:
+        t.add_column("section", no_wrap=True)
+    t.add_column("to", ratio=1, min_width=14, overflow="fold")
+    for col in ("km", "tracks", "km/h"):
+        t.add_column(col, justify="right", no_wrap=True)
+    for col in ("power", "ATP", "gauge", "axle", "max m", "DG"):  # km/h: line speed; max m: train length
+        t.add_column(col, no_wrap=True, justify="right" if col == "max m" else "left")
+    twice = {s["to"] for s in sections if sum(x["to"] == s["to"] for x in sections) > 1}
+    for s in sections:
+        to = net.ops[s["to"]].name if s["to"] in net.ops else s["to"]
+        if s["to"] in twice and not with_ids and s.get("line"):  # parallel sections: their lines tell them apart
+            to += f" ({s['line']})"
+        t.add_row(*([s["id"]] if with_ids else []), plain(to), f"{s['length_km']:.2f}", str(s["tracks"]),
+                  str(s["max_speed_kmh"]), s["electrification"], s["protection"], s["loading_gauge"],
+                  s["axle_load"], f"{s['max_train_length_m']:.0f}", "yes" if s["dangerous_goods"] else "no")
+    return t
+
+
 @app.command()
 @user_errors
 def show(op: str = typer.Argument(..., help="Id, code or name, e.g. Kijfhoek, ZV, zevenaar-grens."),
@@ -111,13 +138,7 @@ def show(op: str = typer.Argument(..., help="Id, code or name, e.g. Kijfhoek, ZV
         console.print("[yellow]military loading site / port[/]")
     console.print(f"{d['tracks']} tracks, longest {d['longest_track_m']:.0f} m, "
                   f"{d['tracks_for_740m']} can hold a 740 m train")
-    t = Table("section", "to", "km", "tracks", "max km/h", "power", "ATP", "gauge", "axle", "max len m", "DG",
-              title="Sections")
-    for s in d["sections"]:
-        t.add_row(s["id"], s["to"], f"{s['length_km']:.2f}", str(s["tracks"]), str(s["max_speed_kmh"]),
-                  s["electrification"], s["protection"], s["loading_gauge"], s["axle_load"],
-                  f"{s['max_train_length_m']:.0f}", "yes" if s["dangerous_goods"] else "no")
-    console.print(t)
+    console.print(_sections_table(d["sections"], net))
     for n in d["notes"]:
         console.print(f"note: {plain(n)}")
     for src in d["sources"]:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from rich import box
 from rich.table import Table
 
+from railcap.model.clock import format_span
 from railcap.model.infrastructure import Network
 from railcap.pathing.planner import PlanResult
 from railcap.pathing.report import RANKED_BY, exceptional_to_dict, path_to_dict
@@ -61,16 +63,24 @@ def render(result: PlanResult, net: Network, console) -> None:
     console.print(times)
     _render_exceptional(exceptional_to_dict(result.paths[0], req.consist, net), console)
     if result.hindrance:
-        h = Table(title="civil hindrance")
-        for col in ("train", "class", "action", "was", "now", "delay min", "rule"):
-            h.add_column(col, overflow="fold")
+        # train ids and times never break (spans: departure rounded down, arrival up, as the engine holds them)
+        classes = {x.train_class for x in result.hindrance}
+        one_class = classes.pop() if len(classes) == 1 else None  # then said once, in the title
+        h = Table(title="civil hindrance" + (f": {one_class} trains" if one_class else ""),
+                  box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True)
+        h.add_column("train", overflow="fold")
+        columns = [*([] if one_class else ["class"]), "action", "was", "now", "delay min", "rule"]
+        for col in columns:
+            h.add_column(col, no_wrap=True, justify="right" if col == "delay min" else "left")
         rules: list[str] = []
         for x in result.hindrance:
             d = x.to_dict()
             if d["rule"] not in rules:
                 rules.append(d["rule"])
-            h.add_row(d["train_id"], d["class"], d["action"], f"{d['old_departure'][:5]}–{d['old_arrival'][:5]}",
-                      "–" if d["new_departure"] is None else f"{d['new_departure'][:5]}–{d['new_arrival'][:5]}",
+            now = ("–" if x.new_departure_s is None
+                   else format_span(x.new_departure_s, x.new_arrival_s, seconds=False))
+            h.add_row(d["train_id"], *([] if one_class else [d["class"]]), d["action"],
+                      format_span(x.old_departure_s, x.old_arrival_s, seconds=False), now,
                       f"{d['delay_min']:.0f}", f"[{rules.index(d['rule']) + 1}]")
         console.print(h)
         for n, rule in enumerate(rules, 1):
