@@ -1,6 +1,6 @@
-"""The command line writes the same audit rows as the web API: `movement allocate`, `path allocate`, `path
-confirm` and `path cancel` each append who (the operating-system user), what and which allocation, in the
-transaction that did it (``store.audit``)."""
+"""The command line writes the same audit rows as the web API: `movement allocate`, `capacity reserve --db`,
+`path allocate`, `path confirm` and `path cancel` each append who (the operating-system user), what and which
+allocation, in the transaction that did it (``store.audit``)."""
 
 from __future__ import annotations
 
@@ -63,3 +63,16 @@ def test_path_allocate_confirm_and_cancel_write_their_rows(tmp_path, monkeypatch
     assert details[0]["status"] == "proposed" and details[0]["request"]["from"] == "kijfhoek"
     assert details[1] == {"from": "proposed", "to": "confirmed"}
     assert details[2] == {"from": "confirmed", "to": "cancelled"}
+
+
+def test_capacity_reserve_kept_in_a_store_writes_an_allocate_row_per_reserve_path(tmp_path, monkeypatch):
+    monkeypatch.setenv("USER", "cp-shell")
+    monkeypatch.setenv("LOGNAME", "cp-shell")
+    db = str(tmp_path / "r.sqlite")
+    doc = _ok(["capacity", "reserve", "--route", "betuweroute", "--per-hour-band", "1", "--consist",
+               "military-ammunition", "--window", "02:00-04:00", "--db", db, "--json"])
+    kept = [a["allocation_id"] for a in doc["kept"]["allocations"]]
+    rows = _rows(db)
+    assert [int(r["object_id"]) for r in rows] == kept and len(kept) >= 1
+    assert all(r["actor"] == "cp-shell" and r["action"] == "allocate" for r in rows)
+    assert {r["detail"]["kind"] for r in rows} == {"reserve path"}

@@ -70,3 +70,9 @@ def test_the_allocations_page_says_used_by_which_allocation(api):
     assert rows[1]["status"] == "used" and rows[1]["used_by"] == 2
     assert [a["id"] for a in api.get("cp", "/api/allocations", params={"status": "used"}).json()] == [1]
     assert "used_by" in api.get("cp", "/api/allocations.csv").text.splitlines()[0]
+    used = api.get("cp", "/api/allocations/1/diagram")  # a reserve path keeps no plan of its own: its run is drawn
+    assert used.status_code == 200 and not [line for line in used.json()["lines"] if line.get("new")]
+    assert api.post("cp", "/api/allocations/2/cancel").status_code == 200
+    held = api.get("cp", "/api/allocations/1/diagram")
+    assert held.status_code == 200 and held.json()["allocation"]["status"] == "confirmed"
+    assert [line["train_id"] for line in held.json()["lines"] if line.get("new")] == ["A1-reserve"]

@@ -9,6 +9,7 @@ import json
 from collections import Counter
 from typing import Literal
 
+import numpy as np
 from fastapi import Depends, HTTPException, Query, Request
 from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
@@ -246,19 +247,22 @@ def allocation_diagram(allocation_id: int, request: Request, user: dict = Depend
     if shown.get("reserved"):  # its own route would tell where it runs from
         raise forbid(f"allocation {allocation_id} is a reserved path: the role {user['role']} sees it on "
                       f"corridor diagrams (GET /api/corridor), not on its own route")
-    moved = {h["train_id"] for h in row["result"]["hindrance"]["trains"]}
-    with ctx.engine.connect() as conn:
-        civil = allocation_store.load_state(conn, None).extra if moved else None
-    if civil is not None and len(civil):
-        import numpy as np
-        civil = civil[np.isin(civil.train_id, list(moved))]
     snap = allocation_store.snapshot(ctx.engine, dt.date.fromisoformat(row["service_date"])
                                      if row["service_date"] else None)
-    doc = corridor_data(ctx.warm, best["route"], around(best), moved=moved, civil=civil, snapshot=snap,
-                        paths=[{"train_id": shown["train_id"],
-                                "class": shown["priority"], "points": path_points(best)}])
+    moved = {h["train_id"] for h in row["result"].get("hindrance", {}).get("trains", [])}
+    civil = snap.state.extra
+    civil = civil[np.isin(civil.train_id, list(moved))] if moved and len(civil) else None
+    points = path_points(best) if "points" in best else _run_points(snap.state.runs.get(row["train_id"]))
+    doc = corridor_data(ctx.warm, best["route"], around(row), moved=moved, civil=civil, snapshot=snap,
+                        paths=[{"train_id": shown["train_id"], "class": shown["priority"], "points": points}])
     doc["allocation"] = shown
     return doc
+
+
+def _run_points(run) -> list[tuple[str, float, float]]:
+    """(op, arrival_s, departure_s) of a stored run (a reserve path keeps no plan of its own); none for a
+    path that no longer runs (cancelled, or a used reserve path)."""
+    return [] if run is None else [(p.op_id, p.arrival_s, p.departure_s) for p in run.points]
 
 
 def _change(request: Request, allocation_id: int, user: dict, status: str) -> dict:

@@ -235,14 +235,15 @@ def reserve(route: str, per_band: int, *, consist_id: str = "military-heavy", fr
             window: str | None = None, band_hours: float = 1.0,
             progress: Callable[[int, int, int], None] | None = None,
             table: OccupationTable | None = None, db: str | Path | None = None,
-            service_date: dt.date | None = None) -> ReserveAnswer:
+            service_date: dt.date | None = None, actor: str | None = None) -> ReserveAnswer:
     """Lay out ``per_band`` reserve paths per hour band on a NATO route; count the freight paths it costs.
 
     With ``db`` the paths are laid into the day as it will be on ``service_date`` (the
     allocations already made count) and kept there as confirmed allocations of class
     ``reserve``: later path plans see them as occupied, except a military request, whose
     priority uses them first (``pathing.planner``, step 1). They are written in one
-    transaction; when another allocation changed the day meanwhile they are laid out again.
+    transaction, each with its "allocate" audit row by ``actor`` (default: the operating-system user);
+    when another allocation changed the day meanwhile they are laid out again.
     """
     from railcap.services.paths import MAX_ATTEMPTS
     from railcap.store import allocations as store
@@ -263,7 +264,7 @@ def reserve(route: str, per_band: int, *, consist_id: str = "military-heavy", fr
             day = store.day_table(day_occupations() if table is None else table, snap.state)
             r = capacity_engine.reserve_paths(net, day, corridor, c, per_band, bands, progress=progress)
             try:
-                kept = _keep(engine, r, day, snap, route)
+                kept = _keep(engine, r, day, snap, route, actor)
             except store.StalePlan:
                 continue
             cost = capacity_engine.reserve_cost(net, day, r, freight, progress=progress)
@@ -274,10 +275,12 @@ def reserve(route: str, per_band: int, *, consist_id: str = "military-heavy", fr
                                                    f"(other allocations got there first); nothing was written"))
 
 
-def _keep(engine, r: Reserve, day: OccupationTable, snap: store.Snapshot, route: str) -> tuple[Kept, ...]:
+def _keep(engine, r: Reserve, day: OccupationTable, snap: store.Snapshot, route: str,
+          actor: str | None = None) -> tuple[Kept, ...]:
     """Write every reserve path as a confirmed allocation of class reserve, all or none, each checked by
-    the independent conflict detector against the day and the other reserve paths."""
+    the independent conflict detector against the day and the other reserve paths, with its audit row."""
     from railcap.store import allocations as store
+    from railcap.store import audit
 
     s = r.paths
     occ = s.occupations
@@ -297,7 +300,13 @@ def _keep(engine, r: Reserve, day: OccupationTable, snap: store.Snapshot, route:
     with store.write_transaction(engine) as conn:
         if store.current_version(conn) != snap.version:
             raise store.StalePlan("another allocation changed the day while the reserve was laid out")
-        return tuple(Kept(*store.insert_allocation(conn, new), run_id) for run_id, new in news)
+        kept = tuple(Kept(*store.insert_allocation(conn, new), run_id) for run_id, new in news)
+        for k, (_run_id, new) in zip(kept, news):
+            audit.record(conn, actor or audit.command_line_actor(), "allocate", "allocation", k.allocation_id,
+                         {"status": "confirmed", "train_id": k.train_id, **new.request_doc,
+                          "departure": new.result_doc["paths"][0]["departure"],
+                          "arrival": new.result_doc["paths"][0]["arrival"]})
+        return kept
 
 
 def day_with_reserve(ans: ReserveAnswer) -> Timetable:
