@@ -15,13 +15,10 @@ allocations; a military one as a reserved path, for every reader alike).
 
 from __future__ import annotations
 
-import math
-
 from railcap.api.redact import RESERVED, reserved_train_id
-from railcap.model.timetable import Timetable
+from railcap.model.timetable import Timetable, TrainRun
 from railcap.services.diagram import neighbour_runs
 from railcap.viz.spacetime import Corridor, blocking_boxes, neighbour_day, parse_window, train_lines
-from railcap.viz.spacetime import _overlaps as overlaps  # the window rule of train_lines, applied to a day's lines
 
 MAX_WINDOW_S = 6 * 3600
 
@@ -69,46 +66,52 @@ def corridor_data(warm, ops: list[str], window: str | tuple[float, float], *, pa
 
 def _day_on_corridor(warm, ops: tuple[str, ...], win: tuple[float, float]):
     """The corridor, the reference day's train lines on it and those of the reference weekday before and after
-    it in the window: the same for every user.
+    it in the window: the same for every user, kept (64 at most).
 
-    The corridor and all the lines of the three days on it are kept per list of points (64 at most; finding
-    the corridor and walking the days' runs cost ≈0.1 s, most of a searched plan), a window's lines are cut
-    from them (and kept, 64 at most).
+    The corridor and the runs of the three days that use its sections (with when each runs) are kept per list
+    of points (64 at most): finding the corridor and picking its runs from the whole day cost most of a
+    searched plan's diagram, and a plan's diagram is its route's, which later plans ask for again.
     """
     cache = warm.__dict__.setdefault("_corridors", {})
     key = (ops, win)
     if key not in cache:
-        corridor, day, neighbours = _bounded(warm.__dict__.setdefault("_corridor_days", {}), ops,
-                                             lambda: _all_day(warm, ops))
-        _bounded(cache, key, lambda: (corridor, _cut(day, win), _cut(neighbours, win)))
+        corridor, day, neighbours = _bounded(warm.__dict__.setdefault("_corridor_runs", {}), ops,
+                                             lambda: _runs_on_corridor(warm, ops))
+        _bounded(cache, key, lambda: (corridor, _lines(warm, corridor, _running_in(day, win), win),
+                                      _lines(warm, corridor, _running_in(neighbours, win), win)))
     return cache[key]
 
 
-def _all_day(warm, ops: tuple[str, ...]) -> tuple[Corridor, list[dict], list[dict]]:
+def _runs_on_corridor(warm, ops: tuple[str, ...]) -> tuple[Corridor, list, list]:
     corridor = Corridor.between(warm.net, ops)
     if "_neighbour_days" not in warm.__dict__:
         warm.__dict__["_neighbour_days"] = Timetable(neighbour_runs(warm.timetable))
-    whole = (-math.inf, math.inf)
-    return (corridor, _lines(warm, corridor, _runs_on(warm, "", warm.timetable, corridor), whole),
-            _lines(warm, corridor, _runs_on(warm, "neighbours", warm.__dict__["_neighbour_days"], corridor), whole))
+    return (corridor, _runs_on(warm, "day", warm.timetable, corridor),
+            _runs_on(warm, "neighbours", warm.__dict__["_neighbour_days"], corridor))
 
 
-def _runs_on(warm, name: str, timetable: Timetable, corridor: Corridor) -> Timetable:
-    """The runs of ``timetable`` that use a section of the corridor, in its order (the others draw nothing)."""
+def _runs_on(warm, name: str, timetable: Timetable, corridor: Corridor) -> list[tuple[TrainRun, float, float]]:
+    """(run, first time, last time) of the runs of ``timetable`` that use a section of the corridor, in its
+    order (the others draw nothing on it)."""
     by_section = warm.__dict__.setdefault("_runs_by_section", {}).get(name)
     if by_section is None:
         by_section = warm.__dict__["_runs_by_section"][name] = {}
         for k, run in enumerate(timetable.runs):
             for g in run.legs:
                 by_section.setdefault(g.section_id, set()).add(k)
-    keep = sorted(set().union(*(by_section.get(g.section_id, ()) for g in corridor.legs)))
-    return Timetable(tuple(timetable.runs[k] for k in keep), timetable.meta)
+    spans = warm.__dict__.setdefault("_run_spans", {}).setdefault(name, {})
+    out = []
+    for k in sorted(set().union(*(by_section.get(g.section_id, ()) for g in corridor.legs))):
+        if k not in spans:  # a run's first and last time (its points need not be in time order)
+            times = [t for p in timetable.runs[k].points for t in (p.arrival_s, p.departure_s)]
+            spans[k] = (min(times), max(times))
+        out.append((timetable.runs[k], *spans[k]))
+    return out
 
 
-def _cut(lines: list[dict], win: tuple[float, float]) -> list[dict]:
-    """The lines with a stretch in the window, with those stretches only (as ``train_lines`` keeps them)."""
-    return [{**line, "stretches": kept} for line in lines
-            if (kept := [s for s in line["stretches"] if overlaps(s, win)])]
+def _running_in(runs: list[tuple[TrainRun, float, float]], win: tuple[float, float]) -> Timetable:
+    """The runs whose time overlaps the window (only they can have a stretch in it), in their order."""
+    return Timetable(tuple(r for r, first, last in runs if first <= win[1] and last >= win[0]))
 
 
 def _bounded(cache: dict, key, make):

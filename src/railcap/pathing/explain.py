@@ -18,7 +18,7 @@ from railcap.model.errors import ValidationError
 from railcap.occupancy import FreeIntervalIndex
 from railcap.model.clock import clock, format_clock
 from railcap.pathing.request import PathRequest, waypoints_of
-from railcap.pathing.routes import route_through
+from railcap.pathing.routes import admission_problems, route_through
 from railcap.physics.route import Route
 from railcap.physics.running_time import Stop, run_time
 
@@ -51,9 +51,10 @@ class Explanation:
 def explain(planner: Planner, req: PathRequest, routes: list[Route],
             index: FreeIntervalIndex | None = None, priority_note: str = "") -> Explanation:
     net, consist = planner.net, req.consist
+    problems_on = admission_problems(consist)
     counts: dict[str, int] = {}
     for s in net.sections.values():
-        for p in consist.problems_on(s):
+        for p in problems_on(s):
             counts[p.field] = counts.get(p.field, 0) + 1
     if not routes:
         return _no_route(planner, req, counts)
@@ -96,10 +97,11 @@ def _no_route(planner: Planner, req: PathRequest, counts: dict[str, int]) -> Exp
     """Which rule shuts the train out: relax one rule at a time and look at the route that opens."""
     net, consist = planner.net, req.consist
     waypoints = waypoints_of(req)
+    problems_on = admission_problems(consist)
 
     def relaxed(fields: set[str]):
         def cost(s):  # the route that breaks the relaxed rules on as few sections as it can
-            problems = consist.problems_on(s)
+            problems = problems_on(s)
             if any(p.field not in fields for p in problems):
                 return None
             return s.length_m / min(s.max_speed_ms, consist.max_speed_ms) * (1 + 1000 * len(problems))
@@ -120,8 +122,9 @@ def _excluded(req: PathRequest, route: Route, fields: set[str], counts: dict[str
               how: str) -> Explanation:
     """The sections of ``route`` that the relaxed rules shut, the tightest first."""
     rows = []
+    problems_on = admission_problems(req.consist)
     for leg in route.legs:
-        for p in req.consist.problems_on(leg.section):
+        for p in problems_on(leg.section):
             if p.field in fields:
                 rows.append({"section": leg.section.id, "field": p.field, "reason": p.reason,
                              "limit_m": leg.section.max_train_length_m})

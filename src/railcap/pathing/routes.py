@@ -16,6 +16,7 @@ from collections.abc import Callable
 from functools import lru_cache
 
 from railcap.model.admission import exceptional_network
+from railcap.model.errors import Problem
 from railcap.model.infrastructure import Network, Section
 from railcap.model.rolling_stock import Consist
 from railcap.physics.route import Route, RouteFinder, RouteLeg
@@ -34,19 +35,33 @@ def _costs(consist: Consist) -> _CostTable:
 
 
 class _CostTable:
-    """Section → cost, filled on first use (the admission rule is asked once per section); kept by section
-    id, which hashes far faster than the section itself."""
+    """Per section: the consist's admission problems and its cost, each found on first use. Kept by
+    section id (which hashes far faster than the section itself) with the section they were found for:
+    a section of another network under the same id (an exceptional transport's view) is asked again."""
 
     def __init__(self, consist: Consist):
         self.consist = consist
-        self._by_id: dict[str, float | None] = {}
+        self._problems: dict[str, tuple[Section, list[Problem]]] = {}
+        self._costs: dict[str, tuple[Section, float | None]] = {}
+
+    def problems(self, s: Section) -> list[Problem]:
+        """``consist.problems_on(s)``, once per section."""
+        hit = self._problems.get(s.id)
+        if hit is None or hit[0] is not s:
+            hit = self._problems[s.id] = (s, self.consist.problems_on(s))
+        return hit[1]
 
     def get(self, s: Section, default=None) -> float | None:
-        c = self._by_id.get(s.id, -1.0)
-        if c == -1.0:
-            c = None if self.consist.problems_on(s) else s.length_m / min(s.max_speed_ms, self.consist.max_speed_ms)
-            self._by_id[s.id] = c
-        return c
+        hit = self._costs.get(s.id)
+        if hit is None or hit[0] is not s:
+            cost = None if self.problems(s) else s.length_m / min(s.max_speed_ms, self.consist.max_speed_ms)
+            hit = self._costs[s.id] = (s, cost)
+        return hit[1]
+
+
+def admission_problems(consist: Consist) -> Callable[[Section], list[Problem]]:
+    """Why ``consist`` may not use a section (empty: it may), asked once per section and consist."""
+    return _costs(consist).problems
 
 
 def route_through(net: Network, waypoints: list[str], cost: Callable[[Section], float | None]) -> Route | None:
