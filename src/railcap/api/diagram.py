@@ -15,10 +15,13 @@ allocations; a military one as a reserved path, for every reader alike).
 
 from __future__ import annotations
 
+import math
+
 from railcap.api.redact import RESERVED, reserved_train_id
-from railcap.model.timetable import Timetable, TrainRun
+from railcap.model.timetable import Timetable
 from railcap.services.diagram import neighbour_runs
 from railcap.viz.spacetime import Corridor, blocking_boxes, neighbour_day, parse_window, train_lines
+from railcap.viz.spacetime import _overlaps as overlaps  # the window rule of train_lines, applied to a drawn line
 
 MAX_WINDOW_S = 6 * 3600
 
@@ -68,17 +71,18 @@ def _day_on_corridor(warm, ops: tuple[str, ...], win: tuple[float, float]):
     """The corridor, the reference day's train lines on it and those of the reference weekday before and after
     it in the window: the same for every user, kept (64 at most).
 
-    The corridor and the runs of the three days that use its sections (with when each runs) are kept per list
-    of points (64 at most): finding the corridor and picking its runs from the whole day cost most of a
-    searched plan's diagram, and a plan's diagram is its route's, which later plans ask for again.
+    Per list of points (64 at most) the corridor is kept, with the runs of the three days that use its
+    sections (and when each runs) and each such run's whole line once drawn: a plan's diagram is its
+    route's, which later plans ask for again in other windows. A window takes the runs that overlap it and
+    the stretches of their lines in it, as ``viz.spacetime.train_lines`` does.
     """
     cache = warm.__dict__.setdefault("_corridors", {})
     key = (ops, win)
     if key not in cache:
         corridor, day, neighbours = _bounded(warm.__dict__.setdefault("_corridor_runs", {}), ops,
                                              lambda: _runs_on_corridor(warm, ops))
-        _bounded(cache, key, lambda: (corridor, _lines(warm, corridor, _running_in(day, win), win),
-                                      _lines(warm, corridor, _running_in(neighbours, win), win)))
+        _bounded(cache, key, lambda: (corridor, _in_window(warm, corridor, day, win),
+                                      _in_window(warm, corridor, neighbours, win)))
     return cache[key]
 
 
@@ -90,9 +94,9 @@ def _runs_on_corridor(warm, ops: tuple[str, ...]) -> tuple[Corridor, list, list]
             _runs_on(warm, "neighbours", warm.__dict__["_neighbour_days"], corridor))
 
 
-def _runs_on(warm, name: str, timetable: Timetable, corridor: Corridor) -> list[tuple[TrainRun, float, float]]:
-    """(run, first time, last time) of the runs of ``timetable`` that use a section of the corridor, in its
-    order (the others draw nothing on it)."""
+def _runs_on(warm, name: str, timetable: Timetable, corridor: Corridor) -> list[list]:
+    """[run, first time, last time, its line on the corridor once drawn] of the runs of ``timetable`` that use
+    a section of the corridor, in its order (the others draw nothing on it)."""
     by_section = warm.__dict__.setdefault("_runs_by_section", {}).get(name)
     if by_section is None:
         by_section = warm.__dict__["_runs_by_section"][name] = {}
@@ -105,13 +109,25 @@ def _runs_on(warm, name: str, timetable: Timetable, corridor: Corridor) -> list[
         if k not in spans:  # a run's first and last time (its points need not be in time order)
             times = [t for p in timetable.runs[k].points for t in (p.arrival_s, p.departure_s)]
             spans[k] = (min(times), max(times))
-        out.append((timetable.runs[k], *spans[k]))
+        out.append([timetable.runs[k], *spans[k], None])
     return out
 
 
-def _running_in(runs: list[tuple[TrainRun, float, float]], win: tuple[float, float]) -> Timetable:
-    """The runs whose time overlaps the window (only they can have a stretch in it), in their order."""
-    return Timetable(tuple(r for r, first, last in runs if first <= win[1] and last >= win[0]))
+def _in_window(warm, corridor: Corridor, runs: list[list], win: tuple[float, float]) -> list[dict]:
+    """The lines of the runs that overlap the window (only they can have a stretch in it), with their stretches
+    in it, in the runs' order."""
+    out = []
+    for entry in runs:
+        run, first, last, line = entry
+        if first > win[1] or last < win[0]:
+            continue
+        if line is None:
+            drawn = _lines(warm, corridor, Timetable((run,)), (-math.inf, math.inf))
+            line = entry[3] = drawn[0] if drawn else {}
+        kept = [s for s in line.get("stretches", ()) if overlaps(s, win)]
+        if kept:
+            out.append({**line, "stretches": kept})
+    return out
 
 
 def _bounded(cache: dict, key, make):
