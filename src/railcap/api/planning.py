@@ -92,7 +92,7 @@ def plan_answer(warm, engine, body: PathRequestIn) -> Answer:
     """Plan ``body`` on the day as the store holds it now (its service day: the next one for a departure at or
     after 24:00, as the CLI): the plan, its diagram, the note on the moved departure, the store version."""
     req = build_request(warm, body)
-    snap = allocation_store.snapshot(engine, req.service_date)  # with the days before and after
+    snap = day_snapshot(engine, req.service_date)  # with the days before and after
     planner = warm.planner_for(snap)
     with warm.lock:
         result = planner.plan(req)
@@ -100,6 +100,33 @@ def plan_answer(warm, engine, body: PathRequestIn) -> Answer:
     return Answer(to_json({"plan": doc, "diagram": plan_diagram(warm, result, doc, snap),
                            "departure_note": departure_note(body.depart_after, req)}),
                   doc["request"], bool(doc["found"]), snap.version)
+
+
+_SNAPSHOTS: OrderedDict[tuple, allocation_store.Snapshot] = OrderedDict()
+_SNAPSHOTS_LOCK = threading.Lock()
+
+
+def day_snapshot(engine, service_date) -> allocation_store.Snapshot:
+    """The store's snapshot of a service day, read again only when the store's version has moved.
+
+    A snapshot is kept under the version it was read at (in its own consistent read) and taken when the
+    version read now is the same: nothing of the store changed in between (every allocation, confirmation
+    and cancellation bumps the version), so it is what a new read would give.
+    """
+    with engine.connect() as conn:
+        version = allocation_store.current_version(conn)
+    key = (str(engine.url), service_date)
+    with _SNAPSHOTS_LOCK:
+        hit = _SNAPSHOTS.get(key)
+    if hit is not None and hit.version == version:
+        return hit
+    snap = allocation_store.snapshot(engine, service_date)
+    with _SNAPSHOTS_LOCK:
+        _SNAPSHOTS[key] = snap
+        _SNAPSHOTS.move_to_end(key)
+        while len(_SNAPSHOTS) > 16:
+            _SNAPSHOTS.popitem(last=False)
+    return snap
 
 
 def service_day(depart_after: str) -> str:
