@@ -15,7 +15,8 @@ Reports requests per second and p50/p95 latency as the clients see it, and the s
 count per phase. Baseline (same run): the command line as it was before the service, ``railcap path plan
 --json`` in a new process per request (loads network, day and blocking times every time), ``--cold`` times.
 
-Run: ``python -m bench web`` or ``python bench/bench_web.py [--reads 2000] [--plans 200] [--cold 3]``
+Run: ``python -m bench web`` or ``python bench/bench_web.py [--reads 2000] [--plans 200] [--cold 3]``;
+``python bench/bench_web.py --in-process``: only the CPU per plan answer in one process (no server).
 """
 
 from __future__ import annotations
@@ -190,6 +191,32 @@ def cold_cli(bodies: list[dict], db: str) -> list[float]:
     return out
 
 
+def in_process(seed: int, n: int) -> None:
+    """CPU milliseconds per plan answer (``api.planning.plan_answer``: the search, the diagram, the JSON) in
+    this process, as a planner process spends them: ``n`` requests on routes it has not planned yet, then
+    ``n`` more (its routes, segments and corridors kept). No server, no client: the search's own cost."""
+    from railcap.api.planning import plan_answer
+    from railcap.api.schemas import PathRequestIn
+    from railcap.api.warm import Warm
+    from railcap.store.database import migrate, plain_engine
+
+    warm = Warm.load()
+    db = os.path.join(tempfile.mkdtemp(prefix="railcap-bench-web-"), "railcap.sqlite")
+    migrate(db)
+    engine = plain_engine(db)
+    for body in plan_bodies(len(CONSISTS) * 2, seed + 1):  # as the load test warms its planners
+        plan_answer(warm, engine, PathRequestIn.model_validate(body))
+    for name, bodies in (("first", plan_bodies(n, seed)), ("next", plan_bodies(n, seed + 4))):
+        cpu = []
+        for body in bodies:
+            t = time.process_time()
+            plan_answer(warm, engine, PathRequestIn.model_validate(body))
+            cpu.append((time.process_time() - t) * 1000.0)
+        a = np.array(cpu)
+        print(f"{name} {n} plans: CPU ms per plan mean {a.mean():.1f}, p50 {np.percentile(a, 50):.1f}, "
+              f"p95 {np.percentile(a, 95):.1f} (load average {os.getloadavg()[0]:.1f})")
+
+
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--reads", type=int, default=2000)
@@ -197,7 +224,10 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--cold", type=int, default=3)
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--time-limit", type=float, default=180.0, help="seconds per phase at most")
+    ap.add_argument("--in-process", action="store_true", help="only the CPU per plan answer, in this process")
     args = ap.parse_args(argv)
+    if args.in_process:
+        return in_process(args.seed, args.plans)
 
     from railcap.store import users
     from railcap.store.database import migrate, plain_engine
