@@ -50,3 +50,12 @@ def test_network_show_keeps_every_figure_at_80_columns():
     # the two parallel sections to Lunetten Aansl. are told apart by their lines
     assert sum(line.split()[:2] == ["Lunetten", "Aansl."] for line in lines) == 2
     assert any("(Lunetten" in line for line in lines) and any("(Utrecht" in line for line in lines)
+
+
+def test_corridor_volumes_keep_names_and_figures_at_80_columns():
+    doc = json.loads(CliRunner().invoke(app, ["timetable", "corridors", "--json"]).stdout)
+    text = "\n".join(_text(80, "timetable", "corridors"))
+    assert max(map(len, text.splitlines())) <= 80
+    for r in doc["corridors"]:
+        assert r["corridor"] in text  # whole, not cut to "Rotterdam–D…"
+        assert f"{r['placed']:g}" in text
