@@ -7,11 +7,11 @@ from pathlib import Path
 from typing import Any, Optional
 
 import typer
-from rich import box
 from rich.table import Table
 
 from railcap.cli._common import check_output_path, console, plain, print_json, user_errors
 from railcap.model.infrastructure import Network, OperationalPoint
+from railcap.viz.tables import compact_table
 
 app = typer.Typer(no_args_is_help=True, help="The network model: summary, one point, export, rebuild.")
 
@@ -100,8 +100,8 @@ SECTION_IDS_MIN_WIDTH = 150  # terminal columns; narrower, the neighbour's name 
 def _sections_table(sections: list[dict], net) -> Table:
     """A point's sections, one row each: the figures never break; the neighbour's name wraps."""
     with_ids = console.width >= SECTION_IDS_MIN_WIDTH
-    t = Table(title="Sections", box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True,
-              caption=None if with_ids else "section ids: --json, or a wider terminal")
+    t = compact_table("Sections",
+                      caption=None if with_ids else "section ids: --json, or a wider terminal")
     if with_ids:
         t.add_column("section", no_wrap=True)
     t.add_column("to", ratio=1, min_width=14, overflow="fold")

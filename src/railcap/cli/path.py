@@ -10,12 +10,12 @@ import os
 from pathlib import Path
 
 import typer
-from rich import box
 from rich.table import Table
 
 from rich.text import Text
 
 from railcap.cli._common import check_output_path, console, err_console, plain, print_json, status, user_errors
+from railcap.viz.tables import compact_table
 
 app = typer.Typer(no_args_is_help=True, help="Short-notice path search, military priority, allocation.")
 
@@ -231,9 +231,8 @@ def list_(status: str | None = typer.Option(None, "--status", help="proposed | c
     narrow = console.width < LIST_CONSIST_MIN_WIDTH  # then the consist gives way (path show gives it)
     folding = ["route", *([] if narrow else ["consist"]), *(["note"] if any(r["note"] for r in rows) else [])]
     # ids, statuses, days and times never break; the route, consist and note wrap where they must
-    t = Table(title=f"allocations in {plain(_db(db))}" + (f", {one_day}" if one_day else ""),
-              caption="consists: railcap path show ID, or a wider terminal" if narrow else None,
-              box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True)
+    t = compact_table(f"allocations in {plain(_db(db))}" + (f", {one_day}" if one_day else ""),
+                      caption="consists: railcap path show ID, or a wider terminal" if narrow else None)
     for col in columns:
         t.add_column(col, no_wrap=True, justify="right" if col == "id" else "left")
     for col in folding:
@@ -267,7 +266,7 @@ def show(allocation_id: int = typer.Argument(..., help="Allocation id (see `rail
                   f"arrives {clock(rec['arrival_s'])}")
     if rec["note"]:
         console.print(f"  {plain(rec['note'])}")
-    t = Table(title="history", box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True)
+    t = compact_table("history")
     for col in ("action", "departs", "arrives", "by allocation"):
         t.add_column(col, no_wrap=True)
     t.add_column("rule", overflow="fold", ratio=1)

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import typer
-from rich import box
 from rich.table import Table
 
 from railcap.cli._common import console, plain, print_json, user_errors
 from railcap.services.embedded import catalogue as load_catalogue
 from railcap.model.rolling_stock import Consist
+from railcap.viz.tables import compact_table
 
 NAMES_MIN_WIDTH = 115  # columns
 
@@ -39,8 +39,8 @@ def list_(json: bool = typer.Option(False, "--json", help="Machine-readable outp
     # below this width the names squeeze every other column to nothing: they are left out
     # (the id says what a consist is; `rolling-stock show ID` gives its full name)
     with_names = console.width >= NAMES_MIN_WIDTH
-    table = Table(title="Rolling-stock catalogue", box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True,
-                  caption=None if with_names else "names: railcap rolling-stock show ID, or a wider terminal")
+    table = compact_table("Rolling-stock catalogue",
+                          caption=None if with_names else "names: railcap rolling-stock show ID, or a wider terminal")
     table.add_column("id", no_wrap=True)
     if with_names:
         table.add_column("name", overflow="ellipsis", no_wrap=True, max_width=36)

@@ -7,11 +7,11 @@ from pathlib import Path
 from typing import Any, Optional
 
 import typer
-from rich import box
 from rich.table import Table
 
 from railcap.cli import gtfs as _gtfs
 from railcap.cli._common import check_output_path, console, plain, print_json, user_errors
+from railcap.viz.tables import compact_table
 
 app = typer.Typer(no_args_is_help=True, help="The reference weekday timetable: summary, conflicts, blocking times.")
 app.registered_commands += _gtfs.app.registered_commands  # import-gtfs
@@ -126,7 +126,7 @@ def _corridor_rich_table(rows, title: str) -> Table:
     """Facts against placed trains per corridor; the figures never break (the unit tells the class:
     passenger trains per hour and direction, freight trains per day)."""
     planned = any("planned" in r for r in rows)
-    t = Table(title=title, box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True)
+    t = compact_table(title)
     t.add_column("corridor", ratio=1, min_width=16, overflow="fold")
     for col in ("facts", "unit", *(["planned"] if planned else []), "placed", "ok with ±", "ok bare"):
         t.add_column(col, no_wrap=True, justify="right" if col in ("facts", "planned", "placed") else "left")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from rich import box
 from rich.table import Table
 
 from railcap.model.clock import format_span
@@ -10,6 +9,7 @@ from railcap.model.infrastructure import Network
 from railcap.pathing.planner import PlanResult
 from railcap.pathing.report import RANKED_BY, exceptional_to_dict, path_to_dict
 from railcap.pathing.request import clock
+from railcap.viz.tables import compact_table
 
 
 def _render_exceptional(ex: dict | None, console) -> None:
@@ -66,8 +66,7 @@ def render(result: PlanResult, net: Network, console) -> None:
         # train ids and times never break (spans: departure rounded down, arrival up, as the engine holds them)
         classes = {x.train_class for x in result.hindrance}
         one_class = classes.pop() if len(classes) == 1 else None  # then said once, in the title
-        h = Table(title="civil hindrance" + (f": {one_class} trains" if one_class else ""),
-                  box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True)
+        h = compact_table("civil hindrance" + (f": {one_class} trains" if one_class else ""))
         h.add_column("train", overflow="fold")
         columns = [*([] if one_class else ["class"]), "action", "was", "now", "delay min", "rule"]
         for col in columns:
