@@ -59,3 +59,18 @@ def test_corridor_volumes_keep_names_and_figures_at_80_columns():
     for r in doc["corridors"]:
         assert r["corridor"] in text  # whole, not cut to "Rotterdam–D…"
         assert f"{r['placed']:g}" in text
+
+
+def test_n1_ranking_keeps_figures_in_the_table_and_reasons_whole_below():
+    args = ["resilience", "rank", "--network", "sample", "--top", "5"]
+    doc = json.loads(CliRunner().invoke(app, [*args, "--json"]).stdout)
+    text = _text(80, *args)
+    assert max(map(len, text)) <= 80
+    for i, case in enumerate(doc["ranking"][:5], 1):
+        row = next(line for line in text if line.split()[:1] == [str(i)])
+        figures = (f"{case['importance_km_per_train']:.1f}", f"{case['unmet_trains_per_day']:.1f}",
+                   f"{case['extra_train_km_per_day']:+.0f}")
+        assert " ".join(figures) in " ".join(row.split())
+    below = " ".join(" ".join(text[[n for n, line in enumerate(text) if "what is lost" in line][0]:]).split())
+    for i, case in enumerate(doc["ranking"][:5], 1):
+        assert f"{i}. {case['reason']}" in below  # the reason whole, wrapped only at spaces

@@ -11,6 +11,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from railcap.cli._common import console, err_console, plain, print_json, user_errors
+from railcap.viz.tables import compact_table
 
 if TYPE_CHECKING:  # the engine (HiGHS, scipy) loads only when a resilience command runs
     from railcap.resilience.analysis import ResilienceModel
@@ -45,11 +46,6 @@ def _model(network: str, demand: Optional[Path], passenger: str = "auto", limits
     return model(network, demand, passenger, limits, day, freight_factor)
 
 
-def _case_row(table: Table, i: int, c: CaseReport) -> None:
-    table.add_row(str(i), c.label, f"{c.importance_km_per_train:.1f}", f"{c.unmet_trains_per_day:.1f}",
-                  f"{c.extra_train_km_per_day:+.0f}", c.reason)
-
-
 @app.command()
 @user_errors
 def rank(top: int = typer.Option(20, "--top", min=1, help="show the N most important elements"),
@@ -78,13 +74,24 @@ def rank(top: int = typer.Option(20, "--top", min=1, help="show the N most impor
                     "ranking": [r.to_dict() for r in reports]})
         return
     shown = f"; the {top} most important shown" if top < len(reports) else ""
-    table = Table(title=f"N-1 importance ({len(reports)} cases, {len(reports) - skipped} solved, "
-                        f"{skipped} carry no freight and equal the base; {secs:.1f} s{shown})")
-    for col in ("#", "element", "km/train", "unmet/day", "Δ train-km/day", "what is lost, where it goes"):
-        table.add_column(col, overflow="fold")
+    table = compact_table(f"N-1 importance ({len(reports)} cases, {len(reports) - skipped} solved, "
+                          f"{skipped} carry no freight and equal the base; {secs:.1f} s{shown})")
+    table.add_column("#", justify="right", no_wrap=True)
+    table.add_column("element", ratio=2, overflow="fold")
+    for col in ("km/train", "unmet/day", "Δ train-km/day"):
+        table.add_column(col, justify="right", no_wrap=True)
+    table.add_column("military stopped", ratio=1, overflow="fold")
     for i, c in enumerate(reports[:top], 1):
-        _case_row(table, i, c)
+        table.add_row(str(i), c.label, f"{c.importance_km_per_train:.1f}", f"{c.unmet_trains_per_day:.1f}",
+                      f"{c.extra_train_km_per_day:+.0f}", ", ".join(c.military_stopped) or "–")
     console.print(table)
+    reasons = Table.grid(padding=(0, 1))  # a hanging indent: each reason wraps under itself
+    reasons.add_column(justify="right", no_wrap=True)
+    reasons.add_column(ratio=1)
+    for i, c in enumerate(reports[:top], 1):
+        reasons.add_row(f"{i}.", plain(c.reason))
+    console.print("[bold]what is lost, where it goes[/]")
+    console.print(reasons, highlight=False)
     console.print(f"base: {model.problem.total_demand:.1f} trains/day, "
                   f"{model.base.unmet_trains_per_day:.1f} not served, {model.base.train_km_per_day:.0f} train-km/day")
     for m in mil:

@@ -120,6 +120,13 @@ class CaseReport:
         return round(sum(f.trains_per_day for f in self.switched), 6)
 
     @property
+    def military_stopped(self) -> list[str]:
+        """The military movements that run fewer trains than in the base case."""
+        return [m.movement for m in self.military if m.served_trains_per_day is not None
+                and m.served_trains_per_day < (m.base_served_trains_per_day if m.base_served_trains_per_day
+                                               is not None else m.demand_trains_per_day or 0.0) - EPS]
+
+    @property
     def reason(self) -> str:
         """One line a planner can read: what is lost, where it goes."""
         if self.equals_base:
@@ -150,9 +157,7 @@ class CaseReport:
                               for f in self.full[:3])
             more = f" and {len(self.full) - 3} more" if len(self.full) > 3 else ""
             parts.append(f"capacity ran out on {where}{more}")
-        stopped = [m.movement for m in self.military if m.served_trains_per_day is not None
-                   and m.served_trains_per_day < (m.base_served_trains_per_day if m.base_served_trains_per_day
-                                                  is not None else m.demand_trains_per_day or 0.0) - EPS]
+        stopped = self.military_stopped
         if self.switched:
             moved = sorted({f"{m.movement} via {f.via}" for m in self.military for f in self.switched
                             if f.end == "destination" and (f.origin, f.destination, f.train_type) ==
