@@ -94,10 +94,15 @@ def rank(top: int = typer.Option(20, "--top", min=1, help="show the N most impor
     console.print(reasons, highlight=False)
     console.print(f"base: {model.problem.total_demand:.1f} trains/day, "
                   f"{model.base.unmet_trains_per_day:.1f} not served, {model.base.train_km_per_day:.0f} train-km/day")
+    routes = compact_table("military movements: compatible routes in the base case")
+    routes.add_column("movement", no_wrap=True)
+    routes.add_column("from → to", ratio=1, overflow="fold")
+    for col in ("section-disjoint", "point-disjoint"):
+        routes.add_column(col, justify="right", no_wrap=True)
     for m in mil:
-        console.print(f"military {m.movement}: {m.origin} → {m.destination}: "
-                      f"{m.edge_disjoint_routes} section-disjoint / {m.node_disjoint_routes} point-disjoint "
-                      f"compatible routes" + ("" if m.reachable else " [red](no compatible route)[/]"))
+        routes.add_row(m.movement, f"{m.origin} → {m.destination}", str(m.edge_disjoint_routes),
+                       str(m.node_disjoint_routes) + ("" if m.reachable else " [red](none)[/]"))
+    console.print(routes)
 
 
 def _pick_scenarios(model: ResilienceModel, name_or_file: str, scen_doc: dict | None) -> list:
