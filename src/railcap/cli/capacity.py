@@ -84,8 +84,10 @@ def spare(consist: str = typer.Option(..., "--consist", help="consist id (railca
     if as_json:
         print_json(data)
         return
-    t = Table("hour band", "spare paths", title=f"Spare paths for {plain(consist)} on {s.corridor.title}: "
-              f"{s.total} ({data['route_km']} km, {s.route_ops[0]} → {s.route_ops[-1]})")
+    # the heading on its own line: as a title it would wrap into the width of two narrow columns
+    console.print(f"[bold]Spare paths for {plain(consist)} on {plain(s.corridor.title)}: {s.total}[/] "
+                  f"({data['route_km']} km, {s.route_ops[0]} → {s.route_ops[-1]})", highlight=False)
+    t = Table("hour band", "spare paths")
     for b in data["bands"]:
         t.add_row(b["band"], str(b["paths"]) + (" (capped)" if b["capped"] else ""))
     console.print(t)
@@ -142,9 +144,9 @@ def reserve(route: str = typer.Option(..., "--route", help="NATO route: betuwero
         print_json(data)
         return
     cost = data["freight_cost"]
-    t = Table("hour band", "reserved", "not placed", f"{freight} spare", "taken", "recount",
-              title=f"Reserve paths for {plain(consist)} on {ans.reserve.paths.corridor.title}: {data['reserved']} "
-                    f"({per_hour_band} wanted per band)")
+    console.print(f"[bold]Reserve paths for {plain(consist)} on {plain(ans.reserve.paths.corridor.title)}: "
+                  f"{data['reserved']}[/] ({per_hour_band} wanted per band)", highlight=False)
+    t = Table("hour band", "reserved", "not placed", f"{freight} spare", "taken", "recount")
     for b, c in zip(data["bands"], cost["bands"]):
         t.add_row(b["band"], str(b["reserved"]), str(b["not_placed"] or ""), str(c["before"]),
                   f"[red]{c['taken']}[/]" if c["taken"] else "0", str(c["recount"]))
