@@ -1,15 +1,9 @@
-"""Views for people: the space–time diagram of a corridor.
+"""Views for people: diagrams, maps and terminal tables.
 
-``railcap.viz.spacetime`` computes what is shown (corridor, train lines,
-blocking boxes); ``railcap.viz.diagram`` draws it with plotly or matplotlib.
+``railcap.viz.spacetime`` computes what a space–time diagram shows (corridor,
+train lines, blocking boxes); ``railcap.viz.diagram`` draws it with plotly or
+matplotlib; ``railcap.viz.plan`` renders a plan as terminal tables and
+``railcap.viz.tables`` holds the compact table style. The package imports
+none of them itself, so that a command importing one view (a table) does not
+load the others (plotly, the path search).
 """
-
-from railcap.viz.diagram import SpaceTimeDiagram, build_diagram, space_time_diagram, write_diagram
-from railcap.viz.spacetime import (
-    BlockBox, Corridor, TrainLine, blocking_boxes, parse_window, train_lines,
-)
-
-__all__ = [
-    "BlockBox", "Corridor", "SpaceTimeDiagram", "TrainLine", "blocking_boxes", "build_diagram",
-    "parse_window", "space_time_diagram", "train_lines", "write_diagram",
-]
