@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 
+# days ahead of whenever the tests run: the API refuses a movement order that starts in the past
+DAY = (dt.date.today() + dt.timedelta(days=4)).isoformat()
+LATER_DAY = (dt.date.today() + dt.timedelta(days=6)).isoformat()
+
 MOVEMENT = {"unit": "43 Mechanised Brigade", "trains": [{"consist": "military-heavy", "count": 2}],
-            "loading_sites": ["steenwijk"], "earliest_day": "2026-12-07", "earliest_time": "06:00", "days": 1,
+            "loading_sites": ["steenwijk"], "earliest_day": DAY, "earliest_time": "06:00", "days": 1,
             "to": "zevenaar-grens", "priority": "military"}
 
 
@@ -82,7 +87,7 @@ def test_a_failed_movement_plan_tells_only_those_who_may_see_it_why(api):
 
 
 def test_a_capacity_planner_allocates_a_whole_movement_and_only_those_allowed_see_what_it_is(api):
-    order = {**MOVEMENT, "earliest_day": "2026-12-09"}
+    order = {**MOVEMENT, "earliest_day": LATER_DAY}
     for who in ("dp", "an", "vw"):
         assert api.post(who, "/api/jobs", json={"kind": "movement-allocate", "order": order}).status_code == 403
     r = api.post("cp", "/api/jobs", json={"kind": "movement-allocate", "order": order})
@@ -93,7 +98,7 @@ def test_a_capacity_planner_allocates_a_whole_movement_and_only_those_allowed_se
     for who, sees in (("cp", True), ("dp", True), ("cp2", False), ("an", False), ("vw", False)):
         rows = {a["id"]: a for a in api.get(who, "/api/allocations").json()}
         for i in ids:
-            assert rows[i]["status"] == "confirmed" and rows[i]["service_date"] == "2026-12-09"
+            assert rows[i]["status"] == "confirmed" and rows[i]["service_date"] == LATER_DAY
             assert (rows[i].get("military", {}).get("unit") == MOVEMENT["unit"]) is sees
             assert rows[i].get("reserved", False) is not sees
     allocated = {e["object_id"] for e in api.get("cp", "/api/audit").json()

@@ -85,11 +85,19 @@ async function pagePortfolio() {
 }
 
 // ---------------------------------------------------------------- movements (military: defence and capacity planners)
+// The example order starts a few days from today (an order that starts in the past is refused).
+function exampleOrderFromToday(days) {
+  const box = document.getElementById("order");
+  const day = new Date(Date.now() + days * 86400000).toISOString().slice(0, 10);
+  box.value = box.value.replace(/"earliest_day": "\d{4}-\d{2}-\d{2}"/, `"earliest_day": "${day}"`);
+}
+
 async function pageMovement() {
   const me = await whoami();
   table("sites", [["site", s => s.name], ["kind", s => s.kind], ["tracks", s => s.tracks],
     ["trains/day", s => s.trains_per_day], ["load min", s => s.load_time_min], ["hours", s => `${s.opens}–${s.closes}`]],
     await api("/api/movements/sites"));
+  exampleOrderFromToday(4);
   const plan = document.getElementById("plan-movement");
   if (!me.permissions.includes("plan-military")) {
     plan.disabled = true;
