@@ -38,7 +38,7 @@ def test_optimise_json_and_reports(tmp_path):
     assert out["pareto"][0]["cost_eur"] == 0
     assert all((tmp_path / f"p-{n}").stat().st_size > 1000 for n in ("pareto.png", "summary.html", "summary.png"))
     page = (tmp_path / "p-summary.html").read_text()
-    assert "Left out, and why" in page and "Out-of-gauge cleared b-a" in page and "data:image/png;base64" in page
+    assert "Left out, and why" in page and "Out-of-gauge cleared kazerne-b-a" in page and "data:image/png;base64" in page
 
 
 def test_bad_input_exits_2_with_one_line_per_problem(tmp_path):

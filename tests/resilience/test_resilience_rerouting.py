@@ -6,7 +6,9 @@ from railcap.resilience.analysis import ResilienceModel
 from railcap.resilience.routes import disjoint_routes
 from railcap.resilience.flow import Failure
 
-from .nets import PLAIN, bridge, demand, gauge_fork, parallel
+from railcap.resilience.demand import demand_from_dict
+
+from .nets import PLAIN, TANKS, bridge, demand, gauge_fork, parallel
 
 
 def test_bridge_loss_disconnects_the_demand():
@@ -67,6 +69,19 @@ def test_military_movement_loses_its_only_gauge_compatible_route():
     assert "military stopped: tanks-east" in c.reason
 
 
+@pytest.mark.parametrize("oog_class, other_direction", [(3, 4.0), (1, 0.0)])
+def test_a_wide_load_takes_the_adjacent_track_where_the_passage_rule_says_so(oog_class, other_direction):
+    # model.admission.passage on a GC double track: class 3 keeps the adjacent track free, class 1 does not
+    net = parallel()
+    d = demand_from_dict({"train_types": {"tanks": dict(TANKS, out_of_gauge_class=oog_class)}, "flows": [],
+                          "military": [{"id": "t", "origin": "a", "destination": "b", "train_type": "tanks",
+                                        "trains_per_day": 4}]}, net, "test demand")
+    m = ResilienceModel(net, d, PLAIN)
+    forward, backward = m.problem.macro.section_resources[m.problem.macro.section_index()["main"]]
+    assert m.base.unmet_trains_per_day == 0
+    assert (m.base.resource_load[forward], m.base.resource_load[backward]) == pytest.approx((4.0, other_direction))
+
+
 def test_section_without_base_flow_is_skipped_and_equals_base():
     net = gauge_fork()
     m = ResilienceModel(net, demand(net, [{"origin": "l", "destination": "x", "train_type": "freight",
@@ -115,6 +130,17 @@ def test_unknown_operational_point_in_demand_is_reported_once_with_its_uses():
     assert text.count("no operational point called 'nowhere'") == 1
     assert "flows[0].destination" in text and "flows[1].origin" in text
     assert "unknown train type 'steam'" in text and "must be ≥ 0" in text
+
+
+@pytest.mark.parametrize("rec, bad", [(dict(TANKS, out_of_gauge_class=4), "4"),
+                                      (dict(TANKS, out_of_gauge=False, out_of_gauge_class=2), "2")])
+def test_an_out_of_gauge_class_must_be_1_2_or_3_on_an_out_of_gauge_type(rec, bad):
+    from railcap.model.errors import ValidationError
+    with pytest.raises(ValidationError) as e:
+        demand_from_dict({"train_types": {"tanks": rec}, "flows": []}, bridge(), "test demand")
+    (p,) = e.value.problems
+    assert (p.element, p.field) == ("test demand train type 'tanks'", "out_of_gauge_class")
+    assert p.reason.startswith(f"{bad}: give 1, 2 or 3")
 
 
 def test_corridors_and_pruning_do_not_change_the_answer():

@@ -3,13 +3,16 @@
 The resilience engine's demo miniature (port, yard, a freight main line and a mixed
 route to an eastern border, a southern border with a 650 m limit, a diesel branch to a
 terminal, a loading site), changed so that every kind of edit has something to do:
-the mixed route b–a and the yard–b line are cleared only to GB (the out-of-gauge train
-from the loading site cannot reach the border), the loading site's track holds 450 m,
-and a flow to the terminal needs power and gauge the branch does not have.
+the loading site's branch kazerne–b has the tightest profile, G1, so the out-of-gauge
+train (class 3, main battle tanks) may not leave the loading site until the gauge measure
+clears kazerne–b–a (``model.admission``: class 3 is not permitted on G1, permitted with
+conditions on GB and GC); the mixed route b–a and the yard–b line are cleared only to GB
+(which admits the tanks with conditions); the loading site's track holds 450 m; and a flow
+to the terminal needs power and gauge the branch does not have.
 
 >>> ctx = demo_context()
->>> len(demo_catalogue_dict()["measures"]), ctx.network.sections["b-a"].loading_gauge.value
-(10, 'GB')
+>>> len(demo_catalogue_dict()["measures"]), ctx.network.sections["kazerne-b"].loading_gauge.value
+(10, 'G1')
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ def demo_portfolio_network() -> Network:
     secs = dict(net.sections)
     for sid in ("b-a", "yard-b"):
         secs[sid] = replace(secs[sid], loading_gauge=LoadingGauge.GB)
+    secs["kazerne-b"] = replace(secs["kazerne-b"], loading_gauge=LoadingGauge.G1)
     ops = dict(net.ops)
     ops["kazerne"] = replace(ops["kazerne"], military_loading=True, tracks=(StationTrack("kazerne-1", 450.0),))
     return Network(ops, secs, {"name": "portfolio demo (made up)"})
@@ -50,7 +54,7 @@ def demo_catalogue_dict() -> dict:
          "investment_eur": 20e6, "years": [2026, 2027],
          "effects": [{"section": {"sections": ["b-grens-zuid"], "set": {"max_train_length_m": 740}}},
                      {"longer_trains": {"train_type": "intermodal_650", "length_m": 740}}]},
-        {"id": "gauge-b-a", "name": "Out-of-gauge cleared b-a", "priority": 2, "funding": "costed",
+        {"id": "gauge-b-a", "name": "Out-of-gauge cleared kazerne-b-a", "priority": 2, "funding": "costed",
          "investment_eur": 30e6, "years": [2026, 2028],
          "effects": [{"section": {"route": ["kazerne", "b", "a"], "set": {"loading_gauge": "GC"}}}]},
         {"id": "laadspoor", "name": "740 m loading track at the kazerne", "priority": 2, "funding": "costed",

@@ -22,7 +22,7 @@ from typing import Any, Iterable
 
 import networkx as nx
 
-from railcap.model.admission import Needs, section_problems
+from railcap.model.admission import Needs, OutOfGaugeClass, section_problems
 from railcap.model.errors import NotFoundError, Problem, ValidationError
 from railcap.model.infrastructure import Electrification, LoadingGauge, Network, Section
 from railcap.resilience.foreign import ForeignNetwork
@@ -35,6 +35,12 @@ class TrainType:
 
     ``traction`` lists the power supplies it can run under; ``"none"`` in it means it
     can run without catenary (diesel), so it may use every section.
+
+    Where it may run is decided by ``model.admission`` — the rule the path search
+    uses for a consist. An out-of-gauge type (``out_of_gauge``) is admitted by
+    :func:`~railcap.model.admission.passage` for its ``out_of_gauge_class``, not
+    by its ``loading_gauge``: a class-3 load runs on GC and GB sections with
+    conditions and not on G1 ones.
     """
 
     id: str
@@ -45,7 +51,10 @@ class TrainType:
     traction: frozenset[Electrification]
     dangerous_goods: bool = False
     military: bool = False
-    out_of_gauge: bool = False  # a wide load: on lines that forbid it, it also blocks the other track
+    #: a wide load: admitted by the out-of-gauge passage rule; where that rule says "adjacent track
+    #: kept free" the rerouting LP charges it the other direction's capacity too (``problem``)
+    out_of_gauge: bool = False
+    out_of_gauge_class: int = OutOfGaugeClass.MAJOR  # how far outside the profile (1-3; used when out of gauge)
     unmet_penalty_km: float = 1000.0  # cost of one train not run, in train-km equivalents
     source: str = ""
 
@@ -56,13 +65,22 @@ class TrainType:
         >>> t = TrainType("x", 700, 100, 22.5, LoadingGauge.GC, frozenset({Electrification.DC_1500}))
         >>> [s for s in sorted(corridor().sections) if t.may_use(corridor().sections[s])]
         ['y-j']
+
+        An out-of-gauge type follows the passage rule (class 3: not on G1, with conditions on GB):
+
+        >>> from dataclasses import replace
+        >>> from railcap.model.samples import straight_section
+        >>> w = replace(t, out_of_gauge=True)
+        >>> [w.may_use(straight_section("s", "a", "b", 1000, loading_gauge=g)) for g in LoadingGauge]
+        [False, True, True]
         """
         return not section_problems(self.needs, section)
 
     @property
     def needs(self) -> Needs:
         return Needs(self.id, self.traction, self.loading_gauge, self.axle_load_t, self.length_m,
-                     out_of_gauge=False, dangerous_goods=self.dangerous_goods)
+                     out_of_gauge=self.out_of_gauge, dangerous_goods=self.dangerous_goods,
+                     out_of_gauge_class=self.out_of_gauge_class)
 
     def why_not(self, section: Section) -> list[str]:
         """The reasons this train may not use the section (empty when it may)."""
@@ -275,10 +293,22 @@ def _train_type(r: _Reader, tid: str, rec: dict) -> TrainType | None:
         id=tid, length_m=r.number(rec, "length_m", el, 1.0), max_speed_kmh=r.number(rec, "max_speed_kmh", el, 1.0),
         axle_load_t=r.number(rec, "axle_load_t", el, 0.0), loading_gauge=gauge, traction=traction,
         dangerous_goods=bool(rec.get("dangerous_goods", False)), military=bool(rec.get("military", False)),
-        out_of_gauge=bool(rec.get("out_of_gauge", False)),
+        out_of_gauge=bool(rec.get("out_of_gauge", False)), out_of_gauge_class=_oog_class(r, el, rec),
         unmet_penalty_km=r.number(rec, "unmet_penalty_km", el, 0.0, default=1000.0),
         source=str(rec.get("source", "")),
     )
+
+
+def _oog_class(r: _Reader, el: str, rec: dict) -> int:
+    """``out_of_gauge_class``: 1, 2 or 3 (the consists' classes, ``model.admission``), for an out-of-gauge
+    type only; 3 (the strictest) when not given."""
+    value = rec.get("out_of_gauge_class")
+    if value is None:
+        return int(OutOfGaugeClass.MAJOR)
+    if isinstance(value, bool) or value not in (1, 2, 3) or not rec.get("out_of_gauge", False):
+        r.fail(el, "out_of_gauge_class", f"{value!r}: give 1, 2 or 3, for an out-of-gauge train type only")
+        return int(OutOfGaugeClass.MAJOR)
+    return int(value)
 
 
 def _flows(r: _Reader, recs: list[dict], types: dict[str, TrainType], kind: str) -> list[Flow]:

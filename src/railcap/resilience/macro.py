@@ -58,7 +58,6 @@ class MacroNetwork:
     arc_head: np.ndarray
     arc_length_km: np.ndarray
     arc_resources: sp.csr_matrix  # (A × R): resources a train on the arc consumes
-    arc_opposite: sp.csr_matrix  # (A × R): other-direction resources a wide load also blocks
     arc_section_dir: sp.csr_matrix  # (A × 2S): section directions (2i forward, 2i+1 backward) the arc runs
     capacities: tuple[DailyCapacity, ...]
     #: (R, bands): freight trains left per resource in each hour band of the day (the rows of the LP)
@@ -107,6 +106,17 @@ class MacroNetwork:
         idx = self.node_index()
         nodes = [idx[o] for o in op_ids]
         return np.flatnonzero(np.isin(self.section_from, nodes) | np.isin(self.section_to, nodes))
+
+    def arc_opposite(self, adjacent_free: np.ndarray) -> sp.csr_matrix:
+        """(A × R): the other direction's resource of every section on the arc where ``adjacent_free``
+        (a mask over ``section_ids``) says a wide load keeps the adjacent track free; a section whose
+        directions share one resource (single track) adds nothing, its one track is charged already."""
+        res = self.section_resources
+        sec = np.flatnonzero(np.asarray(adjacent_free, dtype=bool) & (res[:, 0] != res[:, 1]))
+        rows = np.concatenate([2 * sec, 2 * sec + 1])  # section direction 2s+d ...
+        cols = np.concatenate([res[sec, 1], res[sec, 0]])  # ... charges the resource of direction 1-d
+        other = sp.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(2 * len(self.section_ids), self.n_resources))
+        return sp.csr_matrix(self.arc_section_dir @ other)
 
     def arcs_of_sections(self, sections: np.ndarray) -> np.ndarray:
         """The arcs of the corridors holding these sections (pruned sections have none)."""
@@ -221,7 +231,7 @@ def build_macro(network: Network, passenger: PassengerLoad | Mapping[str, tuple[
     chains = _chains(sec_from, sec_to, live, keep_mask, len(ops))
     sec_cor = np.full(len(sids), -1, dtype=np.int64)
     tail, head, length = [], [], []
-    res_rows, res_cols, opp_rows, opp_cols, dir_rows, dir_cols = [], [], [], [], [], []
+    res_rows, res_cols, dir_rows, dir_cols = [], [], [], []
     for k, chain in enumerate(chains):
         s0, b0 = chain[0]
         sl, bl = chain[-1]
@@ -232,15 +242,11 @@ def build_macro(network: Network, passenger: PassengerLoad | Mapping[str, tuple[
         length += [sum(network.sections[sids[s]].length_m for s, _ in chain) / 1000.0] * 2
         for s, backward in chain:
             sec_cor[s] = k
-            wide = network.sections[sids[s]].wide_load_blocks_adjacent and sec_res[s, 0] != sec_res[s, 1]
             for arc, d in ((2 * k, int(backward)), (2 * k + 1, 1 - int(backward))):
                 res_rows.append(arc)
                 res_cols.append(sec_res[s, d])
                 dir_rows.append(arc)
                 dir_cols.append(2 * s + d)
-                if wide:
-                    opp_rows.append(arc)
-                    opp_cols.append(sec_res[s, 1 - d])
     n_arcs, n_res = 2 * len(chains), len(left)
 
     def mat(rows: list, cols: list, ncols: int) -> sp.csr_matrix:
@@ -253,6 +259,6 @@ def build_macro(network: Network, passenger: PassengerLoad | Mapping[str, tuple[
         resource_full_per_day=full, corridor_sections=tuple(tuple(s for s, _ in c) for c in chains),
         arc_tail=np.array(tail, dtype=np.int64), arc_head=np.array(head, dtype=np.int64),
         arc_length_km=np.array(length, dtype=float), arc_resources=mat(res_rows, res_cols, n_res),
-        arc_opposite=mat(opp_rows, opp_cols, n_res), arc_section_dir=mat(dir_rows, dir_cols, 2 * len(sids)),
+        arc_section_dir=mat(dir_rows, dir_cols, 2 * len(sids)),
         capacities=caps, resource_capacity_per_band=per_band,
     )

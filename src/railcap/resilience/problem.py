@@ -1,11 +1,21 @@
 """The rerouting LP compiled once per network and demand: commodities, columns, rows, the sparse matrix.
 
-Commodities are aggregated by (origin, usable corridors, wide load): one flow column per commodity
-and compatible corridor arc, one *unmet* column per (origin, destination, train type) with the
-type's penalty, virtual columns for a switch to another border crossing (with the foreign
-resources of the run abroad). Rows: node balance per commodity and reachable node, one capacity
-row per Dutch and foreign resource. :class:`~railcap.resilience.flow.RerouteEngine` loads the
-result into HiGHS and answers failures by changing bounds.
+Commodities are aggregated by (origin, usable corridors, sections whose adjacent track the train
+keeps free): one flow column per commodity and compatible corridor arc, one *unmet* column per
+(origin, destination, train type) with the type's penalty, virtual columns for a switch to another
+border crossing (with the foreign resources of the run abroad). Rows: node balance per commodity
+and reachable node, one capacity row per Dutch resource and hour band and per foreign resource.
+:class:`~railcap.resilience.flow.RerouteEngine` loads the result into HiGHS and answers failures by
+changing bounds.
+
+**Out-of-gauge trains.** Which sections a train type may use, and where a wide load keeps the
+adjacent track free, both come from ``model.admission`` (:func:`~railcap.model.admission.passage`
+for the type's out-of-gauge class): the rule the path search uses for a consist. Where the passage
+says "adjacent track kept free", a train on the arc is charged one path on the other direction's
+resource as well, in the same hour band. What the hour-band model cannot charge: the passage's
+reduced speed (40 km/h along platforms, under structures) holds both tracks longer than one
+freight path would; the LP counts freight paths per band, so a wide load costs each of the two
+tracks one path.
 
 >>> from railcap.resilience.samples import demo_network, demo_demand
 >>> p = build_problem(demo_network(), demo_demand())
@@ -22,6 +32,7 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.sparse.csgraph import breadth_first_order, dijkstra
 
+from railcap.model.admission import passage
 from railcap.model.infrastructure import Network
 from railcap.resilience.capacity import CapacityParams
 from railcap.resilience.demand import Crossings, Demand, TrainType
@@ -105,6 +116,15 @@ def compatible_sections(network: Network, macro: MacroNetwork, tt: TrainType) ->
     return np.array([tt.may_use(network.sections[s]) for s in macro.section_ids], dtype=bool)
 
 
+def adjacent_free_sections(network: Network, macro: MacroNetwork, tt: TrainType) -> np.ndarray | None:
+    """Mask over ``macro.section_ids``: where this (out-of-gauge) type keeps the adjacent track free
+    (:func:`~railcap.model.admission.passage`); None for a train within the gauge."""
+    if not tt.out_of_gauge:
+        return None
+    return np.array([passage(network.sections[s], tt.out_of_gauge_class).adjacent_free
+                     for s in macro.section_ids], dtype=bool)
+
+
 def compatible_arcs(macro: MacroNetwork, section_ok: np.ndarray) -> np.ndarray:
     """Boolean mask over arcs: a corridor is usable when every section on it is."""
     live = macro.section_corridor >= 0
@@ -153,8 +173,8 @@ def build_problem(network: Network, demand: Demand, params: CapacityParams = Cap
                   contract: bool = True, reuse: dict | None = None) -> FlowProblem:
     """Compile network and demand into the LP (done once per network and demand).
 
-    Commodities are (origin, usable corridors, wide load or not): train types that may
-    use the same corridors share one commodity; each keeps its own unmet columns and penalty.
+    Commodities are (origin, usable corridors, adjacent tracks kept free): train types that may
+    use the same corridors and charge the same adjacent tracks share one commodity; each keeps its own unmet columns and penalty.
     ``reuse``: a dict the caller keeps across builds on the *same network object* (demand
     variants): the macro network (same passenger load, params and kept points) and each train
     type's usable arcs are built once and taken from it after, the same objects.
@@ -173,22 +193,25 @@ def build_problem(network: Network, demand: Demand, params: CapacityParams = Cap
     if key not in reuse:  # the passenger load is kept alive with its macro network, so its id stays its own
         reuse[key] = (build_macro(network, passenger, params, keep=keep), passenger)
     macro = reuse[key][0]
-    arc_ok = {}
+    arc_ok, opposite = {}, {}
     for t, tt in demand.train_types.items():
         if ("arcs", id(macro), tt) not in reuse:
-            reuse[("arcs", id(macro), tt)] = compatible_arcs(macro, compatible_sections(network, macro, tt))
-        arc_ok[t] = reuse[("arcs", id(macro), tt)]
+            adjacent = adjacent_free_sections(network, macro, tt)
+            reuse[("arcs", id(macro), tt)] = (compatible_arcs(macro, compatible_sections(network, macro, tt)),
+                                              None if adjacent is None else macro.arc_opposite(adjacent))
+        arc_ok[t], opposite[t] = reuse[("arcs", id(macro), tt)]
     node = macro.node_index()
     commodities: dict[tuple, list[tuple[str, str, float]]] = {}
     for (o, d, t), n in sorted(od.items()):
-        cls = (o, arc_ok[t].tobytes(), demand.train_types[t].out_of_gauge)
+        wide = opposite[t]
+        cls = (o, arc_ok[t].tobytes(), b"" if wide is None else wide.indices.tobytes() + wide.indptr.tobytes())
         commodities.setdefault(cls, []).append((d, t, n))
     b = _Builder(macro)
     od_keys, od_cols, od_dem = [], [], []
     # the switch floors compare routes a train could really take: no arc over a resource without capacity
     open_arc = np.asarray(macro.arc_resources @ (macro.resource_capacity_per_day <= 1e-9)).ravel() == 0
-    for (o, _, wide), dests in commodities.items():
-        ok = arc_ok[dests[0][1]]
+    for (o, _, _), dests in commodities.items():
+        ok, wide = arc_ok[dests[0][1]], opposite[dests[0][1]]
         dist_o = _distances(macro, ok & open_arc, node[o])
         src_alts = []
         for c in cross.alternatives(o):
@@ -254,10 +277,12 @@ class _Builder:
         self.n_rows += 1
         return self.n_rows - 1
 
-    def commodity(self, origin: int, reach: np.ndarray, arc_ok: np.ndarray, wide: bool,
+    def commodity(self, origin: int, reach: np.ndarray, arc_ok: np.ndarray, wide: sp.csr_matrix | None,
                   dests: list[tuple], src_alts: list, od0: int,
                   own_src: tuple[float, tuple[int, ...]] = (0.0, ())) -> list[int]:
         """Add one commodity's balance rows, arc columns and unmet columns; return the unmet columns.
+
+        ``wide``: for a wide load, the other-direction resources each arc also takes (A × R), else None.
 
         ``dests``: (node, trains, penalty, crossings the trains may end at instead: (node, cost, op id,
         foreign km, foreign resources), the own crossing's foreign run (km, resources));
@@ -311,7 +336,8 @@ class _Builder:
         self.rhs.append((first, rhs))
         return unmet
 
-    def _band_layers(self, reach: np.ndarray, arc_ok: np.ndarray, wide: bool, ends: np.ndarray) -> np.ndarray:
+    def _band_layers(self, reach: np.ndarray, arc_ok: np.ndarray, wide: sp.csr_matrix | None,
+                     ends: np.ndarray) -> np.ndarray:
         """One layer of balance rows and arc columns per hour band, and a hub row per end point.
 
         A train runs all of its corridors in one band (each band's arcs use that band's capacity rows);
@@ -328,7 +354,7 @@ class _Builder:
             c = self._add_cols(len(arcs), arcs, m.arc_length_km[arcs], np.zeros(len(arcs)), np.full(len(arcs), INF))
             self._entries(band_row[b, m.arc_tail[arcs]], c, one)
             self._entries(band_row[b, m.arc_head[arcs]], c, -one)
-            for mat in (m.arc_resources, m.arc_opposite) if wide else (m.arc_resources,):
+            for mat in (m.arc_resources,) if wide is None else (m.arc_resources, wide):
                 sub = mat[arcs].tocoo()
                 self.res_entries.append((c[sub.row], sub.col.astype(np.int64) + b * m.n_resources, sub.data))
         hub = np.full(m.n_nodes, -1, dtype=np.int64)
