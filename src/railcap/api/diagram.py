@@ -16,9 +16,12 @@ allocations; a military one as a reserved path, for every reader alike).
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
+
+import numpy as np
 
 from railcap.api.redact import RESERVED, reserved_train_id
-from railcap.model.timetable import Timetable
+from railcap.model.timetable import Timetable, TrainRun
 from railcap.services.diagram import neighbour_runs
 from railcap.viz.spacetime import Corridor, blocking_boxes, neighbour_day, parse_window, train_lines
 from railcap.viz.spacetime import _overlaps as overlaps  # the window rule of train_lines, applied to a drawn line
@@ -86,7 +89,7 @@ def _day_on_corridor(warm, ops: tuple[str, ...], win: tuple[float, float]):
     return cache[key]
 
 
-def _runs_on_corridor(warm, ops: tuple[str, ...]) -> tuple[Corridor, list, list]:
+def _runs_on_corridor(warm, ops: tuple[str, ...]) -> tuple[Corridor, _RunsOn, _RunsOn]:
     corridor = Corridor.between(warm.net, ops)
     if "_neighbour_days" not in warm.__dict__:
         warm.__dict__["_neighbour_days"] = Timetable(neighbour_runs(warm.timetable))
@@ -94,9 +97,9 @@ def _runs_on_corridor(warm, ops: tuple[str, ...]) -> tuple[Corridor, list, list]
             _runs_on(warm, "neighbours", warm.__dict__["_neighbour_days"], corridor))
 
 
-def _runs_on(warm, name: str, timetable: Timetable, corridor: Corridor) -> list[list]:
-    """[run, first time, last time, its line on the corridor once drawn] of the runs of ``timetable`` that use
-    a section of the corridor, in its order (the others draw nothing on it)."""
+def _runs_on(warm, name: str, timetable: Timetable, corridor: Corridor) -> _RunsOn:
+    """The runs of ``timetable`` that use a section of the corridor, in its order (the others draw nothing
+    on it), with when each runs."""
     by_section = warm.__dict__.setdefault("_runs_by_section", {}).get(name)
     if by_section is None:
         by_section = warm.__dict__["_runs_by_section"][name] = {}
@@ -104,29 +107,36 @@ def _runs_on(warm, name: str, timetable: Timetable, corridor: Corridor) -> list[
             for g in run.legs:
                 by_section.setdefault(g.section_id, set()).add(k)
     spans = warm.__dict__.setdefault("_run_spans", {}).setdefault(name, {})
-    out = []
-    for k in sorted(set().union(*(by_section.get(g.section_id, ()) for g in corridor.legs))):
+    keep = sorted(set().union(*(by_section.get(g.section_id, ()) for g in corridor.legs)))
+    for k in keep:
         if k not in spans:  # a run's first and last time (its points need not be in time order)
             times = [t for p in timetable.runs[k].points for t in (p.arrival_s, p.departure_s)]
             spans[k] = (min(times), max(times))
-        out.append([timetable.runs[k], *spans[k], None])
-    return out
+    first, last = (np.array([spans[k][e] for k in keep], dtype=float).reshape(-1) for e in (0, 1))
+    return _RunsOn([timetable.runs[k] for k in keep], first, last, [None] * len(keep))
 
 
-def _in_window(warm, corridor: Corridor, runs: list[list], win: tuple[float, float]) -> list[dict]:
+@dataclass
+class _RunsOn:
+    """The runs on a corridor in timetable order, when each runs, and each one's line once drawn."""
+
+    runs: list[TrainRun]
+    first_s: np.ndarray
+    last_s: np.ndarray
+    lines: list[dict | None]
+
+
+def _in_window(warm, corridor: Corridor, on: _RunsOn, win: tuple[float, float]) -> list[dict]:
     """The lines of the runs that overlap the window (only they can have a stretch in it), with their stretches
     in it, in the runs' order."""
     out = []
-    for entry in runs:
-        run, first, last, line = entry
-        if first > win[1] or last < win[0]:
-            continue
-        if line is None:
-            drawn = _lines(warm, corridor, Timetable((run,)), (-math.inf, math.inf))
-            line = entry[3] = drawn[0] if drawn else {}
-        kept = [s for s in line.get("stretches", ()) if overlaps(s, win)]
+    for k in np.flatnonzero((on.first_s <= win[1]) & (on.last_s >= win[0])).tolist():
+        if on.lines[k] is None:
+            drawn = _lines(warm, corridor, Timetable((on.runs[k],)), (-math.inf, math.inf))
+            on.lines[k] = drawn[0] if drawn else {}
+        kept = [s for s in on.lines[k].get("stretches", ()) if overlaps(s, win)]
         if kept:
-            out.append({**line, "stretches": kept})
+            out.append({**on.lines[k], "stretches": kept})
     return out
 
 

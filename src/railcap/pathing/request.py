@@ -61,6 +61,22 @@ class PathRequest:
         return max(ends) if ends else self.earliest_departure_s + DAY_S
 
 
+_FOUND: dict[int, tuple[Network, dict[str, str]]] = {}  # per network (kept alive here): query -> point id
+
+
+def _op_id(net: Network, query: str) -> str:
+    """``net.find_op(query).id``, remembered per network (a name is found by a scan over every point)."""
+    hit = _FOUND.get(id(net))
+    if hit is None or hit[0] is not net:
+        if len(_FOUND) >= 8:
+            _FOUND.pop(next(iter(_FOUND)))
+        hit = _FOUND[id(net)] = (net, {})
+    found = hit[1].get(query)
+    if found is None:
+        found = hit[1][query] = net.find_op(query).id  # an unknown point raises, and is not remembered
+    return found
+
+
 def make_request(net: Network, *, origin: str, destination: str, consist: Consist,
                  earliest_departure_s: float, latest_arrival_s: float | None = None,
                  vias: list[tuple[str, float]] = (), windows: list[tuple[str, float, float]] = (),
@@ -78,7 +94,7 @@ def make_request(net: Network, *, origin: str, destination: str, consist: Consis
 
     def point(query: str, field_name: str) -> str:
         try:
-            return net.find_op(query).id
+            return _op_id(net, query)
         except Exception as exc:  # NotFoundError carries the suggestions
             problems.append(Problem("request", field_name, str(exc).splitlines()[0]))
             return query
