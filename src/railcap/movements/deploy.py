@@ -33,7 +33,7 @@ from railcap.model.errors import Problem, ValidationError
 from railcap.model.infrastructure import LoadingSite, Network, OpKind, name_to_id
 from railcap.model.rolling_stock import Consist
 from railcap.movements.order import MovementOrder
-from railcap.occupancy import OccupationTable
+from railcap.occupancy import OccupationTable, find_conflicts
 from railcap.pathing.planner import Planner, PlanResult
 from railcap.pathing.request import make_request
 from railcap.pathing.search import TimedPath
@@ -342,10 +342,7 @@ def _after_midnight(todays: list[PlannedTrain], priority: str) -> tuple[Occupati
 
 def conflicts_of(plan: MovementPlan) -> list:
     """Conflicts on each day as it will be that involve the movement's trains or the civil trains
-    they moved (the reference day is not built to run on into the next one: its trains past
-    midnight and the next morning's may meet each other, which is not the movement's doing)."""
-    from railcap.occupancy import find_conflicts
-
+    they moved (conflicts among other trains are not the movement's doing)."""
     out = []
     for day, table in enumerate(plan.days_checked):
         todays = [p for p in plan.planned if p.day == day]

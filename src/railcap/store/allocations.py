@@ -50,6 +50,7 @@ from railcap.data.timetable_io import run_from_dict, run_to_dict
 from railcap.model.errors import NotFoundError, Problem, RailcapError, ValidationError
 from railcap.model.timetable import TrainRun
 from railcap.occupancy import OccupationTable
+from railcap.store.database import database_url, migrate
 from railcap.store.days import neighbour_dates
 from railcap.store.referee import AllocationConflict, StalePlan, check_plan, referee, touched_day
 from railcap.store.schema import (HEAD_REVISION, KNOWN_REVISIONS, SCHEMA_NAME, SQLITE_HEADER, STATUSES, allocations,
@@ -80,8 +81,6 @@ def open_store(url_or_path: str | Path, *, create: bool = True) -> Engine:
     instead of creating it. A file or database that is not railcap's is
     refused before anything is written to it.
     """
-    from railcap.store.database import database_url
-
     url = database_url(url_or_path)
     where = str(url_or_path)
     sqlite_path = Path(url[len("sqlite:///"):]) if url.startswith("sqlite:///") else None
@@ -183,8 +182,6 @@ def _meta(engine: Engine) -> dict[str, str]:
 
 
 def _migrate(engine: Engine, url: str) -> None:
-    from railcap.store.database import migrate
-
     migrate(url)
 
 
