@@ -19,6 +19,8 @@ from railcap.occupancy import FreeIntervalIndex
 from railcap.model.clock import clock, format_clock
 from railcap.pathing.request import PathRequest, waypoints_of
 from railcap.pathing.routes import admission_problems, route_through
+from railcap.pathing.search import RouteSearch
+from railcap.pathing.segments import SegmentCache
 from railcap.physics.route import Route
 from railcap.physics.running_time import Stop, run_time
 
@@ -144,9 +146,6 @@ def _excluded(req: PathRequest, route: Route, fields: set[str], counts: dict[str
 
 def _in_the_way(planner: Planner, req: PathRequest, route: Route, index: FreeIntervalIndex) -> list[dict]:
     """Occupations of other trains that the run leaving at the earliest departure would meet."""
-    from railcap.pathing.search import RouteSearch
-    from railcap.pathing.segments import SegmentCache
-
     search = RouteSearch(planner.net, route, req, index, SegmentCache(req.consist, req.allowance))
     seg = search.segment(0, len(route.ops) - 1)
     res, st, en = search.segments.occupations(seg, 0)

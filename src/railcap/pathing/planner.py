@@ -28,7 +28,7 @@ import numpy as np
 from railcap.model.errors import RailcapError, ValidationError
 from railcap.model.infrastructure import Network
 from railcap.model.rolling_stock import Catalogue
-from railcap.model.timetable import Timetable, TrainClass, TrainRun
+from railcap.model.timetable import PassingPoint, Timetable, TrainClass, TrainRun
 from railcap.occupancy import FreeIntervalIndex, OccupationTable
 from railcap.pathing.caches import SearchCaches
 from railcap.pathing.explain import Explanation, explain
@@ -404,8 +404,6 @@ class Planner:
 
 def _shifted(run: TrainRun, by_s: float) -> TrainRun:
     """The same run ``by_s`` seconds later (a retimed passenger train)."""
-    from railcap.model.timetable import PassingPoint
-
     return replace(run, points=tuple(PassingPoint(p.op_id, p.arrival_s + by_s, p.departure_s + by_s, p.stops)
                                      for p in run.points))
 

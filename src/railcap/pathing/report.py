@@ -14,7 +14,7 @@ from railcap.model.infrastructure import Network
 from railcap.model.rolling_stock import Consist
 from railcap.pathing.planner import PlanResult
 from railcap.pathing.request import PathRequest, clock
-from railcap.pathing.search import TimedPath
+from railcap.pathing.search import TimedPath, may_stand_at
 
 RANKED_BY = "arrival at the destination, then time spent waiting, then distance"
 
@@ -32,8 +32,6 @@ def request_to_dict(req: PathRequest) -> dict:
 def exceptional_to_dict(path: TimedPath, consist: Consist, net: Network) -> dict | None:
     """The exceptional-transport conditions along the path (out of gauge), and for explosives
     (RID class 1) where on its route the train may stand; None for other trains."""
-    from railcap.pathing.search import may_stand_at
-
     if not consist.out_of_gauge and not consist.explosives:
         return None
     out: dict = {}

@@ -15,6 +15,7 @@ from railcap.model.errors import Problem, ValidationError
 from railcap.model.infrastructure import Network
 from railcap.model.rolling_stock import Consist
 from railcap.model.timetable import TrainClass
+from railcap.physics.formulary import characteristic, gradient_force_n
 from railcap.physics.running_time import Allowance
 
 @dataclass(frozen=True)
@@ -141,8 +142,6 @@ def make_request(net: Network, *, origin: str, destination: str, consist: Consis
 
 def starting_problems(consist: Consist) -> list[Problem]:
     """A consist that cannot start its own mass on level track under any of its supplies."""
-    from railcap.physics.formulary import characteristic, gradient_force_n
-
     if any(characteristic(consist, supply, 0.0).can_start for supply in consist.efforts):
         return []
     best = max(c.starting_effort_n for c in consist.efforts.values())

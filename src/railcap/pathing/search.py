@@ -30,7 +30,7 @@ import numpy as np
 
 from railcap.model.infrastructure import Network, OperationalPoint
 from railcap.model.rolling_stock import Consist
-from railcap.model.timetable import TrainRun
+from railcap.model.timetable import Leg, PassingPoint, TrainClass, TrainRun
 from railcap.occupancy import FreeIntervalIndex, OccupationTable
 from railcap.pathing.request import PathRequest
 from railcap.pathing.segments import Segment, SegmentCache
@@ -115,8 +115,6 @@ class TimedPath:
 
     def to_run(self, train_class: str, consist_id: str) -> TrainRun:
         """The path as a timetable run (for the space–time diagram and exports)."""
-        from railcap.model.timetable import Leg, PassingPoint, TrainClass
-
         legs = []
         for run in self.runs:
             lanes_of = {} if run.lane == 0 else {leg.section.id: 1 for leg in run.segment.legs
