@@ -23,8 +23,9 @@ import numpy as np
 from railcap.api.redact import RESERVED, reserved_train_id
 from railcap.model.timetable import Timetable, TrainRun
 from railcap.services.diagram import neighbour_runs
-from railcap.viz.spacetime import Corridor, blocking_boxes, neighbour_day, parse_window, train_lines
-from railcap.viz.spacetime import _overlaps as overlaps  # the window rule of train_lines, applied to a drawn line
+from railcap.store.days import own_id
+from railcap.viz.spacetime import (Corridor, blocking_boxes, neighbour_day, parse_window, stretch_in_window,
+                                    train_lines)
 
 MAX_WINDOW_S = 6 * 3600
 
@@ -134,7 +135,7 @@ def _in_window(warm, corridor: Corridor, on: _RunsOn, win: tuple[float, float]) 
         if on.lines[k] is None:
             drawn = _lines(warm, corridor, Timetable((on.runs[k],)), (-math.inf, math.inf))
             on.lines[k] = drawn[0] if drawn else {}
-        kept = [s for s in on.lines[k].get("stretches", ()) if overlaps(s, win)]
+        kept = [s for s in on.lines[k].get("stretches", ()) if stretch_in_window(s, win)]
         if kept:
             out.append({**on.lines[k], "stretches": kept})
     return out
@@ -161,23 +162,14 @@ def _neighbours_as_they_will_be(warm, corridor: Corridor, win: tuple[float, floa
     states = {-1: snap.before, 1: snap.after}
     if not any(s.removed for s in states.values()):
         return reference
-    kept = [line for line in reference if _base_id(line["train_id"]) not in states[line["day"]].removed]
+    kept = [line for line in reference if own_id(line["train_id"]) not in states[line["day"]].removed]
     changed = _lines(warm, corridor, Timetable(neighbour_runs(Timetable(()), snap.before, snap.after)), win)
     for line in changed:
-        state, base = states[line["day"]], _base_id(line["train_id"])
+        state, base = states[line["day"]], own_id(line["train_id"])
         if base in state.allocated and state.classes.get(base) == "military":  # the plan answer is everyone's
             line.update(train_id=reserved_train_id(state.allocated[base]) + line["train_id"][len(base):],
                         **{"class": RESERVED, "product": ""})
     return kept + changed
-
-
-def _base_id(train_id: str) -> str:
-    """The train's id on its own day.
-
-    >>> _base_id("A3-freight@day-1")
-    'A3-freight'
-    """
-    return train_id.rsplit("@", 1)[0]
 
 
 def path_points(path_doc: dict) -> list[tuple[str, float | None, float | None]]:

@@ -7,7 +7,7 @@ are those of the head of the train.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 TRIP_PART_MARK = "~"  # a run id ending in this mark and a digit is one part of a trip cut in parts
@@ -78,6 +78,19 @@ class TrainRun:
     @property
     def destination(self) -> str:
         return self.points[-1].op_id
+
+    def shifted(self, by_s: float, new_id: str | None = None) -> TrainRun:
+        """The same run ``by_s`` seconds later (earlier when negative), renamed ``new_id`` if given.
+
+        >>> run = TrainRun("900", TrainClass.FREIGHT, "f", (Leg("p-y"),),
+        ...                (PassingPoint("p", 100, 100), PassingPoint("y", 700, 700)))
+        >>> moved = run.shifted(60, "900@x")
+        >>> moved.id, moved.departure_s, moved.arrival_s
+        ('900@x', 160, 760)
+        """
+        points = tuple(replace(p, arrival_s=p.arrival_s + by_s, departure_s=p.departure_s + by_s)
+                       for p in self.points)
+        return replace(self, id=self.id if new_id is None else new_id, points=points)
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,7 @@ import numpy as np
 from railcap.model.errors import RailcapError, ValidationError
 from railcap.model.infrastructure import Network
 from railcap.model.rolling_stock import Catalogue
-from railcap.model.timetable import PassingPoint, Timetable, TrainClass, TrainRun
+from railcap.model.timetable import Timetable, TrainClass, TrainRun
 from railcap.occupancy import FreeIntervalIndex, OccupationTable
 from railcap.pathing.caches import SearchCaches
 from railcap.pathing.explain import Explanation, explain
@@ -319,7 +319,7 @@ class Planner:
             hindrance.append(h)
             if occ is not None:
                 fixed.append(occ)
-                new_runs[t] = _shifted(self.runs[t], h.new_departure_s - h.old_departure_s)
+                new_runs[t] = self.runs[t].shifted(h.new_departure_s - h.old_departure_s)  # retimed
         for t in by_class.get(TrainClass.FREIGHT.value, []) + by_class.get(TrainClass.RESERVE.value, []):
             h, replanned = self._replan_freight(t, moved, fixed)
             hindrance.append(h)
@@ -400,12 +400,6 @@ class Planner:
                 out.append(Hindrance(t, "reserve", "reserve used", run.departure_s, run.arrival_s,
                                      None, None, RULE_RESERVE))
         return out
-
-
-def _shifted(run: TrainRun, by_s: float) -> TrainRun:
-    """The same run ``by_s`` seconds later (a retimed passenger train)."""
-    return replace(run, points=tuple(PassingPoint(p.op_id, p.arrival_s + by_s, p.departure_s + by_s, p.stops)
-                                     for p in run.points))
 
 
 __all__ = ["Hindrance", "PlanResult", "Planner", "Via"]

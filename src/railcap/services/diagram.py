@@ -18,7 +18,6 @@ trains the engine held it clear of.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import replace
 from pathlib import Path
 
 from railcap.data.reference import load_reference_timetable
@@ -72,14 +71,8 @@ def neighbour_runs(base: Timetable, before: State | None = None, after: State | 
     path search their blocking times."""
     tail = as_it_will_be(base.runs, before) if before is not None else base.runs
     head = as_it_will_be(base.runs, after) if after is not None else base.runs
-    return (tuple(shifted(r, -DAY_S, BEFORE) for r in tail if r.arrival_s > DAY_S)
-            + tuple(shifted(r, DAY_S, AFTER) for r in head if r.departure_s < NEXT_DAY_HEAD_S))
-
-
-def shifted(run: TrainRun, by_s: float, suffix: str) -> TrainRun:
-    """``run`` moved by ``by_s`` seconds and renamed ``<id><suffix>``."""
-    return replace(run, id=run.id + suffix, points=tuple(
-        replace(p, arrival_s=p.arrival_s + by_s, departure_s=p.departure_s + by_s) for p in run.points))
+    return (tuple(r.shifted(-DAY_S, r.id + BEFORE) for r in tail if r.arrival_s > DAY_S)
+            + tuple(r.shifted(DAY_S, r.id + AFTER) for r in head if r.departure_s < NEXT_DAY_HEAD_S))
 
 
 def parse_service_date(text: str | None, element: str = "command line") -> dt.date | None:

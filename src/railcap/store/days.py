@@ -89,4 +89,16 @@ def is_neighbour(train_id: str) -> bool:
     return train_id.endswith((BEFORE, AFTER))
 
 
-__all__ = ["AFTER", "BEFORE", "NEXT_DAY_HEAD_S", "is_neighbour", "neighbour_dates", "neighbour_rows"]
+def own_id(train_id: str) -> str:
+    """A neighbour day's train by its id on its own day (other ids unchanged).
+
+    >>> own_id("A3-freight@day-1"), own_id("3512@day+1"), own_id("3512")
+    ('A3-freight', '3512', '3512')
+    """
+    for suffix in (BEFORE, AFTER):
+        if train_id.endswith(suffix):
+            return train_id[:-len(suffix)]
+    return train_id
+
+
+__all__ = ["AFTER", "BEFORE", "NEXT_DAY_HEAD_S", "is_neighbour", "neighbour_dates", "neighbour_rows", "own_id"]

@@ -183,7 +183,7 @@ def train_lines(network: Network, corridor: Corridor, timetable: Timetable,
     on = {g.section_id for g in corridor.legs}
     out = []
     for run in timetable.runs:
-        stretches = [s for s in _stretches(run, on, ops_pos) if _overlaps(s, window)]
+        stretches = [s for s in _stretches(run, on, ops_pos) if stretch_in_window(s, window)]
         if stretches:
             out.append(TrainLine(run.id, run.train_class, run.product, tuple(stretches)))
     return out
@@ -212,7 +212,8 @@ def _visit(p, ops_pos: dict[str, float]) -> list[tuple[float, float, str]]:
     return [(x, p.arrival_s, p.op_id)]
 
 
-def _overlaps(stretch: Sequence[tuple[float, float, str]], window: tuple[float, float]) -> bool:
+def stretch_in_window(stretch: Sequence[tuple[float, float, str]], window: tuple[float, float]) -> bool:
+    """True when a stretch of a train line (points ``(x, t, op)`` in time order) reaches into the window."""
     return stretch[0][1] <= window[1] and stretch[-1][1] >= window[0]
 
 
