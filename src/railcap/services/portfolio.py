@@ -30,25 +30,20 @@ from railcap.occupancy.runs import timetable_occupations
 from railcap.portfolio.edits import apply_network, growth
 from railcap.portfolio.evaluate import DIRECTION, INDICATORS, Context, Indicators, build_context, evaluate_many
 from railcap.portfolio.plan import Appraisal, appraise, parse_weights
-from railcap.resilience.demand import Demand
 from railcap.services import capacity as cap
 from railcap.services.measures import BETUWEROUTE, NATO_CROSSINGS, measure_dict  # noqa: F401 (re-exported)
+from railcap.services.measures import Base
 from railcap.services.measures import base as measures_base
 
 Progress = Callable[[int], None]
 
 
 @dataclass(frozen=True)
-class Setup:
-    """What the portfolio commands work on."""
+class Setup(Base):
+    """What the portfolio commands work on: the measures' base with the passenger load in the demand (on
+    nl) and the scenario document read into scenarios."""
 
-    network: Network
-    demand: Demand
-    catalogue: Catalogue
-    scenarios: tuple
-    betuweroute: tuple[str, ...]
-    crossings: tuple[str, ...]
-    network_name: str
+    scenarios: tuple = ()
 
 
 def load_setup(network: str = "nl", catalogue: str | Path | None = None) -> Setup:
@@ -63,7 +58,7 @@ def load_setup(network: str = "nl", catalogue: str | Path | None = None) -> Setu
 
         demand = demand.with_passenger(reference_passenger_load(b.network))
     scenarios = tuple(scenarios_from_dict(b.scenarios_doc, b.network, list(demand.train_types)).values())
-    return Setup(b.network, demand, b.catalogue, scenarios, b.betuweroute, b.crossings, network)
+    return Setup(**{**vars(b), "demand": demand}, scenarios=scenarios)
 
 
 def context(setup: Setup, scenario: str = "base") -> Context:
