@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from railcap.api.redact import RESERVED, reserved_train_id
+from railcap.pathing.caches import Bounded
 from railcap.model.timetable import Timetable, TrainRun
 from railcap.services.diagram import neighbour_runs
 from railcap.store.days import own_id
@@ -80,14 +81,12 @@ def _day_on_corridor(warm, ops: tuple[str, ...], win: tuple[float, float]):
     route's, which later plans ask for again in other windows. A window takes the runs that overlap it and
     the stretches of their lines in it, as ``viz.spacetime.train_lines`` does.
     """
-    cache = warm.__dict__.setdefault("_corridors", {})
-    key = (ops, win)
-    if key not in cache:
-        corridor, day, neighbours = _bounded(warm.__dict__.setdefault("_corridor_runs", {}), ops,
-                                             lambda: _runs_on_corridor(warm, ops))
-        _bounded(cache, key, lambda: (corridor, _in_window(warm, corridor, day, win),
-                                      _in_window(warm, corridor, neighbours, win)))
-    return cache[key]
+    def in_window() -> tuple:
+        runs = warm.__dict__.setdefault("_corridor_runs", Bounded(64))
+        corridor, day, neighbours = runs.get(ops, lambda: _runs_on_corridor(warm, ops))
+        return corridor, _in_window(warm, corridor, day, win), _in_window(warm, corridor, neighbours, win)
+
+    return warm.__dict__.setdefault("_corridors", Bounded(64)).get((ops, win), in_window)
 
 
 def _runs_on_corridor(warm, ops: tuple[str, ...]) -> tuple[Corridor, _RunsOn, _RunsOn]:
@@ -139,14 +138,6 @@ def _in_window(warm, corridor: Corridor, on: _RunsOn, win: tuple[float, float]) 
         if kept:
             out.append({**on.lines[k], "stretches": kept})
     return out
-
-
-def _bounded(cache: dict, key, make):
-    if key not in cache:
-        if len(cache) >= 64:
-            cache.pop(next(iter(cache)))
-        cache[key] = make()
-    return cache[key]
 
 
 def _lines(warm, corridor: Corridor, timetable: Timetable, win: tuple[float, float]) -> list[dict]:
